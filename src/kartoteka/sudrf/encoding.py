@@ -1,0 +1,72 @@
+"""The one module that owns windows-1251: page decoding and query-value encoding.
+
+Live court sites send windows-1251; most saved pages are UTF-8 bytes that still declare
+`charset=windows-1251`. So the bytes decide, not the meta: a BOM, then strict UTF-8, then the
+declared charset, then windows-1251. Query values must be percent-encoded in windows-1251: the
+sites silently return an empty result for UTF-8-encoded values (DOMAIN.md §2).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from urllib.parse import quote, unquote_to_bytes
+
+SITE_ENCODING = "cp1251"
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+         (codecs.BOM_UTF16_BE, "utf-16-be"))
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset a page's `<meta>` declares (first 4 KiB only), normalised, or None."""
+    match = _META_CHARSET.search(data[:4096])
+    if not match:
+        return None
+    name = match.group(1).decode("ascii", "replace").lower()
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode_page(data: bytes, http_charset: str | None = None) -> str:
+    """Bytes of a court page → text. Never raises: undecodable bytes become U+FFFD.
+
+    `http_charset` (from a Content-Type header) is tried after strict UTF-8, like the meta.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom):].decode(encoding, "replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    for candidate in (http_charset, declared_charset(data)):
+        if not candidate:
+            continue
+        try:
+            return data.decode(candidate)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode(SITE_ENCODING, "replace")
+
+
+def encode_query_value(value: str) -> str:
+    """Percent-encode a query value in windows-1251 (characters outside it become `?`)."""
+    return quote(value.encode(SITE_ENCODING, "replace"), safe="")
+
+
+def decode_query_value(value: str) -> str:
+    """Inverse of `encode_query_value`: percent-decoded bytes read as windows-1251.
+
+    A value that was UTF-8-encoded decodes to mojibake here, exactly as on the real sites,
+    where it then matches nothing.
+    """
+    return unquote_to_bytes(value.replace("+", " ")).decode(SITE_ENCODING, "replace")
+
+
+def encode_page(text: str) -> bytes:
+    """Text → windows-1251 bytes, as a live court site (or the sandbox) sends them."""
+    return text.encode(SITE_ENCODING, "xmlcharrefreplace")
