@@ -1,0 +1,237 @@
+"""The store's schema as an ordered list of migrations.
+
+Each migration is applied once, in order, inside a transaction, and recorded in
+`schema_version`. A committed migration is never edited: a schema change is a new migration
+at the end of the list (an installation may have a store built by any earlier release).
+
+Conventions:
+- times are `TIMESTAMP` in UTC (naive), dates are `DATE`;
+- every row that came from a page carries `(warc_file, warc_offset)`, the WARC record it was
+  read from (see `fetch_log`), so every number can be traced to its evidence;
+- `cases` (and `case_charges`) are derived tables, recomputed from the append-only history
+  (`case_versions`, `observations`, `listing_pages`) at the end of every ingest, so an
+  incremental ingest and a rebuild from the archive give the same content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    description: str
+    sql: str
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "court registry",
+        """
+CREATE TABLE courts (
+    code         VARCHAR PRIMARY KEY,  -- vnkod, e.g. 27GV0008
+    name         VARCHAR NOT NULL,
+    level        VARCHAR NOT NULL,     -- garrison | district | fleet | appellate | cassation
+    host         VARCHAR NOT NULL,
+    region_code  VARCHAR,
+    region       VARCHAR,
+    district     VARCHAR,              -- code of the superior district/fleet court, if known
+    dialect      VARCHAR,              -- classic | vnkod | NULL (unknown, detected later)
+    captcha_seen BOOLEAN,
+    position     INTEGER NOT NULL      -- order of the imported registry
+);
+""",
+    ),
+    Migration(
+        2,
+        "cases, versions, observations, provenance",
+        """
+CREATE TABLE store_settings (
+    key   VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
+);
+
+-- One row per WARC response record read by ingest: the provenance of everything else.
+CREATE TABLE fetch_log (
+    warc_file       VARCHAR NOT NULL,
+    warc_offset     BIGINT NOT NULL,
+    record_id       VARCHAR,
+    url             VARCHAR NOT NULL,
+    fetched_at      TIMESTAMP NOT NULL,
+    court_code      VARCHAR,
+    status          INTEGER,
+    fetch_page_kind VARCHAR,   -- as classified by the harvester at fetch time
+    page_kind       VARCHAR,   -- as read by the parser at ingest
+    template        VARCHAR,
+    simulated       BOOLEAN NOT NULL,
+    run_id          VARCHAR,
+    PRIMARY KEY (warc_file, warc_offset)
+);
+
+-- Pages (or listing rows) that could not be read: kept in the archive, reported here.
+CREATE TABLE parse_failures (
+    warc_file   VARCHAR NOT NULL,
+    warc_offset BIGINT NOT NULL,
+    row_position INTEGER NOT NULL,  -- -1 for the whole page, else the listing row
+    url         VARCHAR NOT NULL,
+    fetched_at  TIMESTAMP NOT NULL,
+    court_code  VARCHAR,
+    reason      VARCHAR NOT NULL,
+    PRIMARY KEY (warc_file, warc_offset, row_position)
+);
+
+-- One row per listing page: the window it answers and the site's own counter.
+CREATE TABLE listing_pages (
+    warc_file   VARCHAR NOT NULL,
+    warc_offset BIGINT NOT NULL,
+    fetched_at  TIMESTAMP NOT NULL,
+    run_key     VARCHAR NOT NULL,   -- harvest run id, else the UTC date of the fetch
+    court_code  VARCHAR NOT NULL,
+    instance    VARCHAR,
+    entry_from  DATE,
+    entry_to    DATE,
+    article     VARCHAR NOT NULL,
+    page        INTEGER NOT NULL,
+    total       INTEGER,            -- "Всего по запросу найдено — N"
+    rows        INTEGER NOT NULL,
+    PRIMARY KEY (warc_file, warc_offset)
+);
+
+-- What a case looked like, one row per distinct content per source (card or listing row).
+-- A new version is written only when the content differs from the case's previous version
+-- from the same source; `version` numbers a case's versions in archive order.
+CREATE TABLE case_versions (
+    case_key         VARCHAR NOT NULL,   -- court_code/instance/case_id
+    version          INTEGER NOT NULL,
+    source           VARCHAR NOT NULL,   -- card | listing
+    content_hash     VARCHAR NOT NULL,
+    first_seen_at    TIMESTAMP NOT NULL,
+    last_seen_at     TIMESTAMP NOT NULL, -- derived: latest observation of this version
+    warc_file        VARCHAR NOT NULL,   -- the record this content was first read from
+    warc_offset      BIGINT NOT NULL,
+    simulated        BOOLEAN NOT NULL,
+    uid              VARCHAR,
+    uid_valid        BOOLEAN,
+    case_number      VARCHAR,
+    case_number_raw  VARCHAR,
+    entry_date       DATE,
+    judge            VARCHAR,
+    category         VARCHAR,
+    result_raw       VARCHAR,
+    result_date      DATE,
+    legal_force_date DATE,
+    outcome          VARCHAR NOT NULL,   -- see kartoteka.store.outcomes
+    n_defendants     INTEGER NOT NULL,
+    n_charges        INTEGER NOT NULL,
+    content          JSON NOT NULL,      -- the parsed record after the privacy rules
+    PRIMARY KEY (case_key, version)
+);
+
+-- Every sighting of a case: one per card fetch, one per listing row.
+CREATE TABLE observations (
+    warc_file    VARCHAR NOT NULL,
+    warc_offset  BIGINT NOT NULL,
+    row_position INTEGER NOT NULL,   -- 0 for a card, the row index for a listing
+    case_key     VARCHAR NOT NULL,
+    source       VARCHAR NOT NULL,
+    version      INTEGER NOT NULL,
+    fetched_at   TIMESTAMP NOT NULL,
+    PRIMARY KEY (warc_file, warc_offset, row_position)
+);
+
+CREATE TABLE defendants (
+    case_key     VARCHAR NOT NULL,
+    version      INTEGER NOT NULL,
+    position     INTEGER NOT NULL,
+    initials     VARCHAR,            -- "И.И.И." (NULL when the name is hidden)
+    name_hash    VARCHAR,            -- HMAC-SHA256 of the normalised name, per installation
+    name         VARCHAR,            -- only with the keep-names opt-in
+    name_hidden  BOOLEAN NOT NULL,   -- "Информация скрыта"
+    charges_raw  VARCHAR,
+    result_raw   VARCHAR,
+    result_date  DATE,
+    PRIMARY KEY (case_key, version, position)
+);
+
+CREATE TABLE charges (
+    case_key     VARCHAR NOT NULL,
+    version      INTEGER NOT NULL,
+    defendant    INTEGER NOT NULL,   -- defendants.position
+    position     INTEGER NOT NULL,
+    code         VARCHAR,            -- "УК РФ"
+    article      VARCHAR NOT NULL,   -- "337", "352.1"
+    part         VARCHAR,            -- "5", "2.1"
+    point        VARCHAR,            -- "б"
+    charge_key   VARCHAR NOT NULL,   -- "337.5"
+    raw          VARCHAR,
+    mobilisation BOOLEAN NOT NULL,   -- a part added by 365-ФЗ for mobilisation / wartime
+    PRIMARY KEY (case_key, version, defendant, position)
+);
+
+CREATE TABLE events (
+    case_key  VARCHAR NOT NULL,
+    version   INTEGER NOT NULL,
+    position  INTEGER NOT NULL,
+    name      VARCHAR,
+    date      DATE,
+    time      VARCHAR,
+    place     VARCHAR,
+    result    VARCHAR,
+    basis     VARCHAR,
+    note      VARCHAR,
+    published DATE,
+    PRIMARY KEY (case_key, version, position)
+);
+
+CREATE TABLE acts (
+    case_key    VARCHAR NOT NULL,
+    version     INTEGER NOT NULL,
+    position    INTEGER NOT NULL,
+    title       VARCHAR,
+    number      VARCHAR,
+    date        DATE,
+    url         VARCHAR,
+    text_chars  INTEGER,            -- NULL: no text on the page
+    text_sha256 VARCHAR,
+    text        VARCHAR,            -- only with the keep-names opt-in (acts name people)
+    PRIMARY KEY (case_key, version, position)
+);
+
+-- Derived (recomputed by every ingest): the case as currently known.
+CREATE TABLE cases (
+    case_key          VARCHAR PRIMARY KEY,
+    court_code        VARCHAR NOT NULL,
+    instance          VARCHAR NOT NULL,   -- first | appeal | cassation
+    case_id           VARCHAR NOT NULL,
+    uid               VARCHAR,
+    case_number       VARCHAR,
+    entry_date        DATE,
+    result_raw        VARCHAR,
+    result_date       DATE,
+    outcome           VARCHAR NOT NULL,
+    principal_article VARCHAR,
+    principal_charge  VARCHAR,
+    n_defendants      INTEGER NOT NULL,
+    info_version      INTEGER NOT NULL,   -- version the case fields come from
+    charges_version   INTEGER NOT NULL,   -- version the charges and defendants come from
+    first_seen_at     TIMESTAMP NOT NULL,
+    last_seen_at      TIMESTAMP NOT NULL,
+    removed_at        TIMESTAMP,          -- first complete listing without it (never deleted)
+    simulated         BOOLEAN NOT NULL
+);
+
+-- Derived: distinct (case, article, part) of each case's current charges.
+CREATE TABLE case_charges (
+    case_key     VARCHAR NOT NULL,
+    article      VARCHAR NOT NULL,
+    part         VARCHAR,
+    charge_key   VARCHAR NOT NULL,
+    mobilisation BOOLEAN NOT NULL
+);
+""",
+    ),
+)
+
+LATEST_VERSION = MIGRATIONS[-1].version

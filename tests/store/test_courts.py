@@ -1,0 +1,89 @@
+from dataclasses import replace
+
+import duckdb
+
+from kartoteka.paths import DataDir
+from kartoteka.registry.courts import Court, CourtLevel, read_courts
+from kartoteka.store.courts import import_courts, load_courts
+from kartoteka.store.db import connect, schema_version
+from kartoteka.store.schema import LATEST_VERSION
+from kartoteka.sudrf.urls import Dialect
+
+COURTS = [
+    Court(
+        "27OV0000",
+        "1-й Восточный окружной военный суд",
+        CourtLevel.DISTRICT,
+        "1vovs.hbr.sudrf.ru",
+        "27",
+        "Хабаровский край",
+        Dialect.CLASSIC,
+        False,
+    ),
+    Court(
+        "27GV0008",
+        "Уссурийский гарнизонный военный суд",
+        CourtLevel.GARRISON,
+        "ugvs.prm.sudrf.ru",
+        "25",
+        "Приморский край",
+        None,
+        None,
+    ),
+    Court(
+        "54KV0000",
+        "Кассационный военный суд",
+        CourtLevel.CASSATION,
+        "vkas.sudrf.ru",
+        "54",
+        "Новосибирская область",
+        Dialect.CLASSIC,
+        True,
+    ),
+]
+
+
+def test_import_then_load_round_trips_every_field(tmp_path):
+    data_dir = DataDir(tmp_path / "data")
+    assert import_courts(data_dir, COURTS) == 3
+    assert load_courts(data_dir) == COURTS
+    assert data_dir.store.exists()
+
+
+def test_load_from_a_data_dir_without_a_store_is_empty(tmp_path):
+    assert load_courts(DataDir(tmp_path)) == []
+    assert not DataDir(tmp_path).store.exists()
+
+
+def test_reimport_updates_courts_and_keeps_the_rest(tmp_path):
+    data_dir = DataDir(tmp_path)
+    import_courts(data_dir, COURTS)
+    renamed = replace(COURTS[1], dialect=Dialect.VNKOD, name="Renamed")
+    assert import_courts(data_dir, [renamed]) == 1
+    loaded = load_courts(data_dir)
+    assert loaded == [COURTS[0], renamed, COURTS[2]]  # order of first import kept
+
+
+def test_garrison_courts_know_their_district(tmp_path):
+    data_dir = DataDir(tmp_path)
+    import_courts(data_dir, COURTS)
+    con = duckdb.connect(str(data_dir.store), read_only=True)
+    districts = dict(con.execute("SELECT code, district FROM courts").fetchall())
+    con.close()
+    assert districts == {"27OV0000": "27OV0000", "27GV0008": "27OV0000", "54KV0000": None}
+
+
+def test_migrations_are_recorded_and_applied_once(tmp_path):
+    con = connect(DataDir(tmp_path))
+    assert schema_version(con) == LATEST_VERSION
+    con.close()
+    con = connect(DataDir(tmp_path))  # reopening applies nothing twice
+    assert con.execute("SELECT count(*) FROM schema_version").fetchone() == (LATEST_VERSION,)
+    con.close()
+
+
+def test_the_real_registry_imports_whole(tmp_path, courts_csv):
+    courts = read_courts(courts_csv)
+    data_dir = DataDir(tmp_path)
+    assert import_courts(data_dir, courts) == 111
+    assert load_courts(data_dir) == courts
