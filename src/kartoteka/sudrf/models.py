@@ -118,6 +118,9 @@ class Card:
     defendants: list[Defendant] = dataclasses.field(default_factory=list)
     parties: list[Party] = dataclasses.field(default_factory=list)
     acts: list[Act] = dataclasses.field(default_factory=list)
+    # Complaints / appeals recorded on the card (ЖАЛОБЫ tab, "ЖАЛОБА № N" blocks): one
+    # label → value dict each, e.g. {"Заявитель": ..., "Результат обжалования": ...}.
+    complaints: list[dict[str, str]] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass(slots=True)
