@@ -1,0 +1,392 @@
+"""Case cards (`name_op=case`) of both template generations and all instances → `Card`.
+
+A card is a set of tabs whose order and set vary by court, instance and case kind (ДЕЛО,
+ДВИЖЕНИЕ ДЕЛА or СЛУШАНИЯ, ЛИЦА, СТОРОНЫ (ПО ДЕЛУ) or УЧАСТНИКИ, ИСПОЛНИТЕЛЬНЫЕ ЛИСТЫ,
+ЖАЛОБЫ, СУДЕБНЫЕ АКТЫ, РАССМОТРЕНИЕ В НИЖЕСТОЯЩЕМ СУДЕ). So tables are found by structure
+and read by content:
+
+- the data tables are `table#tablcont` (classic) or `table.law-case-table` (new) that are not
+  nested in another data table (complaint blocks nest their own event tables), not inside a
+  judicial act's text, and not in the mobile or print copies the new template repeats;
+- each table gets a title: its own `<th>` title row (classic), else its tab's label;
+- a two-column table of `label | value` rows is a label table: ДЕЛО fields, or the lower-court
+  block when its title or labels say "нижестоящ"/"первой инстанции";
+- any other table is read by its header row, columns mapped by header text: event tables
+  ("Наименование события"), person tables ("Фамилия", "Перечень статей", "Вид лица").
+
+Judicial acts come from the inline act tabs (`li#tab_docN` + `div#cont_docN`) with their text,
+and from `name_op=doc` links otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kartoteka.errors import ParseError
+from kartoteka.registry import charges as charge_strings
+from kartoteka.sudrf.columns import EVENT_COLUMNS, PERSON_COLUMNS, map_columns
+from kartoteka.sudrf.html import (
+    Node,
+    Tree,
+    ancestors,
+    attr,
+    cells,
+    has_class,
+    node_text,
+    one_line,
+    parse_html,
+    rows,
+)
+from kartoteka.sudrf.models import Act, Card, Defendant, Event, Party, Template
+from kartoteka.sudrf.uid import is_valid_uid, normalise_uid
+from kartoteka.sudrf.values import (
+    case_number_raw,
+    is_hidden_name,
+    normalise_case_number,
+    parse_date,
+    parse_time,
+)
+
+# Roles of the person a criminal or administrative case is about, as stems (lower case).
+DEFENDANT_ROLE_STEMS = (
+    "подсудим",
+    "обвиняем",
+    "осужд",
+    "оправдан",
+    "привлекаем",
+    "лицо, в отношении",
+    "подозреваем",
+)
+LOWER_COURT_STEMS = ("нижестоящ", "первой инстанции", "первая инстанция")
+_ACT_TAB = re.compile(r"#\s*(\d+)\s*(?:\((.*)\))?\s*$", re.S)
+
+
+@dataclass(slots=True)
+class Section:
+    """One data table of a card with the title it was found under."""
+
+    title: str
+    table: Node
+
+
+def _is_data_table(node: Node) -> bool:
+    return node.tag == "table" and (
+        attr(node, "id") == "tablcont" or has_class(node, "law-case-table")
+    )
+
+
+def _excluded(table: Node) -> bool:
+    """Nested in another data table, inside an act's text, or a mobile/print duplicate."""
+    for parent in ancestors(table):
+        if _is_data_table(parent):
+            return True
+        pid = attr(parent, "id")
+        if pid.startswith("cont_doc") or pid.startswith("printVersion") or pid == "resultMob":
+            return True
+        if has_class(parent, "block-mobile") or has_class(parent, "mobile-lawcase-item"):
+            return True
+    return False
+
+
+def _tab_titles(tree: Tree) -> dict[str, str]:
+    """{content id: tab label}: classic `li#tabN` ↔ `div#contN`, new `li#tab_id_X` ↔
+    `div#tab_content_X`."""
+    titles: dict[str, str] = {}
+    for li in tree.css("li[id^='tab']"):
+        lid = attr(li, "id")
+        label = one_line(node_text(li))
+        if lid.startswith("tab_id_"):
+            titles["tab_content_" + lid[len("tab_id_") :]] = label
+        elif lid.startswith("tab_doc"):
+            titles["cont_doc" + lid[len("tab_doc") :]] = label
+        elif lid[3:].isdigit():
+            titles["cont" + lid[3:]] = label
+    return titles
+
+
+def _own_title(table: Node) -> str | None:
+    """The `<th>` title row a classic table opens with ("ДЕЛО", "ДВИЖЕНИЕ ДЕЛА" ...)."""
+    table_rows = rows(table)
+    if not table_rows:
+        return None
+    first = cells(table_rows[0])
+    if len(first) == 1 and first[0].tag == "th":
+        return one_line(node_text(first[0]))
+    return None
+
+
+def find_sections(tree: Tree) -> list[Section]:
+    """The card's data tables, in page order, each with its title (upper-cased)."""
+    titles = _tab_titles(tree)
+    sections: list[Section] = []
+    for table in tree.css("table"):
+        if not _is_data_table(table) or _excluded(table):
+            continue
+        title = _own_title(table)
+        if title is None:
+            for parent in ancestors(table):
+                pid = attr(parent, "id")
+                if pid in titles:
+                    title = titles[pid]
+                    break
+        sections.append(Section((title or "").upper(), table))
+    return sections
+
+
+def _label_pairs(table: Node) -> list[tuple[str, str]] | None:
+    """`label | value` rows of a label table, or None when the table is not one."""
+    pairs: list[tuple[str, str]] = []
+    for row in rows(table):
+        row_cells = cells(row)
+        if len(row_cells) <= 1 or row_cells[0].tag == "th":
+            continue  # title, sub-title or a cell that holds a nested table
+        if len(row_cells) != 2:
+            return None
+        label = one_line(node_text(row_cells[0])).rstrip(":").strip()
+        if not label:
+            continue
+        pairs.append((label, node_text(row_cells[1])))
+    return pairs or None
+
+
+def _header_and_body(table: Node) -> tuple[list[str], list[list[Node]]]:
+    """Header texts and the data rows' cells. The header is the `thead` row, else the first
+    row after the title whose cells are all labels (bold or `th`)."""
+    header: list[str] = []
+    body: list[list[Node]] = []
+    for row in rows(table):
+        row_cells = cells(row)
+        if not row_cells:
+            continue
+        if not header:
+            if len(row_cells) == 1 and row_cells[0].tag == "th":
+                continue  # the title row
+            in_thead = row.parent is not None and row.parent.tag == "thead"
+            if in_thead or all(c.tag == "th" or c.css_first("b") is not None for c in row_cells):
+                header = [one_line(node_text(c)) for c in row_cells]
+                continue
+        body.append(row_cells)
+    return header, body
+
+
+def _cell(row_cells: list[Node], columns: dict[str, int], field: str) -> str | None:
+    index = columns.get(field)
+    if index is None or index >= len(row_cells):
+        return None
+    return node_text(row_cells[index]) or None
+
+
+def _read_events(table: Node) -> list[Event] | None:
+    header, body = _header_and_body(table)
+    columns = map_columns(header, EVENT_COLUMNS)
+    if "name" not in columns or "date" not in columns:
+        return None
+    events = []
+    for row_cells in body:
+        name = _cell(row_cells, columns, "name")
+        date_text = _cell(row_cells, columns, "date")
+        if name is None and date_text is None:
+            continue
+        events.append(
+            Event(
+                name=name,
+                date=parse_date(date_text),
+                time=parse_time(_cell(row_cells, columns, "time")),
+                place=_cell(row_cells, columns, "place"),
+                result=_cell(row_cells, columns, "result"),
+                basis=_cell(row_cells, columns, "basis"),
+                note=_cell(row_cells, columns, "note"),
+                published=parse_date(_cell(row_cells, columns, "published")),
+            )
+        )
+    return events
+
+
+def _is_defendant_role(role: str | None) -> bool:
+    return bool(role) and any(s in role.lower() for s in DEFENDANT_ROLE_STEMS)  # type: ignore[union-attr]
+
+
+def _read_people(table: Node, section_title: str) -> tuple[list[Defendant], list[Party]] | None:
+    header, body = _header_and_body(table)
+    columns = map_columns(header, PERSON_COLUMNS)
+    if "name" not in columns:
+        return None
+    persons_tab = "ЛИЦА" in section_title.split() or section_title.startswith("ЛИЦА")
+    defendants: list[Defendant] = []
+    parties: list[Party] = []
+    for row_cells in body:
+        name = _cell(row_cells, columns, "name")
+        role = _cell(row_cells, columns, "role")
+        charges_raw = _cell(row_cells, columns, "charges")
+        if name is None and role is None and charges_raw is None:
+            continue
+        hidden = is_hidden_name(name)
+        shown = None if hidden else (one_line(name) if name else None)
+        is_defendant = (
+            bool(charges_raw) or _is_defendant_role(role) or (persons_tab and "role" not in columns)
+        )
+        if is_defendant:
+            defendants.append(
+                Defendant(
+                    name=shown,
+                    name_hidden=hidden,
+                    charges=charge_strings.parse_charges(charges_raw or ""),
+                    charges_raw=charges_raw,
+                    result=_cell(row_cells, columns, "result"),
+                    result_date=parse_date(_cell(row_cells, columns, "result_date")),
+                )
+            )
+        else:
+            parties.append(
+                Party(role=one_line(role) if role else None, name=shown, name_hidden=hidden)
+            )
+    return defendants, parties
+
+
+def _is_lower_court(title: str, pairs: list[tuple[str, str]]) -> bool:
+    lowered = title.lower()
+    if any(s in lowered for s in ("нижестоящ", "первой инстанции")):
+        return True
+    labels = [label.lower() for label, _ in pairs]
+    return bool(labels) and all(any(s in lab for s in LOWER_COURT_STEMS) for lab in labels[:2])
+
+
+def _acts(tree: Tree, titles: dict[str, str]) -> list[Act]:
+    acts: list[Act] = []
+    for container in tree.css("div[id^='cont_doc']"):
+        label = titles.get(attr(container, "id"), "")
+        number = title = None
+        match = _ACT_TAB.search(label)
+        if match:
+            number, title = match.group(1), (match.group(2) or "").strip() or None
+        elif label:
+            title = label
+        text = node_text(container) or None
+        acts.append(Act(title=title, text=text, number=number))
+    seen: set[str] = set()
+    for link in tree.css("a[href*='name_op=doc']"):
+        href = attr(link, "href")
+        if "name_op=doc" not in href or href in seen or _in_act_text(link):
+            continue
+        seen.add(href)
+        title = attr(link, "title") or one_line(node_text(link)) or None
+        acts.append(Act(title=title, url=href))
+    return acts
+
+
+def _in_act_text(node: Node) -> bool:
+    return any(attr(p, "id").startswith("cont_doc") for p in ancestors(node))
+
+
+def _case_number_text(tree: Tree) -> str | None:
+    for selector in ("div.casenumber", "div.case-num"):
+        node = tree.css_first(selector)
+        if node is not None:
+            return one_line(node_text(node))
+    return None
+
+
+_JUDGE_LABELS = ("председательствующий судья", "судья", "судья-докладчик", "докладчик")
+
+
+def _pick(fields: dict[str, str], *labels: str) -> str | None:
+    lowered = {k.lower(): v for k, v in fields.items()}
+    for label in labels:
+        value = lowered.get(label)
+        if value:
+            return value
+    return None
+
+
+def card_from_tree(tree: Tree, template: Template | None, url: str | None = None) -> Card:
+    """Read a card from a parsed page. Raises ParseError when the page has no readable card
+    tables (it claims to be a card but is not one we can read)."""
+    sections = find_sections(tree)
+    if not sections:
+        raise ParseError("card: no data tables (table#tablcont / table.law-case-table)", url)
+    number_text = _case_number_text(tree)
+    fields: dict[str, str] = {}
+    lower_court: dict[str, str] = {}
+    events: list[Event] = []
+    defendants: list[Defendant] = []
+    parties: list[Party] = []
+    complaints: list[dict[str, str]] = []
+    for section in sections:
+        if section.title.startswith("ЖАЛОБ"):
+            complaints.extend(_read_complaints(section.table))
+            continue
+        pairs = _label_pairs(section.table)
+        if pairs is not None and len(pairs) >= 1 and not _looks_like_header(pairs):
+            target = lower_court if _is_lower_court(section.title, pairs) else fields
+            for label, value in pairs:
+                target.setdefault(label, value)
+            continue
+        found_events = _read_events(section.table)
+        if found_events is not None:
+            if not events or _is_case_events_title(section.title):
+                events.extend(found_events)
+            continue
+        people = _read_people(section.table, section.title)
+        if people is not None:
+            defendants.extend(people[0])
+            parties.extend(people[1])
+    for label in list(fields):
+        if any(s in label.lower() for s in ("первой инстанции", "нижестоящ")):
+            lower_court.setdefault(label, fields[label])
+    if not fields and not events and not defendants and not parties:
+        raise ParseError("card: tables found but none readable as card fields", url)
+
+    uid_raw = _pick(fields, "уникальный идентификатор дела", "уид")
+    uid = normalise_uid(one_line(uid_raw)) if uid_raw else None
+    result = _pick(fields, "результат рассмотрения", "решение", "результат")
+    return Card(
+        case_number=normalise_case_number(number_text),
+        case_number_raw=case_number_raw(number_text),
+        uid=uid,
+        uid_valid=is_valid_uid(uid) if uid else None,
+        entry_date=parse_date(_pick(fields, "дата поступления")),
+        judge=_pick(fields, *_JUDGE_LABELS),
+        result=result,
+        result_date=parse_date(_pick(fields, "дата рассмотрения", "дата решения")),
+        category=_pick(fields, "категория дела", "категория"),
+        fields=fields,
+        lower_court=lower_court or None,
+        events=events,
+        defendants=defendants,
+        parties=parties,
+        acts=_acts(tree, _tab_titles(tree)),
+        complaints=complaints,
+    )
+
+
+def _read_complaints(table: Node) -> list[dict[str, str]]:
+    """A "ЖАЛОБА № N" label block → one dict; a ЖАЛОБЫ table → one dict per row."""
+    pairs = _label_pairs(table)
+    if pairs is not None:
+        return [dict(pairs)]
+    header, body = _header_and_body(table)
+    found = []
+    for row_cells in body:
+        record = {h: node_text(c) for h, c in zip(header, row_cells, strict=False) if h}
+        if any(record.values()):
+            found.append(record)
+    return found
+
+
+def _looks_like_header(pairs: list[tuple[str, str]]) -> bool:
+    """A two-column person table (e.g. `Вид лица | Фамилия`) is not a label table."""
+    return len(pairs) > 0 and pairs[0][0].lower().startswith(("вид лица", "наименование события"))
+
+
+def _is_case_events_title(title: str) -> bool:
+    return "ДВИЖЕНИЕ ДЕЛА" in title or "СЛУШАНИ" in title
+
+
+def parse_card(text: str, url: str | None = None) -> Card:
+    """A decoded card page → Card. Raises ParseError (with the URL) when the page cannot be
+    read as a card; `read_page` turns that into an unrecognized page with the reason."""
+    from kartoteka.sudrf.classify import detect_template
+
+    tree = parse_html(text)
+    return card_from_tree(tree, detect_template(tree), url)

@@ -1,0 +1,145 @@
+"""Decide what a court page is before reading any field (DOMAIN.md §2, "Page kinds").
+
+The order of the checks is the point of this module:
+
+1. card structure (a case-number header with card tabs) → card;
+2. listing structure (a result table with case links, or the site's counter) → listing, or
+   empty when the counter says 0 and there are no rows. Rows with case links win over a
+   captcha form in a side panel;
+3. "Информация временно недоступна" → unavailable (anti-bot throttling);
+4. "Данных по запросу не обнаружено" → empty;
+5. a "Проверочный код" form or a captcha input → captcha;
+6. anything else → unrecognized, with a reason. An unrecognised page is never "no cases".
+
+The template generation is read from the markup: `law-case-table`/`lawcase-count`/
+`lawcase-tab-content`/`case-num`/`resultMob` mean the new one; `tablcont`/`casenumber`/
+`div#cont1`/the classic search form mean the classic one; failure pages often carry neither
+(template None).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kartoteka.sudrf.html import Node, Tree, attr, parse_html
+from kartoteka.sudrf.models import PageKind, Template
+
+UNAVAILABLE_TEXT = "информация временно недоступна"
+EMPTY_TEXT = "данных по запросу не обнаружено"
+CAPTCHA_TEXT = "проверочный код"
+COUNTER_TEXT = "всего по запросу найдено"
+
+_COUNTER = re.compile(r"всего по запросу найдено\s*[—–-]?\s*(\d[\d\s\u00a0]*)", re.IGNORECASE)
+_RANGE = re.compile(r"записи\s+с\s+(\d+)\s+по\s+(\d+)", re.IGNORECASE)
+
+_NEW_MARKS = (
+    "table.law-case-table",
+    "div.lawcase-count",
+    ".lawcase-tab-content",
+    "div.case-num",
+    "#resultMob",
+)
+_CLASSIC_MARKS = ("table#tablcont", "div.casenumber", "div#cont1", "input[name='delo_table']")
+
+
+@dataclass(slots=True)
+class Verdict:
+    """Classification with the evidence the parsers reuse (the parsed tree and its text)."""
+
+    kind: PageKind
+    template: Template | None
+    reason: str | None
+    tree: Tree
+    body_text: str
+
+
+def detect_template(tree: Tree) -> Template | None:
+    """The template generation the markup shows, or None when it shows neither."""
+    if any(tree.css_first(sel) is not None for sel in _NEW_MARKS):
+        return Template.NEW
+    if any(tree.css_first(sel) is not None for sel in _CLASSIC_MARKS):
+        return Template.CLASSIC
+    return None
+
+
+def read_counter(text: str) -> tuple[int | None, int | None, int | None]:
+    """(total, first, last) from "Всего по запросу найдено — N. На странице записи с A по B."
+    Any part may be None when the page does not print it."""
+    total = first = last = None
+    match = _COUNTER.search(text)
+    if match:
+        total = int(re.sub(r"\D", "", match.group(1)))
+    span = _RANGE.search(text)
+    if span:
+        first, last = int(span.group(1)), int(span.group(2))
+    return total, first, last
+
+
+def _has_card_structure(tree: Tree) -> bool:
+    if tree.css_first("div.casenumber") is not None or tree.css_first("div.case-num") is not None:
+        return True
+    if tree.css_first(".lawcase-tab-content table.law-case-table") is not None:
+        return True
+    first_tab = tree.css_first("div#cont1 table#tablcont")
+    return first_tab is not None and tree.css_first("#cont_doc1, div#cont2") is not None
+
+
+def case_links(tree: Tree) -> list[Node]:
+    """Links to case cards (`name_op=case`) on the page."""
+    return [a for a in tree.css("a[href*='name_op=case']") if "name_op=case" in attr(a, "href")]
+
+
+def _has_listing_structure(tree: Tree, lowered: str) -> bool:
+    if COUNTER_TEXT in lowered or tree.css_first("div.lawcase-count") is not None:
+        return True
+    return bool(case_links(tree)) and (
+        tree.css_first("table#tablcont th") is not None
+        or tree.css_first("table.law-case-table thead") is not None
+    )
+
+
+def _has_captcha(tree: Tree, lowered: str) -> bool:
+    if CAPTCHA_TEXT in lowered:
+        return True
+    return tree.css_first("input[name='captcha'], input[name='captchaid']") is not None
+
+
+def examine(text: str) -> Verdict:
+    """Classify page text and keep the parsed tree for the parser that comes next."""
+    tree = parse_html(text)
+    body = tree.body
+    body_text = body.text(deep=True, separator=" ") if body is not None else ""
+    lowered = " ".join(body_text.lower().split())
+    template = detect_template(tree)
+
+    if not lowered and not text.strip():
+        return Verdict(PageKind.UNRECOGNIZED, None, "empty document", tree, body_text)
+    if _has_card_structure(tree):
+        return Verdict(PageKind.CARD, template, None, tree, body_text)
+    if _has_listing_structure(tree, lowered):
+        total, _, _ = read_counter(body_text)
+        if total == 0 and not case_links(tree):
+            return Verdict(PageKind.EMPTY, template, "counter says 0", tree, body_text)
+        return Verdict(PageKind.LISTING, template, None, tree, body_text)
+    if UNAVAILABLE_TEXT in lowered:
+        return Verdict(PageKind.UNAVAILABLE, template, None, tree, body_text)
+    if EMPTY_TEXT in lowered:
+        return Verdict(PageKind.EMPTY, template, None, tree, body_text)
+    if _has_captcha(tree, lowered):
+        return Verdict(PageKind.CAPTCHA, template, None, tree, body_text)
+    if not lowered:
+        return Verdict(PageKind.UNRECOGNIZED, template, "no visible text", tree, body_text)
+    return Verdict(
+        PageKind.UNRECOGNIZED,
+        template,
+        "no card, listing, captcha, throttling or empty-result signature",
+        tree,
+        body_text,
+    )
+
+
+def classify(text: str) -> tuple[PageKind, Template | None]:
+    """(page kind, template generation) of a decoded court page."""
+    verdict = examine(text)
+    return verdict.kind, verdict.template

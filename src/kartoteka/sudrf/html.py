@@ -1,0 +1,144 @@
+"""HTML helpers shared by the classifier and the parsers: the parser choice, cell text, and
+the rows and cells of one table. Pure functions over a parsed tree, no I/O.
+
+Why these exist rather than calling the parser's own `.text()`:
+- `<br>` separates parts of one value on the court sites ("Уголовное дело ПРЕКРАЩЕНО<br>
+  назначена мера ... СУДЕБНЫЙ ШТРАФ"); `.text()` glues them together. `node_text` keeps each
+  part on its own line.
+- `&nbsp;` is everywhere and source indentation leaks into cells; both are normalised.
+- Classic cards nest tables (a complaint block inside a tab) and some server pages never close
+  `<tr>`. The HTML5 tree builder (lexbor) already closes rows the way a browser does; `rows`
+  then takes the rows whose nearest table is the one asked for, never a nested table's rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+Node = LexborNode
+Tree = LexborHTMLParser
+
+# Elements that start a new line in the text of a cell or an act.
+_BLOCK_TAGS = frozenset(
+    {
+        "br",
+        "p",
+        "div",
+        "li",
+        "tr",
+        "table",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "thead",
+        "tbody",
+        "dd",
+        "dt",
+        "blockquote",
+        "pre",
+    }
+)
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "img", "input", "select"})
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2007\u202f\ufeff]+")
+_SECTION_TAGS = frozenset({"thead", "tbody", "tfoot"})
+
+
+def parse_html(text: str) -> LexborHTMLParser:
+    """Parse page text (already decoded: see `encoding.decode_page`) with lexbor."""
+    return LexborHTMLParser(text)
+
+
+def clean_line(text: str) -> str:
+    """One line: `&nbsp;` and runs of blanks become one space, ends stripped."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def node_text(node: Node | None) -> str:
+    """The visible text of a node, `<br>` and block elements as line breaks, blank lines
+    dropped, each line normalised by `clean_line`. Empty string for None."""
+    if node is None:
+        return ""
+    parts: list[str] = []
+    _collect(node, parts)
+    lines = (clean_line(line) for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _collect(node: Node, parts: list[str]) -> None:
+    child = node.child
+    while child is not None:
+        tag = child.tag
+        if tag == "-text":
+            parts.append(child.text_content or "")
+        elif tag in _SKIP_TAGS or tag == "_comment" or tag == "-comment":
+            pass
+        elif tag in _BLOCK_TAGS:
+            parts.append("\n")
+            _collect(child, parts)
+            parts.append("\n")
+        else:
+            if tag in ("td", "th"):
+                parts.append(" ")
+            _collect(child, parts)
+        child = child.next
+
+
+def one_line(text: str) -> str:
+    """Multi-line cell text on one line (headers, labels): lines joined by a space."""
+    return " ".join(text.split("\n"))
+
+
+def rows(table: Node) -> list[Node]:
+    """The `<tr>` rows that belong to `table` itself (not to tables nested in its cells)."""
+    found: list[Node] = []
+    child = table.child
+    while child is not None:
+        tag = child.tag
+        if tag == "tr":
+            found.append(child)
+        elif tag in _SECTION_TAGS:
+            row = child.child
+            while row is not None:
+                if row.tag == "tr":
+                    found.append(row)
+                row = row.next
+        child = child.next
+    return found
+
+
+def cells(row: Node) -> list[Node]:
+    """The `<td>`/`<th>` cells of one row."""
+    found: list[Node] = []
+    child = row.child
+    while child is not None:
+        if child.tag in ("td", "th"):
+            found.append(child)
+        child = child.next
+    return found
+
+
+def ancestors(node: Node) -> Iterator[Node]:
+    """The parents of a node, nearest first."""
+    parent = node.parent
+    while parent is not None and parent.tag not in ("-undef", "html", None):
+        yield parent
+        parent = parent.parent
+
+
+def has_class(node: Node, name: str) -> bool:
+    """Whether the node's class attribute lists `name`."""
+    classes = node.attributes.get("class") or ""
+    return name in classes.split()
+
+
+def attr(node: Node, name: str) -> str:
+    """An attribute value, "" when absent or valueless."""
+    return node.attributes.get(name) or ""

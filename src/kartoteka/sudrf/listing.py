@@ -1,0 +1,209 @@
+"""Result listings (`name_op=r`) of both template generations → `Listing`.
+
+- Classic: `table#tablcont` whose first row is `<th>` headers; counter "Всего по запросу
+  найдено — N. На странице записи с A по B."; card links `case_id/case_uid/delo_id`.
+- New: `table.law-case-table` with a `thead` of `<td>` headers, `div.lawcase-count`
+  "Всего по запросу найдено - <b>N</b>"; links `_id/_uid/_deloId`; a mobile copy of the rows in
+  `div#resultMob` (and `.block-mobile`), which is never read, so rows are not doubled.
+
+Columns are mapped by header text. The info cell ("Информация по делу") is kept as text, and
+for criminal cases the defendants and charges printed in it are read out of it (courts that
+hide articles in listings leave them empty: the card is the authority).
+
+A listing is checked against its own counter: more rows than a page holds, more rows than the
+total, or a row count that differs from "записи с A по B" is a `ParseError` — such a page is
+truncated, doubled or not what it claims, and must not be counted.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kartoteka.errors import ParseError
+from kartoteka.registry import charges as charge_strings
+from kartoteka.sudrf.classify import read_counter
+from kartoteka.sudrf.columns import LISTING_COLUMNS, map_columns
+from kartoteka.sudrf.html import (
+    Node,
+    Tree,
+    ancestors,
+    attr,
+    cells,
+    has_class,
+    node_text,
+    one_line,
+    parse_html,
+    rows,
+)
+from kartoteka.sudrf.models import Act, Defendant, Listing, ListingRow
+from kartoteka.sudrf.urls import PAGE_SIZE
+from kartoteka.sudrf.values import (
+    case_number_raw,
+    first_param,
+    is_hidden_name,
+    link_params,
+    normalise_case_number,
+    parse_date,
+)
+
+_LABEL_PREFIX = re.compile(r"^[^:]{1,60}:\s*")
+_NAME_TRIM = " \t-–—:,;()"
+
+
+def _in_mobile_copy(node: Node) -> bool:
+    for parent in ancestors(node):
+        if attr(parent, "id") == "resultMob" or has_class(parent, "block-mobile"):
+            return True
+    return False
+
+
+def _header(table: Node) -> tuple[list[str], list[Node]]:
+    """(header texts, data rows) of a result table, or ([], []) when it has no header."""
+    table_rows = rows(table)
+    for index, row in enumerate(table_rows[:3]):
+        row_cells = cells(row)
+        if not row_cells:
+            continue
+        in_thead = row.parent is not None and row.parent.tag == "thead"
+        if in_thead or all(c.tag == "th" for c in row_cells):
+            return [one_line(node_text(c)) for c in row_cells], table_rows[index + 1 :]
+        break
+    return [], []
+
+
+def _result_table(tree: Tree) -> tuple[dict[str, int], list[Node]] | None:
+    """The results table: the first table outside the mobile copy whose header maps a case
+    number column. Returns ({field: column}, data rows)."""
+    for table in tree.css("table"):
+        if attr(table, "id") != "tablcont" and not has_class(table, "law-case-table"):
+            continue
+        if _in_mobile_copy(table):
+            continue
+        headers, body = _header(table)
+        if not headers:
+            continue
+        columns = map_columns(headers, LISTING_COLUMNS)
+        if "case_number" in columns:
+            return columns, body
+    return None
+
+
+def defendants_from_info(info: str) -> list[Defendant]:
+    """Defendants printed in a criminal listing's info cell: each line that names an article
+    is one person ("ФИО - ст.337 ч.5 УК РФ"); a line of articles alone belongs to the name on
+    the line before it. Lines without articles are not read as people (civil parties and
+    category lines look the same)."""
+    found: list[Defendant] = []
+    previous = ""
+    for line in info.split("\n"):
+        if not charge_strings.mentions_charge(line):
+            previous = line
+            continue
+        charges = charge_strings.parse_charges(line)
+        start = line.find(charges[0].raw) if charges and charges[0].raw else -1
+        name_part = line[:start] if start > 0 else ""
+        name_part = _LABEL_PREFIX.sub("", name_part).strip(_NAME_TRIM)
+        if not name_part and previous and ":" not in previous:
+            name_part = previous.strip(_NAME_TRIM)
+        hidden = is_hidden_name(name_part)
+        found.append(
+            Defendant(
+                name=None if hidden or not name_part else name_part,
+                name_hidden=hidden,
+                charges=charges,
+                charges_raw=line[start:].strip() if start >= 0 else line.strip(),
+            )
+        )
+        previous = ""
+    return found
+
+
+def _cell_text(row_cells: list[Node], columns: dict[str, int], field: str) -> str | None:
+    index = columns.get(field)
+    if index is None or index >= len(row_cells):
+        return None
+    return node_text(row_cells[index]) or None
+
+
+def _read_row(row_cells: list[Node], columns: dict[str, int]) -> ListingRow:
+    number_cell = row_cells[columns["case_number"]]
+    link = number_cell.css_first("a[href]")
+    if link is None:
+        for cell in row_cells:
+            link = next((a for a in cell.css("a[href]") if "name_op=case" in attr(a, "href")), None)
+            if link is not None:
+                break
+    href = attr(link, "href") if link is not None else ""
+    params = link_params(href)
+    number_text = one_line(node_text(number_cell))
+    info = _cell_text(row_cells, columns, "info")
+    acts: list[Act] = []
+    acts_index = columns.get("acts")
+    if acts_index is not None and acts_index < len(row_cells):
+        for a in row_cells[acts_index].css("a[href]"):
+            acts.append(
+                Act(title=attr(a, "title") or one_line(node_text(a)) or None, url=attr(a, "href"))
+            )
+    return ListingRow(
+        case_number=normalise_case_number(number_text),
+        case_number_raw=case_number_raw(number_text),
+        case_id=first_param(params, "case_id", "_id"),
+        case_uid=first_param(params, "case_uid", "_uid"),
+        delo_id=first_param(params, "delo_id", "_deloId"),
+        url=href or None,
+        entry_date=parse_date(_cell_text(row_cells, columns, "entry_date")),
+        info=info,
+        judge=_cell_text(row_cells, columns, "judge"),
+        result_date=parse_date(_cell_text(row_cells, columns, "result_date")),
+        result=_cell_text(row_cells, columns, "result"),
+        legal_force_date=parse_date(_cell_text(row_cells, columns, "legal_force_date")),
+        defendants=defendants_from_info(info) if info else [],
+        acts=acts,
+    )
+
+
+def listing_from_tree(tree: Tree, body_text: str, url: str | None = None) -> Listing:
+    """Read a listing from a parsed page (see `parse_listing`)."""
+    total, first, last = read_counter(body_text)
+    found = _result_table(tree)
+    listing_rows: list[ListingRow] = []
+    if found is not None:
+        columns, body = found
+        for row in body:
+            row_cells = cells(row)
+            if len(row_cells) <= columns["case_number"]:
+                continue  # a spacer or a colspan note row
+            listing_rows.append(_read_row(row_cells, columns))
+    _check(total, first, last, listing_rows, found is not None, url)
+    return Listing(total=total, first=first, last=last, rows=listing_rows)
+
+
+def _check(
+    total: int | None,
+    first: int | None,
+    last: int | None,
+    found_rows: list[ListingRow],
+    has_table: bool,
+    url: str | None,
+) -> None:
+    count = len(found_rows)
+    if not has_table and total:
+        raise ParseError(f"listing: counter says {total} but no result table was found", url)
+    if total is None and not has_table:
+        raise ParseError("listing: neither a counter nor a result table", url)
+    if count > PAGE_SIZE:
+        raise ParseError(f"listing: {count} rows, more than a page holds ({PAGE_SIZE})", url)
+    if total is not None and count > total:
+        raise ParseError(f"listing: {count} rows but the counter says {total} in all", url)
+    if first is not None and last is not None and count != last - first + 1:
+        raise ParseError(f"listing: {count} rows but the page says records {first}..{last}", url)
+    if any(r.case_number is None and r.case_id is None for r in found_rows):
+        raise ParseError("listing: a row has neither a case number nor a card link", url)
+
+
+def parse_listing(text: str, url: str | None = None) -> Listing:
+    """A decoded listing page → Listing. Raises ParseError (with the URL) when the page
+    cannot be read as a listing or contradicts its own counter."""
+    tree = parse_html(text)
+    body = tree.body
+    return listing_from_tree(tree, body.text(deep=True, separator=" ") if body else "", url)

@@ -1,0 +1,60 @@
+"""The entry point for one fetched page: bytes → decode → classify → parse → `Page`.
+
+`read_page` never raises, whatever the bytes: the harvester and the store must be able to
+record the URL and the reason and go on (DESIGN.md, "Quality bar"). The decision for a page
+that *claims* to be a listing or a card but cannot be read (no result table, rows that
+contradict the site's own counter, a card without readable tables) is: kind UNRECOGNIZED,
+`reason` saying what it looked like and what was wrong. Such a page is never counted, and an
+unrecognised page is never "no cases". Callers that want an exception call `parse_listing` /
+`parse_card`, which raise `ParseError` with the URL.
+"""
+
+from __future__ import annotations
+
+from kartoteka.errors import ParseError
+from kartoteka.sudrf.card import card_from_tree
+from kartoteka.sudrf.classify import examine
+from kartoteka.sudrf.encoding import decode_page
+from kartoteka.sudrf.listing import listing_from_tree
+from kartoteka.sudrf.models import Page, PageKind
+
+# Bumped whenever a parser change can change parsed records: derived rows carry it, so a
+# parser fix is a re-parse of the archive, not a re-crawl.
+PARSER_VERSION = "1"
+
+
+def read_text(text: str, url: str | None = None) -> Page:
+    """Classify and parse page text that is already decoded (see `read_page`)."""
+    verdict = examine(text)
+    kind, template = verdict.kind, verdict.template
+    try:
+        if kind is PageKind.CARD:
+            return Page(kind, template, card=card_from_tree(verdict.tree, template, url), url=url)
+        if kind is PageKind.LISTING:
+            listing = listing_from_tree(verdict.tree, verdict.body_text, url)
+            return Page(kind, template, listing=listing, url=url)
+    except ParseError as error:
+        return Page(
+            PageKind.UNRECOGNIZED,
+            template,
+            reason=f"looks like a {kind.value} but cannot be read: {error.message}",
+            url=url,
+        )
+    return Page(kind, template, reason=verdict.reason, url=url)
+
+
+def read_page(data: bytes, url: str | None = None, http_charset: str | None = None) -> Page:
+    """Bytes of one court page (as fetched or archived) → Page. Never raises.
+
+    `http_charset` is the charset of the response's Content-Type header, when known.
+    """
+    if not data or not data.strip():
+        return Page(PageKind.UNRECOGNIZED, reason="empty document", url=url)
+    try:
+        return read_text(decode_page(data, http_charset), url)
+    except Exception as error:  # the harvest must go on; the reason says why
+        return Page(
+            PageKind.UNRECOGNIZED,
+            reason=f"internal parser error: {type(error).__name__}: {error}",
+            url=url,
+        )

@@ -1,0 +1,85 @@
+"""Values as the court sites print them: dates, times, case numbers, hidden names, link
+parameters. Pure functions on strings; each returns None for what it cannot read, so a
+damaged value never stops a page from being read (the raw string stays beside it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from urllib.parse import parse_qsl, urlsplit
+
+_DATE = re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
+_TIME = re.compile(r"(?<!\d)([01]?\d|2[0-3])[:.]([0-5]\d)(?![\d.])")
+_CASE_LABEL = re.compile(r"^\s*(?:дело|материал|производство)?\s*№?\s*", re.IGNORECASE)
+_NUMBER_END = re.compile(r"[\s\[\(~;,]")
+
+HIDDEN_NAME_STEM = "информация скрыта"
+
+
+def parse_date(text: str | None) -> dt.date | None:
+    """The first `DD.MM.YYYY` date in `text`, or None (also for impossible dates)."""
+    if not text:
+        return None
+    match = _DATE.search(text)
+    if not match:
+        return None
+    day, month, year = (int(g) for g in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_time(text: str | None) -> str | None:
+    """The first `HH:MM` time in `text`, zero-padded, or None."""
+    if not text:
+        return None
+    match = _TIME.search(text)
+    if not match:
+        return None
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
+def case_number_raw(text: str | None) -> str | None:
+    """The case number as printed, without a leading "ДЕЛО №" label: the history it may carry
+    (`2-5/2026 (2-13/2025; 2-2935/2024;) ~ М-2773/2024`) is kept."""
+    if not text:
+        return None
+    raw = _CASE_LABEL.sub("", " ".join(text.split()), count=1).strip()
+    return raw or None
+
+
+def normalise_case_number(text: str | None) -> str | None:
+    """The first number as printed: "2-7212/2025 ~ М-5922/2025" → "2-7212/2025",
+    "7У-1297/2026 [77-655/2026]" → "7У-1297/2026", "ДЕЛО № 1-151/2026" → "1-151/2026"."""
+    raw = case_number_raw(text)
+    if raw is None:
+        return None
+    first = _NUMBER_END.split(raw, maxsplit=1)[0].strip()
+    return first or None
+
+
+def is_hidden_name(text: str | None) -> bool:
+    """ "Информация скрыта": the court hid the name. A legal state, not a missing value."""
+    return bool(text) and HIDDEN_NAME_STEM in text.lower()  # type: ignore[union-attr]
+
+
+def link_params(href: str | None) -> dict[str, str]:
+    """Query parameters of a link as printed on a page (already HTML-unescaped by the parser).
+    Values stay as they are (ids and UIDs are ASCII); the first occurrence of a name wins."""
+    if not href:
+        return {}
+    query = urlsplit(href.strip()).query
+    params: dict[str, str] = {}
+    for name, value in parse_qsl(query, keep_blank_values=True):
+        params.setdefault(name, value)
+    return params
+
+
+def first_param(params: dict[str, str], *names: str) -> str | None:
+    """The first non-empty parameter among `names` (both link dialects name the same id)."""
+    for name in names:
+        value = params.get(name)
+        if value:
+            return value
+    return None
