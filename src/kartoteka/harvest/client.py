@@ -1,0 +1,358 @@
+"""The one HTTP gateway: every request kartoteka sends to a court goes through `Gateway.get`.
+
+It enforces, in this order, for each request: the court's cooldown (after 429 or the throttle
+page), the daily cap per court, robots.txt, the per-host interval and the global interval
+(both measured between the actual start of two requests, so no two requests ever leave closer
+than the floors, whatever the event loop's timing). It sets the User-Agent with the operator's
+contact and a timeout on every request, honours Retry-After, and retries timeouts, 5xx and
+dropped connections with exponential backoff and jitter.
+
+Every response received (an error page included) is handed to `on_response` before anything
+else looks at it: that is where the fetcher classifies it and writes it to the WARC archive,
+so the raw bytes are kept before any decision is made on them.
+
+The sandbox URL rewrite lives here too, in `SandboxTransport`, and nowhere else: the
+harvester builds and archives real court URLs; only the bytes on the wire go to localhost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import email.utils
+import random
+import time
+import urllib.robotparser
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import httpx
+
+from kartoteka.errors import Blocked, KartotekaError, PolitenessError, Throttled
+from kartoteka.harvest.politeness import PolitenessConfig
+
+
+class FetchFailed(KartotekaError):
+    """Retries exhausted on timeouts, 5xx or dropped connections: the court is unavailable."""
+
+
+class DailyCapReached(KartotekaError):
+    """The court's daily request cap is spent: the rest waits for tomorrow's run."""
+
+
+class RobotsDisallowed(KartotekaError):
+    """robots.txt of the court forbids this URL for our User-Agent."""
+
+
+@dataclass(slots=True)
+class Response:
+    """One answer as received: real URL, status, headers, raw bytes, when."""
+
+    url: str
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    request_headers: dict[str, str]
+    fetched_at: dt.datetime
+    elapsed: float
+    simulated: bool = False
+    page: object = None  # set by the fetcher's classifier (a kartoteka.sudrf Page)
+
+    def header(self, name: str) -> str | None:
+        name = name.lower()
+        return next((v for k, v in self.headers if k.lower() == name), None)
+
+
+@dataclass(slots=True)
+class HostStats:
+    """What happened to one host, for the summary's throttle utilisation and the bench."""
+
+    requests: int = 0
+    retries: int = 0
+    cooldowns: int = 0
+    cooldown_seconds: float = 0.0  # waits imposed by the site (cooldowns, Retry-After)
+    backoff_seconds: float = 0.0
+    first_start: float | None = None
+    last_start: float | None = None
+
+
+class SandboxTransport(httpx.AsyncBaseTransport):
+    """Send `http://<host>/path?q` to `<sandbox>/<host>/path?q` (contracts.md).
+
+    The one place where a sandbox URL exists: requests and archives keep the real URL.
+    """
+
+    def __init__(self, sandbox_url: str, inner: httpx.AsyncBaseTransport) -> None:
+        self.base = httpx.URL(sandbox_url.rstrip("/"))
+        self.inner = inner
+
+    @staticmethod
+    def rewrite(sandbox_url: str, url: str) -> str:
+        parts = urlsplit(url)
+        rest = parts.path + (f"?{parts.query}" if parts.query else "")
+        return f"{sandbox_url.rstrip('/')}/{parts.netloc}{rest}"
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        target = httpx.URL(self.rewrite(str(self.base), str(request.url)))
+        headers = [(k, v) for k, v in request.headers.raw if k.lower() != b"host"]
+        headers.append((b"Host", target.netloc))
+        moved = httpx.Request(request.method, target, headers=headers,
+                              stream=request.stream, extensions=request.extensions)
+        return await self.inner.handle_async_request(moved)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
+
+
+class Ledger:
+    """Where the gateway keeps counts that must outlive a process (daily caps, cooldowns).
+    The harvester passes its SQLite run state; tests may use this in-memory one."""
+
+    def __init__(self) -> None:
+        self._counts: dict[tuple[str, str], int] = defaultdict(int)
+        self._cool: dict[str, float] = {}
+
+    def requests_today(self, host: str, day: str) -> int:
+        return self._counts[(host, day)]
+
+    def count_request(self, host: str, day: str) -> None:
+        self._counts[(host, day)] += 1
+
+    def cooldown_until(self, host: str) -> float | None:
+        """Wall-clock (epoch seconds) end of the host's cooldown, if any."""
+        return self._cool.get(host)
+
+    def set_cooldown(self, host: str, until: float) -> None:
+        self._cool[host] = until
+
+
+ResponseHook = Callable[[Response, str | None], Awaitable[None] | None]
+
+
+class Gateway:
+    """The throttled HTTP client. One per process; shared by every court task."""
+
+    def __init__(
+        self,
+        config: PolitenessConfig,
+        *,
+        sandbox_url: str | None = None,
+        proxy: str | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        ledger: Ledger | None = None,
+        on_response: ResponseHook | None = None,
+        classify: Callable[[Response], tuple[str | None, object]] | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.config = config.validate()
+        if sandbox_url is None and config.sandbox and transport is None:
+            # Sandbox intervals against real hosts would be rude: refuse.
+            raise PolitenessError("sandbox politeness settings need a sandbox URL")
+        self.simulated = sandbox_url is not None
+        inner = transport or httpx.AsyncHTTPTransport(proxy=proxy, retries=0)
+        if sandbox_url is not None:
+            inner = SandboxTransport(sandbox_url, inner)
+        timeout = httpx.Timeout(config.timeout)
+        limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
+        self.http = httpx.AsyncClient(transport=inner, timeout=timeout, limits=limits,
+                                      follow_redirects=False)
+        self.ledger = ledger or Ledger()
+        self.on_response = on_response
+        self.classify = classify
+        self.rng = rng or random.Random()
+        self.stats: dict[str, HostStats] = defaultdict(HostStats)
+        self._gate = asyncio.Lock()
+        self._last_global: float | None = None
+        self._last_host: dict[str, float] = {}
+        self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
+        self._robots_locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self.send_log: list[tuple[str, float]] = []  # (host, monotonic start) of every request
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    async def __aenter__(self) -> Gateway:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    # -- the two floors ------------------------------------------------------------------
+    @staticmethod
+    async def _sleep_until(target: float) -> None:
+        """Sleep to a monotonic instant: coarse sleep, then yield until exactly there (the
+        event loop's timer rounds to milliseconds, which at sandbox speeds would otherwise
+        either break a floor or waste a fifth of the time)."""
+        while True:
+            left = target - time.monotonic()
+            if left <= 0:
+                return
+            await asyncio.sleep(left - 0.0015 if left > 0.002 else 0)
+
+    async def _slot(self, host: str) -> float:
+        """Wait until a request to `host` may start; return its start instant."""
+        # Requests to one host are sequential (one task per court), so the per-host wait
+        # can happen outside the gate without letting anyone else in ahead of this host.
+        last = self._last_host.get(host)
+        if last is not None:
+            await self._sleep_until(last + self.config.per_host_interval)
+        async with self._gate:
+            last = self._last_host.get(host)
+            target = max(
+                (last + self.config.per_host_interval) if last is not None else 0.0,
+                (self._last_global + self.config.global_interval)
+                if self._last_global is not None else 0.0,
+            )
+            await self._sleep_until(target)
+            now = time.monotonic()
+            self._last_global = now
+            self._last_host[host] = now
+            self.send_log.append((host, now))
+        return now
+
+    # -- cooldowns and caps --------------------------------------------------------------
+    def cool_down(self, host: str, seconds: float | None = None) -> float:
+        """Start (or extend) a cooldown for a court: 30 min by default, longer if asked."""
+        seconds = max(self.config.cooldown, seconds or 0.0)
+        until = time.time() + seconds
+        current = self.ledger.cooldown_until(host) or 0.0
+        self.ledger.set_cooldown(host, max(current, until))
+        stats = self.stats[host]
+        stats.cooldowns += 1
+        return seconds
+
+    async def _wait_cooldown(self, host: str) -> None:
+        until = self.ledger.cooldown_until(host)
+        if until is None:
+            return
+        left = until - time.time()
+        if left > 0:
+            self.stats[host].cooldown_seconds += left
+            await asyncio.sleep(left)
+
+    def _check_cap(self, host: str, url: str) -> None:
+        day = dt.datetime.now(dt.UTC).date().isoformat()
+        if self.ledger.requests_today(host, day) >= self.config.daily_cap:
+            raise DailyCapReached(
+                f"daily cap of {self.config.daily_cap} requests reached for {host}", url)
+        self.ledger.count_request(host, day)
+
+    # -- robots.txt ----------------------------------------------------------------------
+    async def _allowed(self, url: str) -> bool:
+        if not self.config.respect_robots:
+            return True
+        parts = urlsplit(url)
+        host = parts.netloc
+        async with self._robots_locks[host]:
+            if host not in self._robots:
+                self._robots[host] = await self._fetch_robots(f"{parts.scheme}://{host}")
+        rules = self._robots[host]
+        return True if rules is None else rules.can_fetch(self.config.user_agent, url)
+
+    async def _fetch_robots(self, origin: str) -> urllib.robotparser.RobotFileParser | None:
+        """robots.txt through the same gates. Missing (4xx) → everything allowed; 5xx or
+        unreachable → nothing allowed (RFC 9309 §2.3.1.4), reported as FetchFailed."""
+        url = origin + "/robots.txt"
+        resp = await self._send(url, archive=False)
+        if 400 <= resp.status < 500:
+            return None
+        if resp.status >= 500:
+            raise FetchFailed(f"robots.txt answered {resp.status}", url)
+        rules = urllib.robotparser.RobotFileParser(url)
+        rules.parse(resp.body.decode("utf-8", "replace").splitlines())
+        return rules
+
+    # -- sending -------------------------------------------------------------------------
+    def _backoff(self, attempt: int) -> float:
+        """Exponential backoff with full jitter: base·2^attempt, capped, times U(0.5, 1)."""
+        cap = min(self.config.backoff_max, self.config.backoff_base * 2 ** attempt)
+        return cap * (0.5 + 0.5 * self.rng.random())
+
+    async def _send(self, url: str, archive: bool = True) -> Response:
+        """One request with retries for timeouts, 5xx and dropped connections, and the
+        cooldown/Retry-After logic for 429. Returns the first response that is not one of
+        those (or raises FetchFailed / Throttled / Blocked)."""
+        host = urlsplit(url).netloc
+        stats = self.stats[host]
+        headers = {"User-Agent": self.config.user_agent,
+                   "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
+                   "Accept-Language": "ru,en;q=0.5"}
+        attempt = 0
+        cooldowns = 0
+        while True:
+            await self._wait_cooldown(host)
+            self._check_cap(host, url)
+            start = await self._slot(host)
+            stats.requests += 1
+            stats.first_start = stats.first_start if stats.first_start is not None else start
+            stats.last_start = start
+            try:
+                raw = await self.http.get(url, headers=headers)
+            except (httpx.TimeoutException, httpx.TransportError) as exc:
+                if attempt >= self.config.max_retries:
+                    raise FetchFailed(f"no answer after {attempt + 1} tries: {exc!r}",
+                                      url) from exc
+                wait = self._backoff(attempt)
+                attempt += 1
+                stats.retries += 1
+                stats.backoff_seconds += wait
+                await asyncio.sleep(wait)
+                continue
+            resp = Response(
+                url=url, status=raw.status_code, headers=list(raw.headers.multi_items()),
+                body=raw.content, request_headers=headers,
+                fetched_at=dt.datetime.now(dt.UTC), elapsed=time.monotonic() - start,
+                simulated=self.simulated or raw.headers.get("X-Kartoteka-Simulated") == "1",
+            )
+            kind = None
+            if archive and self.classify is not None:
+                kind, resp.page = self.classify(resp)
+            if archive and self.on_response is not None:
+                done = self.on_response(resp, kind)
+                if asyncio.iscoroutine(done):
+                    await done
+            retry_after = _retry_after(resp.header("Retry-After"))
+            if resp.status == 429 or kind == "unavailable":
+                cooldowns += 1
+                if cooldowns > self.config.max_cooldowns:
+                    raise Throttled(f"still throttled after {cooldowns - 1} cooldowns", url,
+                                    retry_after)
+                self.cool_down(host, retry_after)
+                continue
+            if resp.status == 403:
+                raise Blocked("the court answers 403 Forbidden", url)
+            if resp.status >= 500:
+                if attempt >= self.config.max_retries:
+                    raise FetchFailed(f"HTTP {resp.status} after {attempt + 1} tries", url)
+                wait = max(self._backoff(attempt), retry_after or 0.0)
+                attempt += 1
+                stats.retries += 1
+                stats.backoff_seconds += wait
+                await asyncio.sleep(wait)
+                continue
+            return resp
+
+    async def get(self, url: str) -> Response:
+        """Fetch a court page through every gate. The response handed back has been archived
+        (via `on_response`) and is neither a 429, a 5xx nor the throttle page."""
+        if not await self._allowed(url):
+            raise RobotsDisallowed("robots.txt disallows this URL", url)
+        return await self._send(url)
