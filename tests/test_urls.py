@@ -17,8 +17,15 @@ def test_query_values_are_windows_1251():
 
 def test_listing_urls_round_trip_in_both_dialects():
     for dialect in Dialect:
-        url = listing_url("bgvs.alt.sudrf.ru", dialect, dt.date(2024, 3, 1), dt.date(2024, 3, 31),
-                          article="ст.337", page=2, instance=Instance.APPEAL)
+        url = listing_url(
+            "bgvs.alt.sudrf.ru",
+            dialect,
+            dt.date(2024, 3, 1),
+            dt.date(2024, 3, 31),
+            article="ст.337",
+            page=2,
+            instance=Instance.APPEAL,
+        )
         assert url.startswith("http://bgvs.alt.sudrf.ru/modules.php?name=sud_delo&")
         query = read_listing_query(parse_query(url.split("?", 1)[1]))
         assert query.dialect is dialect

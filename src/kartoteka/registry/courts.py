@@ -37,8 +37,12 @@ class CourtLevel(StrEnum):
 # vnkod: CC + two letters + four digits. GV garrison, OV district/fleet, AV appellate,
 # KV cassation (DOMAIN.md §1).
 MILITARY_CODE = re.compile(r"^\d{2}(GV|OV|AV|KV)\d{4}$")
-_LEVEL_BY_LETTERS = {"GV": CourtLevel.GARRISON, "OV": CourtLevel.DISTRICT,
-                     "AV": CourtLevel.APPELLATE, "KV": CourtLevel.CASSATION}
+_LEVEL_BY_LETTERS = {
+    "GV": CourtLevel.GARRISON,
+    "OV": CourtLevel.DISTRICT,
+    "AV": CourtLevel.APPELLATE,
+    "KV": CourtLevel.CASSATION,
+}
 
 
 class RegistryError(KartotekaError):
@@ -104,23 +108,36 @@ def read_courts_csv(path: str | Path) -> list[Court]:
             if not code:
                 continue
             try:
-                level = CourtLevel(row["level"].strip()) if row.get("level") else \
-                    level_from_code(code, row["name"])
-                dialect = Dialect(row["search_dialect"].strip()) \
-                    if (row.get("search_dialect") or "").strip() else None
+                level = (
+                    CourtLevel(row["level"].strip())
+                    if row.get("level")
+                    else level_from_code(code, row["name"])
+                )
+                dialect = (
+                    Dialect(row["search_dialect"].strip())
+                    if (row.get("search_dialect") or "").strip()
+                    else None
+                )
             except ValueError as exc:
                 raise RegistryError(f"{path}:{lineno}: {exc}") from exc
-            courts.append(Court(
-                code=code, name=row["name"].strip(), level=level, host=_host(row["host"]),
-                region_code=(row.get("region_code") or "").strip() or None,
-                region=(row.get("region") or "").strip() or None,
-                dialect=dialect, captcha_seen=_yes_no(row.get("captcha_seen")),
-            ))
+            courts.append(
+                Court(
+                    code=code,
+                    name=row["name"].strip(),
+                    level=level,
+                    host=_host(row["host"]),
+                    region_code=(row.get("region_code") or "").strip() or None,
+                    region=(row.get("region") or "").strip() or None,
+                    dialect=dialect,
+                    captcha_seen=_yes_no(row.get("captcha_seen")),
+                )
+            )
     return courts
 
 
-def read_directory_json(path: str | Path, region_names: dict[str, str] | None = None,
-                        military_only: bool = True) -> list[Court]:
+def read_directory_json(
+    path: str | Path, region_names: dict[str, str] | None = None, military_only: bool = True
+) -> list[Court]:
     """Military courts from the public sudrf directory JSON, selected by their code.
 
     The directory does not say which query dialect a court speaks or whether it asks for a
@@ -139,12 +156,16 @@ def read_directory_json(path: str | Path, region_names: dict[str, str] | None = 
             if military_only and not is_military_code(code):
                 continue
             name = str(entry.get("court_name", "")).strip()
-            courts.append(Court(
-                code=code, name=name, level=level_from_code(code, name),
-                host=_host(str(entry.get("court_website", ""))),
-                region_code=str(region_code),
-                region=(region_names or {}).get(str(region_code)),
-            ))
+            courts.append(
+                Court(
+                    code=code,
+                    name=name,
+                    level=level_from_code(code, name),
+                    host=_host(str(entry.get("court_website", ""))),
+                    region_code=str(region_code),
+                    region=(region_names or {}).get(str(region_code)),
+                )
+            )
     return courts
 
 
@@ -156,13 +177,19 @@ def read_courts(path: str | Path) -> list[Court]:
     return read_courts_csv(path)
 
 
-def select_courts(courts: Iterable[Court], codes: Iterable[str] | None = None,
-                  level: CourtLevel | str | None = None) -> list[Court]:
+def select_courts(
+    courts: Iterable[Court],
+    codes: Iterable[str] | None = None,
+    level: CourtLevel | str | None = None,
+) -> list[Court]:
     """Filter by explicit codes and/or level, keeping the registry's order."""
     wanted = {c.strip().upper() for c in codes} if codes else None
     lvl = CourtLevel(level) if level else None
-    return [c for c in courts
-            if (wanted is None or c.code in wanted) and (lvl is None or c.level is lvl)]
+    return [
+        c
+        for c in courts
+        if (wanted is None or c.code in wanted) and (lvl is None or c.level is lvl)
+    ]
 
 
 def with_dialect(court: Court, dialect: Dialect) -> Court:

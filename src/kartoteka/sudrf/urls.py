@@ -137,16 +137,28 @@ def card_url(
     one; this builds the same shape for when only the ids are known."""
     kind = CASE_KINDS[Instance(instance)]
     if Dialect(dialect) is Dialect.CLASSIC:
-        params = [("name_op", "case"), ("case_id", case_id), ("case_uid", case_uid or ""),
-                  ("delo_id", kind.delo_id), ("new", kind.new)]
+        params = [
+            ("name_op", "case"),
+            ("case_id", case_id),
+            ("case_uid", case_uid or ""),
+            ("delo_id", kind.delo_id),
+            ("new", kind.new),
+        ]
     else:
-        params = [("name_op", "case"), ("_id", case_id), ("_uid", case_uid or ""),
-                  ("_deloId", kind.delo_id), ("_caseType", "0"), ("_new", kind.new)]
+        params = [
+            ("name_op", "case"),
+            ("_id", case_id),
+            ("_uid", case_uid or ""),
+            ("_deloId", kind.delo_id),
+            ("_caseType", "0"),
+            ("_new", kind.new),
+        ]
     return _base(host, scheme) + _join(params)
 
 
-def search_form_url(host: str, instance: Instance | str = Instance.FIRST,
-                    scheme: str = "http") -> str:
+def search_form_url(
+    host: str, instance: Instance | str = Instance.FIRST, scheme: str = "http"
+) -> str:
     """The search form (`name_op=sf`), used to detect a court's dialect."""
     kind = CASE_KINDS[Instance(instance)]
     return _base(host, scheme) + _join([("name_op", "sf"), ("delo_id", kind.delo_id)])
@@ -188,7 +200,8 @@ def read_listing_query(params: dict[str, str]) -> ListingQuery:
     if "_deloId" in params or any(k.startswith("case__") for k in params):
         instance = INSTANCE_BY_DELO_ID.get(params.get("_deloId", ""))
         return ListingQuery(
-            Dialect.VNKOD, instance,
+            Dialect.VNKOD,
+            instance,
             _parse_date(params.get("case__entry_date1d", "")),
             _parse_date(params.get("case__entry_date2d", "")),
             params.get("parts__law_articless", ""),
@@ -198,7 +211,8 @@ def read_listing_query(params: dict[str, str]) -> ListingQuery:
     table = params.get("delo_table", "u1_case")
     defendant = table.split("_")[0].upper() + "_DEFENDANT"
     return ListingQuery(
-        Dialect.CLASSIC, instance,
+        Dialect.CLASSIC,
+        instance,
         _parse_date(params.get(f"{table}__ENTRY_DATE1D", "")),
         _parse_date(params.get(f"{table}__ENTRY_DATE2D", "")),
         params.get(f"{defendant}__LAW_ARTICLESS", ""),
