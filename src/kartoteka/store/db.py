@@ -88,3 +88,19 @@ def connect_path(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBP
 def connect(data_dir: DataDir, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the store of a data directory (see `connect_path`)."""
     return connect_path(data_dir.store, read_only=read_only)
+
+
+def dump_tables(
+    con: duckdb.DuckDBPyConnection, tables: tuple[str, ...] | None = None
+) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table, in a canonical order: two stores with equal dumps hold the
+    same content (the rebuild-determinism check)."""
+    if tables is None:
+        tables = tuple(
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+                "ORDER BY table_name"
+            ).fetchall()
+        )
+    return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}

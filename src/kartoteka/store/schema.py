@@ -67,6 +67,7 @@ CREATE TABLE fetch_log (
     template        VARCHAR,
     simulated       BOOLEAN NOT NULL,
     run_id          VARCHAR,
+    parser_version  VARCHAR,   -- kartoteka.sudrf.PARSER_VERSION at ingest
     PRIMARY KEY (warc_file, warc_offset)
 );
 
@@ -88,6 +89,7 @@ CREATE TABLE listing_pages (
     warc_offset BIGINT NOT NULL,
     fetched_at  TIMESTAMP NOT NULL,
     run_key     VARCHAR NOT NULL,   -- harvest run id, else the UTC date of the fetch
+    window_key  VARCHAR NOT NULL,   -- court|instance|entry_from|entry_to|article
     court_code  VARCHAR NOT NULL,
     instance    VARCHAR,
     entry_from  DATE,
@@ -106,6 +108,9 @@ CREATE TABLE case_versions (
     case_key         VARCHAR NOT NULL,   -- court_code/instance/case_id
     version          INTEGER NOT NULL,
     source           VARCHAR NOT NULL,   -- card | listing
+    court_code       VARCHAR NOT NULL,
+    instance         VARCHAR NOT NULL,   -- first | appeal | cassation
+    case_id          VARCHAR NOT NULL,   -- the site's case_id / _id
     content_hash     VARCHAR NOT NULL,
     first_seen_at    TIMESTAMP NOT NULL,
     last_seen_at     TIMESTAMP NOT NULL, -- derived: latest observation of this version
@@ -125,6 +130,8 @@ CREATE TABLE case_versions (
     outcome          VARCHAR NOT NULL,   -- see kartoteka.store.outcomes
     n_defendants     INTEGER NOT NULL,
     n_charges        INTEGER NOT NULL,
+    principal_article VARCHAR,           -- kartoteka.registry.articles.principal_article
+    principal_charge  VARCHAR,           -- its article.part key, e.g. 337.5
     content          JSON NOT NULL,      -- the parsed record after the privacy rules
     PRIMARY KEY (case_key, version)
 );

@@ -1,0 +1,160 @@
+"""The case as known at a moment: derived from the append-only history in SQL.
+
+One definition serves both the current state (materialised into `cases` and `case_charges`
+at the end of every ingest) and any "as of" date (the statistics run the same SQL with an
+earlier cutoff). Only what had been *seen* before the cutoff counts: a version first seen
+later, or a listing fetched later, does not exist yet for that query.
+
+Rules (why they are what they are):
+- case fields (number, UID, receipt date, result) come from the latest version seen, whatever
+  its source: the newest information wins;
+- a pending latest version does not hide a decision the latest card shows (listings never
+  show suspensions, which only the card's events reveal);
+- charges and defendants come from the latest card that lists charges, else the latest
+  version that does: some courts hide articles in listings (DOMAIN.md §2), the card is the
+  authority;
+- a case is removed when a complete listing of a window that used to show it no longer does
+  and it was not seen anywhere since (see `removal_sql`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+NO_CUTOFF = dt.datetime(9999, 12, 31)
+
+
+def cutoff_for(as_of: dt.date | None) -> dt.datetime:
+    """Everything seen up to the end of `as_of` (UTC) counts; None means everything."""
+    if as_of is None:
+        return NO_CUTOFF
+    return dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
+
+
+def removal_sql() -> str:
+    """Cases removed from the courts' indexes, with the time their absence was first seen.
+
+    A listing sighting is one window (court, instance, receipt dates, article) in one harvest
+    run. It is complete when its pages agree on a counter N > 0 and together show N distinct
+    cases (the site's own reconciliation, STYLE.md "completeness by construction"). A case is
+    removed at the first complete sighting of a window after the last complete sighting that
+    showed it, provided it has not been seen anywhere since. Empty pages never prove removal
+    ("no data" can be a wrong query), so a window that drops to zero cases proves nothing.
+    Parameter: `$cutoff`.
+    """
+    return """
+    WITH pages AS (SELECT * FROM listing_pages WHERE fetched_at < $cutoff),
+    sighting_cases AS (
+        SELECT DISTINCT p.window_key, p.run_key, o.case_key
+        FROM pages p JOIN observations o USING (warc_file, warc_offset)),
+    sightings AS (
+        SELECT window_key, run_key, max(fetched_at) AS at,
+               min(total) AS tmin, max(total) AS tmax
+        FROM pages GROUP BY window_key, run_key),
+    counted AS (
+        SELECT window_key, run_key, count(*) AS n FROM sighting_cases
+        GROUP BY window_key, run_key),
+    complete AS (
+        SELECT s.window_key, s.run_key, s.at
+        FROM sightings s JOIN counted c USING (window_key, run_key)
+        WHERE s.tmin = s.tmax AND s.tmax > 0 AND c.n = s.tmax),
+    present AS (
+        SELECT sc.case_key, sc.window_key, max(cp.at) AS last_present
+        FROM sighting_cases sc JOIN complete cp USING (window_key, run_key)
+        GROUP BY sc.case_key, sc.window_key),
+    missing AS (
+        SELECT pr.case_key, min(cp.at) AS missing_at
+        FROM present pr JOIN complete cp
+          ON cp.window_key = pr.window_key AND cp.at > pr.last_present
+        GROUP BY pr.case_key, pr.window_key),
+    last_seen AS (
+        SELECT case_key, max(fetched_at) AS at FROM observations
+        WHERE fetched_at < $cutoff GROUP BY case_key)
+    SELECT m.case_key, min(m.missing_at) AS removed_at
+    FROM missing m JOIN last_seen l USING (case_key)
+    WHERE l.at < m.missing_at
+    GROUP BY m.case_key
+    """
+
+
+def facts_sql() -> str:
+    """One row per case known before `$cutoff`, with the columns of the `cases` table."""
+    return f"""
+    WITH v AS (SELECT * FROM case_versions WHERE first_seen_at < $cutoff),
+    pick AS (
+        SELECT case_key,
+               max(version) AS info_v,
+               max(version) FILTER (WHERE source = 'card') AS card_v,
+               max(version) FILTER (WHERE n_charges > 0) AS charged_v,
+               min(first_seen_at) AS first_seen_at,
+               bool_or(simulated) AS simulated
+        FROM v GROUP BY case_key),
+    seen AS (
+        SELECT case_key, max(fetched_at) AS last_seen_at FROM observations
+        WHERE fetched_at < $cutoff GROUP BY case_key),
+    removed AS ({removal_sql()}),
+    joined AS (
+        SELECT p.*, s.last_seen_at, r.removed_at,
+               i.court_code, i.instance, i.case_id,
+               i.uid AS i_uid, c.uid AS c_uid,
+               i.case_number AS i_number, c.case_number AS c_number,
+               i.entry_date AS i_entry, c.entry_date AS c_entry,
+               i.result_raw AS i_result, c.result_raw AS c_result,
+               i.result_date AS i_rdate, c.result_date AS c_rdate,
+               i.outcome AS i_outcome, c.outcome AS c_outcome,
+               CASE WHEN c.n_charges > 0 THEN p.card_v
+                    ELSE coalesce(p.charged_v, p.card_v, p.info_v) END AS charges_v,
+               (i.outcome = 'pending' AND c.outcome IS NOT NULL
+                AND c.outcome <> 'pending') AS card_decides
+        FROM pick p
+        JOIN case_versions i ON i.case_key = p.case_key AND i.version = p.info_v
+        LEFT JOIN case_versions c ON c.case_key = p.case_key AND c.version = p.card_v
+        LEFT JOIN seen s ON s.case_key = p.case_key
+        LEFT JOIN removed r ON r.case_key = p.case_key)
+    SELECT j.case_key, j.court_code, j.instance, j.case_id,
+           coalesce(j.i_uid, j.c_uid) AS uid,
+           coalesce(j.i_number, j.c_number) AS case_number,
+           coalesce(j.i_entry, j.c_entry) AS entry_date,
+           CASE WHEN j.card_decides THEN j.c_result ELSE j.i_result END AS result_raw,
+           CASE WHEN j.card_decides THEN j.c_rdate ELSE j.i_rdate END AS result_date,
+           CASE WHEN j.card_decides THEN j.c_outcome ELSE j.i_outcome END AS outcome,
+           ch.principal_article, ch.principal_charge,
+           ch.n_defendants,
+           j.info_v AS info_version, j.charges_v AS charges_version,
+           j.first_seen_at, coalesce(j.last_seen_at, j.first_seen_at) AS last_seen_at,
+           j.removed_at, j.simulated
+    FROM joined j
+    JOIN case_versions ch ON ch.case_key = j.case_key AND ch.version = j.charges_v
+    """
+
+
+def charges_sql(facts: str) -> str:
+    """Distinct (case, article, part) of each case's charges, for a facts relation."""
+    return f"""
+    SELECT DISTINCT ch.case_key, ch.article, ch.part, ch.charge_key, ch.mobilisation
+    FROM charges ch JOIN ({facts}) f
+      ON ch.case_key = f.case_key AND ch.version = f.charges_version
+    """
+
+
+def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute the derived tables from the history (inside the caller's transaction)."""
+    con.execute("""
+        UPDATE case_versions SET last_seen_at = o.last
+        FROM (SELECT case_key, version, max(fetched_at) AS last FROM observations
+              GROUP BY case_key, version) o
+        WHERE case_versions.case_key = o.case_key AND case_versions.version = o.version
+          AND case_versions.last_seen_at <> o.last
+    """)
+    params = {"cutoff": NO_CUTOFF}
+    con.execute("DELETE FROM cases")
+    con.execute(f"INSERT INTO cases {facts_sql()}", params)
+    con.execute("DELETE FROM case_charges")
+    con.execute("""
+        INSERT INTO case_charges
+        SELECT DISTINCT ch.case_key, ch.article, ch.part, ch.charge_key, ch.mobilisation
+        FROM charges ch JOIN cases c
+          ON ch.case_key = c.case_key AND ch.version = c.charges_version
+    """)

@@ -1,0 +1,692 @@
+"""Ingest: WARC response records → parsed pages → the store.
+
+The archive is the source of truth and the store its projection (DESIGN.md "Storage"):
+- records are read in archive order and each is ingested once (`fetch_log` remembers
+  `(warc_file, offset)`), so running ingest again only adds what is new;
+- history tables are append-only (versions, observations, listing pages, fetch log); the
+  tables describing the present (`cases`, `case_charges`) are recomputed from that history at
+  the end, so an incremental ingest and `--rebuild` from an empty store give the same rows;
+- no wall-clock time enters the content: every time comes from the WARC record;
+- a page that cannot be read is recorded with its URL and reason and the ingest goes on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+import duckdb
+import pyarrow as pa
+
+from kartoteka.paths import DataDir
+from kartoteka.registry.articles import is_mobilisation_part, principal_article
+from kartoteka.store.db import StoreError, connect
+from kartoteka.store.derive import refresh_derived
+from kartoteka.store.outcomes import classify_result
+from kartoteka.store.privacy import (
+    NamePolicy,
+    keep_names_configured,
+    load_or_create_secret,
+)
+from kartoteka.sudrf.models import (
+    Act,
+    Card,
+    Charge,
+    Defendant,
+    ListingRow,
+    Page,
+    PageKind,
+    Party,
+    to_jsonable,
+)
+from kartoteka.sudrf.urls import INSTANCE_BY_DELO_ID, Instance, parse_query, read_listing_query
+
+PageReader = Callable[[bytes, str], Page]
+BATCH_RECORDS = 5000
+MAX_REPORTED_FAILURES = 50
+
+# Tables written from the archive. `courts` (imported) and `schema_version` are not.
+INGESTED_TABLES = (
+    "fetch_log",
+    "parse_failures",
+    "listing_pages",
+    "case_versions",
+    "observations",
+    "defendants",
+    "charges",
+    "events",
+    "acts",
+    "cases",
+    "case_charges",
+)
+
+
+class ResponseRecord(Protocol):
+    """What ingest needs of a WARC response (kartoteka.harvest.warc.ArchivedResponse)."""
+
+    url: str
+    fetched_at: dt.datetime
+    court_code: str | None
+    page_kind: str | None
+    simulated: bool
+    status: int
+    body: bytes
+    warc_file: str
+    offset: int
+    record_id: str
+
+
+@dataclass
+class IngestSummary:
+    """What one ingest did; the CLI prints it."""
+
+    records: int = 0  # response records read for the first time
+    already_ingested: int = 0
+    listings: int = 0
+    cards: int = 0
+    other_pages: int = 0  # captcha, unavailable, empty, HTTP errors
+    parse_failures: int = 0
+    new_versions: int = 0
+    cases: int = 0  # cases in the store afterwards
+    removed: int = 0  # of which marked removed
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (url, reason), first 50
+
+
+def _utc_naive(value: dt.datetime) -> dt.datetime:
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value
+
+
+def case_key(court_code: str, instance: str, case_id: str) -> str:
+    """The store's key of a case: court, instance (the sites number each kind apart), id."""
+    return f"{court_code}/{instance}/{case_id}"
+
+
+def _instance(delo_id: str | None, default: Instance | None = None) -> str:
+    inst = INSTANCE_BY_DELO_ID.get(delo_id or "") or default or Instance.FIRST
+    return inst.value
+
+
+def _card_ids(url: str) -> tuple[str | None, str | None]:
+    """(case_id, delo_id) of a card URL in either dialect."""
+    params = parse_query(urlsplit(url).query)
+    case_id = params.get("case_id") or params.get("_id")
+    delo_id = params.get("delo_id") or params.get("_deloId")
+    return case_id, delo_id
+
+
+def _row_case_id(row: ListingRow) -> str | None:
+    if row.case_id:
+        return row.case_id
+    if row.url:
+        return _card_ids(row.url)[0]
+    return None
+
+
+def _hash(content: Any) -> str:
+    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class _Batch:
+    """Rows waiting to be written, per table, flushed as Arrow tables."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+
+    def add(self, table: str, row: tuple[Any, ...]) -> None:
+        self.rows[table].append(row)
+
+    def flush(self, con: duckdb.DuckDBPyConnection) -> None:
+        for table, rows in self.rows.items():
+            if not rows:
+                continue
+            names = [
+                r[0]
+                for r in con.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                    "ORDER BY ordinal_position",
+                    [table],
+                ).fetchall()
+            ]
+            columns = list(zip(*rows, strict=True))
+            arrow = pa.table(
+                {name: pa.array(list(col)) for name, col in zip(names, columns, strict=True)}
+            )
+            con.register("_kartoteka_batch", arrow)
+            con.execute(f"INSERT INTO {table} SELECT * FROM _kartoteka_batch")
+            con.unregister("_kartoteka_batch")
+        self.rows.clear()
+
+
+class Ingestor:
+    """Turns records into rows. Holds, per case, the latest version of each source (to write
+    a new version only when content changes) and the set of records already ingested."""
+
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, policy: NamePolicy, reader: PageReader
+    ) -> None:
+        self.con = con
+        self.policy = policy
+        self.reader = reader
+        self.parser_version = getattr(reader, "parser_version", None) or _parser_version()
+        self.summary = IngestSummary()
+        self.batch = _Batch()
+        self.done: set[tuple[str, int]] = set(
+            con.execute("SELECT warc_file, warc_offset FROM fetch_log").fetchall()
+        )
+        self.latest: dict[tuple[str, str], tuple[int, str]] = {}
+        self.max_version: dict[str, int] = {}
+        for key, source, version, content_hash in con.execute(
+            "SELECT case_key, source, version, content_hash FROM case_versions "
+            "ORDER BY case_key, version"
+        ).fetchall():
+            self.latest[(key, source)] = (version, content_hash)
+            self.max_version[key] = version
+
+    # -- records -------------------------------------------------------------------------
+    def add(self, record: ResponseRecord) -> None:
+        ref = (record.warc_file, int(record.offset))
+        if ref in self.done:
+            self.summary.already_ingested += 1
+            return
+        self.done.add(ref)
+        self.summary.records += 1
+        fetched_at = _utc_naive(record.fetched_at)
+        run_id = getattr(record, "run_id", None)
+        page: Page | None = None
+        failure: str | None = None
+        if record.status == 200:
+            try:
+                page = self.reader(record.body, record.url)
+            except Exception as exc:  # a parser bug must not stop the ingest
+                failure = f"parser raised {type(exc).__name__}: {exc}"
+        self.batch.add(
+            "fetch_log",
+            (
+                record.warc_file,
+                int(record.offset),
+                record.record_id,
+                record.url,
+                fetched_at,
+                record.court_code,
+                record.status,
+                record.page_kind,
+                page.kind.value if page else None,
+                page.template.value if page and page.template else None,
+                bool(record.simulated),
+                run_id,
+                self.parser_version,
+            ),
+        )
+        if page is not None and page.kind is PageKind.UNRECOGNIZED:
+            failure = page.reason or "unrecognized page"
+        elif page is not None and not record.court_code:
+            failure = "record carries no Kartoteka-Court-Code"
+        elif page is not None and page.kind is PageKind.LISTING and page.listing is not None:
+            self.summary.listings += 1
+            self._listing(record, page, fetched_at, run_id)
+        elif page is not None and page.kind is PageKind.CARD and page.card is not None:
+            self.summary.cards += 1
+            failure = self._card(record, page.card, fetched_at)
+        elif page is not None and page.kind in (PageKind.LISTING, PageKind.CARD):
+            failure = f"{page.kind.value} page without content"
+        elif failure is None:
+            self.summary.other_pages += 1
+        if failure is not None:
+            self._failure(record, fetched_at, -1, failure)
+
+    def _failure(
+        self, record: ResponseRecord, fetched_at: dt.datetime, row: int, reason: str
+    ) -> None:
+        self.summary.parse_failures += 1
+        if len(self.summary.failures) < MAX_REPORTED_FAILURES:
+            self.summary.failures.append((record.url, reason))
+        self.batch.add(
+            "parse_failures",
+            (
+                record.warc_file,
+                int(record.offset),
+                row,
+                record.url,
+                fetched_at,
+                record.court_code,
+                reason,
+            ),
+        )
+
+    # -- listings ------------------------------------------------------------------------
+    def _listing(
+        self, record: ResponseRecord, page: Page, fetched_at: dt.datetime, run_id: str | None
+    ) -> None:
+        assert page.listing is not None and record.court_code
+        query = read_listing_query(parse_query(urlsplit(record.url).query))
+        instance = query.instance.value if query.instance else None
+        window = "|".join(
+            [
+                record.court_code,
+                instance or "",
+                str(query.entry_from or ""),
+                str(query.entry_to or ""),
+                query.article,
+            ]
+        )
+        run_key = run_id or fetched_at.date().isoformat()
+        self.batch.add(
+            "listing_pages",
+            (
+                record.warc_file,
+                int(record.offset),
+                fetched_at,
+                run_key,
+                window,
+                record.court_code,
+                instance,
+                query.entry_from,
+                query.entry_to,
+                query.article,
+                query.page,
+                page.listing.total,
+                len(page.listing.rows),
+            ),
+        )
+        for position, row in enumerate(page.listing.rows):
+            case_id = _row_case_id(row)
+            if not case_id:
+                self._failure(record, fetched_at, position, "listing row without a case id")
+                continue
+            key = case_key(record.court_code, _instance(row.delo_id, query.instance), case_id)
+            self._observe(
+                record,
+                fetched_at,
+                position,
+                key,
+                "listing",
+                self._row_content(row),
+                _row_facts(row),
+            )
+
+    def _row_content(self, row: ListingRow) -> dict[str, Any]:
+        names = [d.name for d in row.defendants if d.name]
+        content = to_jsonable(row)
+        content["info"] = self.policy.scrub(row.info, names)
+        content["defendants"] = [self._defendant_json(d) for d in row.defendants]
+        content["acts"] = [self._act_json(a) for a in row.acts]
+        return content
+
+    # -- cards ---------------------------------------------------------------------------
+    def _card(self, record: ResponseRecord, card: Card, fetched_at: dt.datetime) -> str | None:
+        assert record.court_code
+        case_id, delo_id = _card_ids(record.url)
+        if not case_id:
+            return "card URL carries no case id"
+        key = case_key(record.court_code, _instance(delo_id), case_id)
+        self._observe(
+            record, fetched_at, 0, key, "card", self._card_content(card), _card_facts(card)
+        )
+        return None
+
+    def _card_content(self, card: Card) -> dict[str, Any]:
+        names = [p.name for p in [*card.defendants, *card.parties] if p.name]
+        content = to_jsonable(card)
+        content["defendants"] = [self._defendant_json(d) for d in card.defendants]
+        content["parties"] = [self._party_json(p) for p in card.parties]
+        content["acts"] = [self._act_json(a) for a in card.acts]
+        content["fields"] = {k: self.policy.scrub(v, names) for k, v in card.fields.items()}
+        if card.lower_court is not None:
+            content["lower_court"] = {
+                k: self.policy.scrub(v, names) for k, v in card.lower_court.items()
+            }
+        for event in content["events"]:
+            event["note"] = self.policy.scrub(event["note"], names)
+            event["basis"] = self.policy.scrub(event["basis"], names)
+        return content
+
+    # -- privacy-filtered parts ----------------------------------------------------------
+    def _defendant_json(self, d: Defendant) -> dict[str, Any]:
+        stored = self.policy.store(d.name, d.name_hidden)
+        return {
+            "initials": stored.initials,
+            "name_hash": stored.name_hash,
+            "name": stored.name,
+            "name_hidden": stored.hidden,
+            "charges": [to_jsonable(c) for c in d.charges],
+            "charges_raw": d.charges_raw,
+            "result": d.result,
+            "result_date": to_jsonable(d.result_date),
+        }
+
+    def _party_json(self, p: Party) -> dict[str, Any]:
+        stored = self.policy.store(p.name, p.name_hidden)
+        return {
+            "role": p.role,
+            "initials": stored.initials,
+            "name_hash": stored.name_hash,
+            "name": stored.name,
+            "name_hidden": stored.hidden,
+        }
+
+    def _act_json(self, a: Act) -> dict[str, Any]:
+        return {
+            "title": a.title,
+            "url": a.url,
+            "number": a.number,
+            "date": to_jsonable(a.date),
+            **_act_text(a, self.policy.keep_names),
+        }
+
+    # -- versions ------------------------------------------------------------------------
+    def _observe(
+        self,
+        record: ResponseRecord,
+        fetched_at: dt.datetime,
+        position: int,
+        key: str,
+        source: str,
+        content: dict[str, Any],
+        facts: _Facts,
+    ) -> None:
+        content_hash = _hash(content)
+        latest = self.latest.get((key, source))
+        if latest is not None and latest[1] == content_hash:
+            version = latest[0]
+        else:
+            version = self.max_version.get(key, 0) + 1
+            self.max_version[key] = version
+            self.latest[(key, source)] = (version, content_hash)
+            self.summary.new_versions += 1
+            self._write_version(
+                record, fetched_at, key, version, source, content_hash, content, facts
+            )
+        self.batch.add(
+            "observations",
+            (record.warc_file, int(record.offset), position, key, source, version, fetched_at),
+        )
+
+    def _write_version(
+        self,
+        record: ResponseRecord,
+        fetched_at: dt.datetime,
+        key: str,
+        version: int,
+        source: str,
+        content_hash: str,
+        content: dict[str, Any],
+        facts: _Facts,
+    ) -> None:
+        court_code, instance, case_id = key.split("/", 2)
+        all_charges = [c for d in facts.defendants for c in d.charges]
+        principal = principal_article(all_charges)
+        self.batch.add(
+            "case_versions",
+            (
+                key,
+                version,
+                source,
+                court_code,
+                instance,
+                case_id,
+                content_hash,
+                fetched_at,
+                fetched_at,
+                record.warc_file,
+                int(record.offset),
+                bool(record.simulated),
+                facts.uid,
+                facts.uid_valid,
+                facts.case_number,
+                facts.case_number_raw,
+                facts.entry_date,
+                facts.judge,
+                facts.category,
+                facts.result,
+                facts.result_date,
+                facts.legal_force_date,
+                classify_result(facts.result, facts.events).value,
+                len(facts.defendants),
+                len(all_charges),
+                principal.article if principal else None,
+                principal.key if principal else None,
+                json.dumps(content, ensure_ascii=False, sort_keys=True),
+            ),
+        )
+        for dpos, (d, dj) in enumerate(zip(facts.defendants, content["defendants"], strict=True)):
+            self.batch.add(
+                "defendants",
+                (
+                    key,
+                    version,
+                    dpos,
+                    dj["initials"],
+                    dj["name_hash"],
+                    dj["name"],
+                    dj["name_hidden"],
+                    d.charges_raw,
+                    d.result,
+                    d.result_date,
+                ),
+            )
+            for cpos, charge in enumerate(d.charges):
+                self.batch.add("charges", (key, version, dpos, cpos, *_charge_row(charge)))
+        for epos, e in enumerate(facts.events):
+            ej = content["events"][epos]
+            self.batch.add(
+                "events",
+                (
+                    key,
+                    version,
+                    epos,
+                    e.name,
+                    e.date,
+                    e.time,
+                    e.place,
+                    e.result,
+                    ej["basis"],
+                    ej["note"],
+                    e.published,
+                ),
+            )
+        for apos, a in enumerate(facts.acts):
+            aj = content["acts"][apos]
+            self.batch.add(
+                "acts",
+                (
+                    key,
+                    version,
+                    apos,
+                    a.title,
+                    a.number,
+                    a.date,
+                    a.url,
+                    aj["text_chars"],
+                    aj["text_sha256"],
+                    aj.get("text"),
+                ),
+            )
+
+    def flush(self) -> None:
+        self.batch.flush(self.con)
+
+
+def _act_text(act: Act, keep_names: bool) -> dict[str, Any]:
+    """Acts name the defendant throughout: keep only the text's size and hash unless names
+    are kept (the archive still holds the page)."""
+    if act.text is None:
+        return {"text_chars": None, "text_sha256": None}
+    out: dict[str, Any] = {
+        "text_chars": len(act.text),
+        "text_sha256": hashlib.sha256(act.text.encode("utf-8")).hexdigest(),
+    }
+    if keep_names:
+        out["text"] = act.text
+    return out
+
+
+def _charge_row(charge: Charge) -> tuple[Any, ...]:
+    return (
+        charge.code,
+        charge.article,
+        charge.part,
+        charge.point,
+        charge.key,
+        charge.raw,
+        is_mobilisation_part(charge.article, charge.part),
+    )
+
+
+@dataclass
+class _Facts:
+    """The case-level fields of one card or listing row, for `case_versions`."""
+
+    uid: str | None
+    uid_valid: bool | None
+    case_number: str | None
+    case_number_raw: str | None
+    entry_date: dt.date | None
+    judge: str | None
+    category: str | None
+    result: str | None
+    result_date: dt.date | None
+    legal_force_date: dt.date | None
+    defendants: list[Defendant]
+    events: list[Any]
+    acts: list[Act]
+
+
+def _card_facts(card: Card) -> _Facts:
+    return _Facts(
+        card.uid,
+        card.uid_valid,
+        card.case_number,
+        card.case_number_raw,
+        card.entry_date,
+        card.judge,
+        card.category,
+        card.result,
+        card.result_date,
+        None,
+        card.defendants,
+        card.events,
+        card.acts,
+    )
+
+
+def _row_facts(row: ListingRow) -> _Facts:
+    return _Facts(
+        row.case_uid,
+        None,
+        row.case_number,
+        row.case_number_raw,
+        row.entry_date,
+        row.judge,
+        None,
+        row.result,
+        row.result_date,
+        row.legal_force_date,
+        row.defendants,
+        [],
+        row.acts,
+    )
+
+
+def _parser_version() -> str | None:
+    try:
+        from kartoteka.sudrf import PARSER_VERSION  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return str(PARSER_VERSION)
+
+
+# -- entry points ---------------------------------------------------------------------------
+def default_reader() -> PageReader:
+    """The parser stage's `read_page` (imported late: the store does not need it to open)."""
+    from kartoteka.sudrf import read_page  # type: ignore[attr-defined]
+
+    return read_page  # type: ignore[no-any-return]
+
+
+def clear_ingested(con: duckdb.DuckDBPyConnection) -> None:
+    """Empty every table that ingest fills (the court registry and settings stay)."""
+    for table in INGESTED_TABLES:
+        con.execute(f"DELETE FROM {table}")
+
+
+def _check_name_policy(con: duckdb.DuckDBPyConnection, keep_names: bool) -> None:
+    """A store is built under one name policy: switching it needs a rebuild, or the store
+    would hold names from some pages and not others."""
+    row = con.execute("SELECT value FROM store_settings WHERE key = 'keep_names'").fetchone()
+    wanted = "true" if keep_names else "false"
+    if row is None:
+        con.execute("INSERT INTO store_settings VALUES ('keep_names', ?)", [wanted])
+    elif row[0] != wanted:
+        raise StoreError(
+            f"this store was built with keep_names={row[0]}: run "
+            f"`kartoteka ingest --rebuild` to change it"
+        )
+
+
+def ingest_records(
+    con: duckdb.DuckDBPyConnection,
+    records: Iterable[ResponseRecord],
+    policy: NamePolicy,
+    reader: PageReader | None = None,
+    *,
+    rebuild: bool = False,
+) -> IngestSummary:
+    """Ingest records into an open store in one transaction (all or nothing)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if rebuild:
+            clear_ingested(con)
+            con.execute("DELETE FROM store_settings WHERE key = 'keep_names'")
+        _check_name_policy(con, policy.keep_names)
+        ingestor = Ingestor(con, policy, reader or default_reader())
+        for n, record in enumerate(records, start=1):
+            ingestor.add(record)
+            if n % BATCH_RECORDS == 0:
+                ingestor.flush()
+        ingestor.flush()
+        refresh_derived(con)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    summary = ingestor.summary
+    counts = con.execute("SELECT count(*), count(removed_at) FROM cases").fetchone()
+    summary.cases, summary.removed = (int(counts[0]), int(counts[1])) if counts else (0, 0)
+    return summary
+
+
+def name_policy(data_dir: DataDir, keep_names: bool | None = None) -> NamePolicy:
+    """The policy of an installation: its secret, and the opt-in (flag, else config)."""
+    keep = keep_names_configured(data_dir) if keep_names is None else keep_names
+    return NamePolicy(load_or_create_secret(data_dir), keep)
+
+
+def ingest(
+    data_dir: DataDir,
+    *,
+    archive: Path | None = None,
+    rebuild: bool = False,
+    keep_names: bool | None = None,
+    reader: PageReader | None = None,
+) -> IngestSummary:
+    """`kartoteka ingest`: read the archive's new response records into the store."""
+    from kartoteka.harvest.warc import iter_responses
+
+    archive_dir = archive or data_dir.archive
+    policy = name_policy(data_dir.ensure(), keep_names)
+    con = connect(data_dir)
+    try:
+        records = iter_responses(archive_dir) if archive_dir.exists() else iter(())
+        return ingest_records(con, records, policy, reader, rebuild=rebuild)
+    finally:
+        con.close()
