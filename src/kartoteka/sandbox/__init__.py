@@ -1,0 +1,34 @@
+"""A simulated network of military court sites with a known caseload (issue 3).
+
+Public API:
+
+- `SandboxConfig`, `FaultProfile`, `REALISTIC`, `NONE`: what a run serves;
+- `run_sandbox(config)`: context manager; starts the HTTP server on 127.0.0.1 (port 0: a free
+  port) in a background thread and yields a `SandboxHandle` (`url`, `set_now`,
+  `captcha_answer`, `truth`, `courts`, `court_url`);
+- `build_site(config)`: the same sites without a server (`Site.handle` / `Site.page`);
+- `TruthCase`, `truth_cases`, `write_truth`: the ground truth.
+
+Court pages live at `<url>/<court host>/modules.php?…` (the real URL with the host moved into
+the path). Everything served is marked simulated: header `X-Kartoteka-Simulated: 1` and
+`<meta name="kartoteka-simulated" content="1">`. See docs/sandbox.md.
+"""
+
+from kartoteka.sandbox.config import NONE, REALISTIC, FaultProfile, SandboxConfig
+from kartoteka.sandbox.network import SimCourt
+from kartoteka.sandbox.server import SandboxHandle, build_site, run_sandbox
+from kartoteka.sandbox.truth import TruthCase, truth_cases, write_truth
+
+__all__ = [
+    "NONE",
+    "REALISTIC",
+    "FaultProfile",
+    "SandboxConfig",
+    "SandboxHandle",
+    "SimCourt",
+    "TruthCase",
+    "build_site",
+    "run_sandbox",
+    "truth_cases",
+    "write_truth",
+]

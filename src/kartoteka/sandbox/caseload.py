@@ -1,0 +1,642 @@
+"""The synthetic caseload: deterministic criminal cases with a life, per court, generated lazily.
+
+Every garrison court receives, month by month, a Poisson number of cases whose mean is its
+share of the national curve in `calibration` (times `scale`): mostly Chapter 33 charges with
+the mobilisation parts only after 24.09.2022, plus ordinary crimes; some cases have several
+defendants or several charges. Each case then lives: registration, hearings, a final decision
+1–4 months after receipt (verdict, termination, return to the prosecutor, transfer,
+other) or a suspension while the defendant serves under a contract (some terminated later);
+cases still undecided at the clock are pending. A returned case often comes back under a new
+number with the same UID. Some verdicts are appealed: the appeal is a case of the superior
+district/fleet court with the same UID (district courts' own first-instance verdicts go to the
+appellate court). A minority of decisions have a published act.
+
+Cases appear on the site `visible_from` a reporting lag after receipt; a few are removed
+later (`removed_from`). Everything derives from the seed and the court code, so a court's
+cases are the same whichever court is asked for first, and generating one court costs
+milliseconds: the server starts at once and fills courts on first request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+import threading
+import uuid
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from kartoteka.registry.courts import CourtLevel
+from kartoteka.sandbox import calibration as cal
+from kartoteka.sandbox.config import SandboxConfig
+from kartoteka.sandbox.network import SimCourt
+from kartoteka.sandbox.people import SynthName, synth_name
+from kartoteka.sandbox.uid import make_uid
+from kartoteka.sudrf.urls import Instance
+
+
+class ResultKind(StrEnum):
+    """Outcome classes of the ground truth (contracts.md)."""
+
+    VERDICT = "verdict"
+    TERMINATED = "terminated"
+    RETURNED = "returned"
+    TRANSFERRED = "transferred"
+    SUSPENDED = "suspended"
+    PENDING = "pending"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class SimCharge:
+    article: str
+    part: str | None = None
+    point: str | None = None
+
+    @property
+    def key(self) -> str:
+        """`article.part` as in the ground truth, e.g. "337.5", "352.1"."""
+        return f"{self.article}.{self.part}" if self.part else self.article
+
+    @property
+    def text(self) -> str:
+        """As the sites print it, without the code: `ст.337 ч.5`, `ст.158 ч.2 п.в`."""
+        out = f"ст.{self.article}"
+        if self.part:
+            out += f" ч.{self.part}"
+        if self.point:
+            out += f" п.{self.point}"
+        return out
+
+    @property
+    def is_mobilisation(self) -> bool:
+        return cal.is_mobilisation_charge(self.article, self.part)
+
+
+def charges_text(charges: tuple[SimCharge, ...] | list[SimCharge]) -> str:
+    """`ст.337 ч.5; ст.332 ч.2.1 УК РФ`: several charges, one trailing code (DOMAIN.md §2)."""
+    return "; ".join(c.text for c in charges) + " УК РФ" if charges else ""
+
+
+@dataclass(frozen=True, slots=True)
+class SimDefendant:
+    name: SynthName
+    hidden: bool  # the site shows "Информация скрыта"
+    charges: tuple[SimCharge, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """The punishment a published verdict text states."""
+
+    punishment: str  # imprisonment | fine | disciplinary_unit | restriction_of_service
+    months: int | None = None
+    suspended: bool = False  # условно (ст.73 УК РФ)
+    probation_months: int | None = None
+    regime: str | None = None  # general | strict | settlement
+    fine_rub: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AppealSpec:
+    """An appeal against a first-instance decision, heard by the superior court."""
+
+    entry: dt.date
+    decided: dt.date
+    outcome: str  # upheld | changed | overturned | withdrawn
+    lag_days: int
+    act_lag_days: int | None  # None: the appeal ruling is not published
+
+
+APPEAL_TEXT = {
+    "upheld": "Приговор оставлен БЕЗ ИЗМЕНЕНИЯ",
+    "changed": "Приговор ИЗМЕНЕН",
+    "overturned": "Приговор ОТМЕНЕН с направлением дела на новое рассмотрение",
+    "withdrawn": "СНЯТО с апелляционного рассмотрения",
+}
+
+
+@dataclass(slots=True)
+class SimCase:
+    """One case at one court and instance, with its whole (deterministic) life."""
+
+    court_code: str
+    instance: Instance
+    entry_date: dt.date
+    visible_from: dt.date
+    removed_from: dt.date | None
+    defendants: tuple[SimDefendant, ...]
+    judge: SynthName
+    seed: int
+    final_kind: ResultKind | None = None  # None: no final decision before the horizon
+    final_date: dt.date | None = None
+    final_text: str | None = None
+    final_basis: str | None = None
+    suspended_on: dt.date | None = None
+    hearings: tuple[dt.date, ...] = ()  # sessions adjourned before the final one
+    sentence: Sentence | None = None
+    act_on: dt.date | None = None  # when the act text was published on the site
+    appeal: AppealSpec | None = None
+    legal_force: dt.date | None = None
+    lower: SimCase | None = None  # appeal: the first-instance case
+    lower_court_name: str | None = None
+    resubmission_of: SimCase | None = None
+    appeal_outcome: str | None = None  # appeal cases: upheld | changed | overturned | withdrawn
+    # Assigned once the court's cases are numbered:
+    case_id: str = ""
+    guid: str = ""
+    uid: str = ""
+    number: str = ""
+    year_seq: int = 0
+    articles_text: str = field(default="", repr=False)  # lower-cased, for the article filter
+
+    @property
+    def charges(self) -> list[SimCharge]:
+        """Every distinct charge of the case, in order of first appearance."""
+        seen: dict[tuple[str, str | None, str | None], SimCharge] = {}
+        for d in self.defendants:
+            for c in d.charges:
+                seen.setdefault((c.article, c.part, c.point), c)
+        return list(seen.values())
+
+    @property
+    def principal(self) -> SimCharge:
+        return min(self.charges, key=lambda c: cal.charge_rank(c.article, c.part))
+
+    def kind_at(self, now: dt.date) -> ResultKind:
+        """The outcome class as of `now`."""
+        if self.final_kind is not None and self.final_date is not None and self.final_date <= now:
+            return self.final_kind
+        if self.suspended_on is not None and self.suspended_on <= now:
+            return ResultKind.SUSPENDED
+        return ResultKind.PENDING
+
+    def decided_at(self, now: dt.date) -> bool:
+        return self.final_date is not None and self.final_date <= now
+
+    def act_published_at(self, now: dt.date) -> bool:
+        return self.act_on is not None and self.act_on <= now
+
+    def visible_at(self, now: dt.date) -> bool:
+        """On the site at `now`: after the reporting lag and before any removal."""
+        return self.visible_from <= now and (self.removed_from is None or now < self.removed_from)
+
+
+# ----------------------------------------------------------------------------- drawing helpers
+
+
+def _poisson(rng: random.Random, lam: float) -> int:
+    if lam <= 0:
+        return 0
+    if lam > 30:
+        return max(0, round(rng.gauss(lam, math.sqrt(lam))))
+    limit, k, p = math.exp(-lam), 0, 1.0
+    while True:
+        p *= rng.random()
+        if p <= limit:
+            return k
+        k += 1
+
+
+def _pick(rng: random.Random, mix: list[tuple[cal.Charge3, float]]) -> SimCharge:
+    total = sum(w for _, w in mix)
+    x = rng.random() * total
+    for (article, part, point), w in mix:
+        x -= w
+        if x <= 0:
+            return SimCharge(article, part, point)
+    (article, part, point), _ = mix[-1]
+    return SimCharge(article, part, point)
+
+
+def _weekday_on_or_after(day: dt.date) -> dt.date:
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def _days(n: float) -> dt.timedelta:
+    return dt.timedelta(days=int(n))
+
+
+_DEFENDANT_COUNTS = [(1, 0.94), (2, 0.045), (3, 0.015)]
+
+
+def _defendant_count(rng: random.Random) -> int:
+    x = rng.random()
+    for n, p in _DEFENDANT_COUNTS:
+        x -= p
+        if x <= 0:
+            return n
+    return 1
+
+
+def _sentence(rng: random.Random, principal: SimCharge) -> Sentence:
+    key = principal.key
+    # (months low, months high, share suspended, share fine)
+    table = {
+        "337.5": (60, 78, 0.35, 0.0),
+        "337.3.1": (12, 36, 0.6, 0.05),
+        "337.2.1": (12, 24, 0.6, 0.1),
+        "337.4": (12, 36, 0.5, 0.1),
+        "337.3": (6, 18, 0.5, 0.2),
+        "337.1": (3, 6, 0.2, 0.3),
+        "338.3": (60, 96, 0.1, 0.0),
+        "338.1": (24, 60, 0.2, 0.0),
+        "332.2.1": (24, 36, 0.3, 0.0),
+        "332.2.2": (36, 60, 0.1, 0.0),
+        "339.3": (60, 72, 0.3, 0.0),
+        "352.1": (36, 120, 0.0, 0.0),
+    }
+    low, high, p_susp, p_fine = table.get(key, (12, 48, 0.4, 0.25))
+    x = rng.random()
+    if x < p_fine:
+        return Sentence("fine", fine_rub=rng.choice([20, 30, 50, 80, 100, 150, 200]) * 1000)
+    if principal.article == "337" and principal.part in ("1", "3") and rng.random() < 0.3:
+        return Sentence("disciplinary_unit", months=rng.randint(3, 12))
+    months = rng.randint(low, high)
+    if x < p_fine + p_susp:
+        return Sentence(
+            "imprisonment",
+            months=months,
+            suspended=True,
+            probation_months=rng.choice([12, 18, 24, 36, 48]),
+        )
+    regime = rng.choices(["general", "strict", "settlement"], [0.8, 0.1, 0.1])[0]
+    return Sentence("imprisonment", months=months, regime=regime)
+
+
+_TERMINATION_BASES = [
+    "назначена мера уголовно-правового характера - СУДЕБНЫЙ ШТРАФ (ст. 25.1 УПК РФ)",
+    "в связи с деятельным раскаянием (ст. 28 УПК РФ)",
+    "в связи с примирением сторон (ст. 25 УПК РФ)",
+]
+CONTRACT_TERMINATION_BASIS = (
+    "освобождение от уголовной ответственности в связи с прохождением военной службы "
+    "(ст. 28.2 УПК РФ, ст. 78.1 УК РФ)"
+)
+CONTRACT_SUSPENSION_BASIS = (
+    "заключение контракта о прохождении военной службы (п. 5 ч. 1 ст. 238 УПК РФ)"
+)
+CONTRACT_SUSPENSION_FROM = dt.date(2023, 6, 1)  # 270-ФЗ (2023) made this route common
+
+
+def _outcome(rng: random.Random, case: SimCase, allow_return: bool = True) -> None:
+    """Draw the final decision (or suspension) of a first-instance case."""
+    entry = case.entry_date
+    weights = {
+        ResultKind.VERDICT: 0.78,
+        ResultKind.TERMINATED: 0.07,
+        ResultKind.RETURNED: 0.04 if allow_return else 0.0,
+        ResultKind.TRANSFERRED: 0.03,
+        ResultKind.OTHER: 0.01,
+        ResultKind.SUSPENDED: 0.07 if entry >= CONTRACT_SUSPENSION_FROM else 0.0,
+    }
+    kinds, ws = zip(*weights.items(), strict=True)
+    kind = rng.choices(kinds, ws)[0]
+    decision = _weekday_on_or_after(entry + _days(rng.triangular(30, 120, 55)))
+    hearings = []
+    d = entry + _days(rng.randint(10, 25))
+    while d < decision - dt.timedelta(days=7) and rng.random() < 0.45:
+        hearings.append(_weekday_on_or_after(d))
+        d += _days(rng.randint(10, 25))
+    case.hearings = tuple(hearings)
+    if kind is ResultKind.SUSPENDED:
+        case.suspended_on = _weekday_on_or_after(entry + _days(rng.randint(15, 60)))
+        case.hearings = tuple(h for h in hearings if h < case.suspended_on)
+        if rng.random() < 0.6:
+            case.final_kind = ResultKind.TERMINATED
+            case.final_date = _weekday_on_or_after(case.suspended_on + _days(rng.randint(90, 330)))
+            case.final_text = "Уголовное дело ПРЕКРАЩЕНО"
+            case.final_basis = CONTRACT_TERMINATION_BASIS
+        return
+    case.final_kind = kind
+    case.final_date = decision
+    if kind is ResultKind.VERDICT:
+        case.final_text = "Вынесен ПРИГОВОР"
+        case.sentence = _sentence(rng, case.principal)
+    elif kind is ResultKind.TERMINATED:
+        case.final_text = "Уголовное дело ПРЕКРАЩЕНО"
+        case.final_basis = rng.choice(_TERMINATION_BASES)
+    elif kind is ResultKind.RETURNED:
+        case.final_text = "Дело ВОЗВРАЩЕНО ПРОКУРОРУ"
+    elif kind is ResultKind.TRANSFERRED:
+        case.final_text = "Направлено ПО ПОДСУДНОСТИ (подведомственности)"
+    else:
+        case.final_text = rng.choice(
+            [
+                "Применены ПРИНУДИТЕЛЬНЫЕ МЕРЫ МЕДИЦИНСКОГО ХАРАКТЕРА",
+                "Вынесено другое ПОСТАНОВЛЕНИЕ",
+            ]
+        )
+
+
+def _publication(rng: random.Random, case: SimCase) -> None:
+    """Act publication, appeal and legal force of a decided first-instance case."""
+    if case.final_date is None:
+        return
+    p_act = {ResultKind.VERDICT: 0.35, ResultKind.TERMINATED: 0.15}.get(case.final_kind, 0.0)
+    if rng.random() < p_act:
+        case.act_on = case.final_date + _days(rng.randint(5, 40))
+    if case.final_kind is ResultKind.VERDICT and rng.random() < 0.15:
+        entry = _weekday_on_or_after(case.final_date + _days(rng.randint(25, 60)))
+        decided = _weekday_on_or_after(entry + _days(rng.randint(20, 60)))
+        outcome = rng.choices(
+            ["upheld", "changed", "overturned", "withdrawn"], [0.68, 0.2, 0.08, 0.04]
+        )[0]
+        act_lag = rng.randint(5, 30) if rng.random() < 0.3 else None
+        case.appeal = AppealSpec(entry, decided, outcome, _lag(rng), act_lag)
+        if outcome in ("upheld", "changed"):
+            case.legal_force = decided
+    elif case.final_kind in (ResultKind.VERDICT, ResultKind.TERMINATED):
+        case.legal_force = case.final_date + _days(rng.randint(16, 30))
+
+
+def _lag(rng: random.Random) -> int:
+    """Reporting lag in days between receipt and appearance on the site."""
+    x = rng.random()
+    if x < 0.7:
+        return rng.randint(0, 7)
+    if x < 0.95:
+        return rng.randint(8, 30)
+    return rng.randint(31, 90)
+
+
+def _removal(rng: random.Random, visible_from: dt.date) -> dt.date | None:
+    if rng.random() < 0.015:
+        return visible_from + _days(rng.randint(30, 500))
+    return None
+
+
+# ----------------------------------------------------------------------------- per court
+
+
+@dataclass(slots=True)
+class CourtCases:
+    """One court's cases, indexed for listings and cards."""
+
+    court: SimCourt
+    cases: list[SimCase]
+    by_id: dict[str, SimCase]
+    by_instance: dict[Instance, list[SimCase]]  # sorted by entry date ascending
+    entry_keys: dict[Instance, list[dt.date]]
+
+    def in_entry_range(
+        self, instance: Instance, start: dt.date | None, end: dt.date | None
+    ) -> list[SimCase]:
+        cases = self.by_instance.get(instance, [])
+        keys = self.entry_keys.get(instance, [])
+        lo = bisect_left(keys, start) if start else 0
+        hi = bisect_right(keys, end) if end else len(keys)
+        return cases[lo:hi]
+
+
+class Caseload:
+    """The caseload of a whole sandbox network, generated per court on first use."""
+
+    def __init__(self, config: SandboxConfig, network: list[SimCourt]):
+        self.config = config
+        self.courts = {c.code: c for c in network}
+        self._order = [c.code for c in network]
+        self._first: dict[str, list[SimCase]] = {}
+        self._courts: dict[str, CourtCases] = {}
+        self._lock = threading.RLock()
+        self._judges: dict[str, list[SynthName]] = {}
+
+    # -- public
+    def court(self, code: str) -> CourtCases:
+        """All cases of a court (first instance and appeals heard there)."""
+        with self._lock:
+            found = self._courts.get(code)
+            if found is None:
+                found = self._courts[code] = self._build_court(code)
+            return found
+
+    def all_cases(self) -> Iterator[SimCase]:
+        for code in self._order:
+            yield from self.court(code).cases
+
+    # -- generation
+    def _rng(self, *parts: object) -> random.Random:
+        return random.Random(":".join(str(p) for p in (self.config.seed, *parts)))
+
+    def judges(self, code: str) -> list[SynthName]:
+        if code not in self._judges:
+            rng = self._rng("judges", code)
+            self._judges[code] = [synth_name(rng) for _ in range(rng.randint(3, 7))]
+        return self._judges[code]
+
+    def _monthly_mean(self, court: SimCourt, year: int, month: int) -> tuple[float, float]:
+        """(tracked, unrelated) expected cases received by a court in a month."""
+        scale = self.config.scale
+        if court.level is CourtLevel.GARRISON:
+            return (
+                cal.tracked_per_month(year, month) * court.weight * scale,
+                cal.UNRELATED_PER_MONTH * court.weight * scale,
+            )
+        if court.level in (CourtLevel.DISTRICT, CourtLevel.FLEET):
+            return (0.0, cal.DISTRICT_FIRST_INSTANCE_PER_MONTH * court.weight * scale)
+        return (0.0, 0.0)
+
+    def _new_case(
+        self,
+        rng: random.Random,
+        court: SimCourt,
+        entry: dt.date,
+        mix: list[tuple[cal.Charge3, float]],
+    ) -> SimCase:
+        principal = _pick(rng, mix)
+        defendants = []
+        for i in range(_defendant_count(rng)):
+            charges = [
+                principal if i == 0 else _pick(rng, mix) if rng.random() < 0.3 else principal
+            ]
+            companions = cal.COMPANION_CHARGES.get(charges[0].article, [])
+            if companions and rng.random() < 0.12:
+                extra = SimCharge(*rng.choice(companions))
+                if extra != charges[0] and (
+                    entry >= cal.MOBILISATION_LAW or not extra.is_mobilisation
+                ):
+                    charges.append(extra)
+            defendants.append(SimDefendant(synth_name(rng), rng.random() < 0.3, tuple(charges)))
+        lag = _lag(rng)
+        visible = entry + _days(lag)
+        return SimCase(
+            court_code=court.code,
+            instance=Instance.FIRST,
+            entry_date=entry,
+            visible_from=visible,
+            removed_from=_removal(rng, visible),
+            defendants=tuple(defendants),
+            judge=rng.choice(self.judges(court.code)),
+            seed=rng.getrandbits(32),
+        )
+
+    def _first_instance(self, code: str) -> list[SimCase]:
+        """A court's own first-instance cases, with lives, not yet numbered."""
+        with self._lock:
+            if code in self._first:
+                return self._first[code]
+            court = self.courts[code]
+            rng = self._rng("first", code)
+            start, end = self.config.start, self.config.end
+            out: list[SimCase] = []
+            year, month = start.year, start.month
+            while (year, month) <= (end.year, end.month):
+                tracked, unrelated = self._monthly_mean(court, year, month)
+                first_day = dt.date(year, month, 1)
+                days_in_month = (
+                    (first_day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - first_day
+                ).days
+                mobilised = first_day >= dt.date(2022, 10, 1)
+                for mix, mean in (
+                    (
+                        cal.ARTICLE_MIX_MOBILISATION if mobilised else cal.ARTICLE_MIX_PEACETIME,
+                        tracked,
+                    ),
+                    (
+                        cal.UNRELATED_MIX
+                        if court.level is CourtLevel.GARRISON
+                        else cal.DISTRICT_MIX,
+                        unrelated,
+                    ),
+                ):
+                    for _ in range(_poisson(rng, mean)):
+                        entry = _weekday_on_or_after(
+                            first_day + dt.timedelta(days=rng.randrange(days_in_month))
+                        )
+                        if entry < start or entry > end:
+                            continue
+                        case_mix = mix
+                        if (
+                            entry >= cal.MOBILISATION_LAW
+                            and mix is cal.ARTICLE_MIX_PEACETIME
+                            and rng.random() < 0.5
+                        ):
+                            case_mix = cal.ARTICLE_MIX_MOBILISATION
+                        case = self._new_case(rng, court, entry, case_mix)
+                        _outcome(rng, case)
+                        _publication(rng, case)
+                        out.append(case)
+                        if case.final_kind is ResultKind.RETURNED and rng.random() < 0.6:
+                            back = self._resubmission(rng, court, case)
+                            if back.entry_date <= end:
+                                out.append(back)
+                month += 1
+                if month == 13:
+                    year, month = year + 1, 1
+            self._first[code] = out
+            return out
+
+    def _resubmission(self, rng: random.Random, court: SimCourt, returned: SimCase) -> SimCase:
+        assert returned.final_date is not None
+        entry = _weekday_on_or_after(returned.final_date + _days(rng.randint(20, 90)))
+        visible = entry + _days(_lag(rng))
+        case = SimCase(
+            court_code=court.code,
+            instance=Instance.FIRST,
+            entry_date=entry,
+            visible_from=visible,
+            removed_from=_removal(rng, visible),
+            defendants=returned.defendants,
+            judge=returned.judge,
+            seed=rng.getrandbits(32),
+            resubmission_of=returned,
+        )
+        _outcome(rng, case, allow_return=False)
+        _publication(rng, case)
+        return case
+
+    def _appeals_heard_at(self, code: str) -> list[SimCase]:
+        court = self.courts[code]
+        out = []
+        for lower_code in self._order:
+            lower_court = self.courts[lower_code]
+            if lower_court.superior != code:
+                continue
+            self.court_first_numbered(lower_code)
+            for lower in self._first[lower_code]:
+                spec = lower.appeal
+                if spec is None or spec.entry > self.config.end:
+                    continue
+                rng = random.Random(lower.seed ^ 0x5A5A5A5A)
+                visible = spec.entry + _days(spec.lag_days)
+                appeal = SimCase(
+                    court_code=code,
+                    instance=Instance.APPEAL,
+                    entry_date=spec.entry,
+                    visible_from=visible,
+                    removed_from=None,
+                    defendants=lower.defendants,
+                    judge=rng.choice(self.judges(code)),
+                    seed=rng.getrandbits(32),
+                    final_kind=ResultKind.OTHER,
+                    final_date=spec.decided,
+                    final_text=APPEAL_TEXT[spec.outcome],
+                    lower=lower,
+                    lower_court_name=lower_court.name,
+                    appeal_outcome=spec.outcome,
+                    uid=lower.uid,
+                    sentence=lower.sentence if spec.outcome != "overturned" else None,
+                )
+                if spec.act_lag_days is not None:
+                    appeal.act_on = spec.decided + _days(spec.act_lag_days)
+                if spec.outcome in ("upheld", "changed"):
+                    appeal.legal_force = spec.decided
+                hearings = []
+                if rng.random() < 0.3:
+                    hearings.append(_weekday_on_or_after(spec.entry + _days(rng.randint(7, 15))))
+                appeal.hearings = tuple(h for h in hearings if h < spec.decided)
+                out.append(appeal)
+        del court
+        return out
+
+    def court_first_numbered(self, code: str) -> list[SimCase]:
+        """First-instance cases of a court with their numbers and UIDs assigned."""
+        with self._lock:
+            cases = self._first_instance(code)
+            if cases and not cases[0].number:
+                self._number(code, cases, prefix="1", assign_uid=True)
+            return cases
+
+    def _number(self, code: str, cases: list[SimCase], prefix: str, assign_uid: bool) -> None:
+        cases.sort(key=lambda c: (c.entry_date, c.seed))
+        per_year: dict[int, int] = {}
+        uid_serial: dict[int, int] = {}
+        rng = self._rng("numbers", code, prefix)
+        for case in cases:
+            year = case.entry_date.year
+            per_year[year] = per_year.get(year, 0) + rng.randint(1, 3)
+            case.year_seq = per_year[year]
+            case.number = f"{prefix}-{per_year[year]}/{year}"
+            if assign_uid:
+                if case.resubmission_of is not None and case.resubmission_of.uid:
+                    case.uid = case.resubmission_of.uid
+                else:
+                    uid_serial[year] = uid_serial.get(year, 0) + rng.randint(1, 4)
+                    case.uid = make_uid(code, year, uid_serial[year])
+
+    def _build_court(self, code: str) -> CourtCases:
+        court = self.courts[code]
+        first = list(self.court_first_numbered(code))
+        appeals = self._appeals_heard_at(code)
+        self._number(code, appeals, prefix="22", assign_uid=False)
+        cases = first + appeals
+        cases.sort(key=lambda c: (c.entry_date, c.instance, c.number))
+        rng = self._rng("ids", code)
+        next_id = rng.randint(1_000, 90_000) * 100
+        by_id: dict[str, SimCase] = {}
+        for case in cases:
+            next_id += rng.randint(1, 40)
+            case.case_id = str(next_id)
+            case.guid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+            case.articles_text = "; ".join(charges_text(d.charges) for d in case.defendants).lower()
+            by_id[case.case_id] = case
+        by_instance: dict[Instance, list[SimCase]] = {}
+        for case in cases:
+            by_instance.setdefault(case.instance, []).append(case)
+        keys = {inst: [c.entry_date for c in lst] for inst, lst in by_instance.items()}
+        return CourtCases(court, cases, by_id, by_instance, keys)

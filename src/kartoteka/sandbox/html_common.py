@@ -1,0 +1,200 @@
+"""Page parts both template generations share: the page shell (windows-1251 meta, the
+simulated-data marks), the search form of both dialects, the captcha form, the throttling page,
+the empty result and a portal page that is not a case index at all.
+
+Markup follows the real pages (see /work/shared/fixtures/sudrf/, never copied): the same ids,
+classes, labels and sentences, much less chrome. Every page says it is simulated, in a
+`<meta name="kartoteka-simulated" content="1">` and in a visible banner.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+from kartoteka.sandbox.network import SimCourt
+from kartoteka.sudrf.models import Template
+from kartoteka.sudrf.urls import CASE_KINDS, Dialect, Instance
+
+e = html.escape
+
+INSTANCE_TITLE = {
+    Instance.FIRST: "Уголовные дела - первая инстанция",
+    Instance.APPEAL: "Уголовные дела - апелляция",
+    Instance.CASSATION: "Уголовные дела - кассация",
+}
+
+NO_DATA = "Данных по запросу не обнаружено"
+UNAVAILABLE = (
+    "Информация временно недоступна. Приносим свои извинения. Попробуйте обратиться "
+    "позже или обратитесь непосредственно в суд."
+)
+SIMULATED_BANNER = (
+    '<div class="kartoteka-simulated" style="background:#fc0;padding:4px;'
+    'text-align:center">СИМУЛЯЦИЯ kartoteka: вымышленный суд и вымышленные '
+    "дела, не сайт суда</div>"
+)
+
+
+def fmt(day: dt.date | None) -> str:
+    return day.strftime("%d.%m.%Y") if day else ""
+
+
+def shell(court: SimCourt, body: str, *, title_suffix: str = "") -> str:
+    """A whole page: head with charset and the simulated mark, the portal box, `body`."""
+    stylesheet = (
+        '<link rel="stylesheet" href="/modules/sud_delo/css/v4/style.css">'
+        if court.template is Template.NEW
+        else "<link rel='stylesheet' type='text/css' "
+        "href='/modules/sud_delo/css/style_portal_old.css'>"
+    )
+    return (
+        '<!DOCTYPE html><html class="adopt"><head>\n'
+        '<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">\n'
+        '<meta name="kartoteka-simulated" content="1">\n'
+        f"<title>{e(court.name)}{title_suffix} (симуляция)</title>\n"
+        f"{stylesheet}\n</head><body>\n{SIMULATED_BANNER}\n"
+        '<div class="box box_common m-all_m">\n'
+        '<div class="box__head box__head_white">СУДЕБНОЕ ДЕЛОПРОИЗВОДСТВО</div>\n'
+        f"{body}\n</div>\n</body></html>\n"
+    )
+
+
+def unavailable_page(court: SimCourt) -> str:
+    """The anti-bot throttling answer (HTTP 200): no module content, one sentence."""
+    return (
+        '<!DOCTYPE html><html class="adopt"><head>\n'
+        '<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">\n'
+        '<meta name="kartoteka-simulated" content="1">\n'
+        f"<title>{e(court.name)} (симуляция)</title>\n</head><body>\n{SIMULATED_BANNER}\n"
+        "<div class='box box_common m-all_m'>\n\n\t\t<div class='box__head box__head_white'>"
+        f"СУДЕБНОЕ ДЕЛОПРОИЗВОДСТВО</div>{UNAVAILABLE}</div>\n</body></html>\n"
+    )
+
+
+def portal_page(court: SimCourt) -> str:
+    """A court's home page: no case index on it (an unrecognised page for a parser)."""
+    return shell(
+        court,
+        f'<div class="content">Официальный сайт: {e(court.name)}. '
+        "Новости суда, график приёма граждан, контакты.</div>",
+    )
+
+
+def empty_body(court: SimCourt, instance: Instance) -> str:
+    if court.template is Template.NEW:
+        return (
+            '<div id="modSdpContent"><div class="round-border-container">'
+            f'<div id="search_results"><div class="name-instanse">'
+            f"{INSTANCE_TITLE[instance]}</div><hr>"
+            f'<div class="lawcase-count">{NO_DATA}</div></div></div></div>'
+        )
+    return (
+        '<div id="modSdpContent"><div id="content"><div id=line></div>'
+        f"<div align='center' class='title'>{INSTANCE_TITLE[instance]}</div>"
+        f"<div id=line></div><div align='center'><b>{NO_DATA}</b></div></div></div>"
+    )
+
+
+def empty_page(court: SimCourt, instance: Instance = Instance.FIRST) -> str:
+    """ "Данных по запросу не обнаружено": the answer to a search that matches nothing."""
+    return shell(court, empty_body(court, instance))
+
+
+def _form_fields(court: SimCourt, instance: Instance) -> tuple[str, list[tuple[str, str]]]:
+    """Hidden inputs and (label, input name) of the search form in the court's dialect."""
+    kind = CASE_KINDS[instance]
+    if court.dialect is Dialect.CLASSIC:
+        t, d = kind.table, kind.defendant_table
+        hidden = (
+            f'<input name="name_op" type="hidden" value="r">'
+            f'<input name="delo_id" type="hidden" value="{kind.delo_id}">'
+            f'<input name="case_type" type="hidden" value="0">'
+            f'<input name="new" type="hidden" value="{kind.new}">'
+            f'<input name="delo_table" type="hidden" value="{t}">'
+        )
+        fields = [
+            ("Фамилия", f"{d}__NAMESS"),
+            ("Номер дела (материала)", f"{t}__CASE_NUMBERSS"),
+            ("Уникальный идентификатор дела", f"{t}__JUDICIAL_UIDSS"),
+            ("Дата поступления с", f"{t}__ENTRY_DATE1D"),
+            ("Дата поступления по", f"{t}__ENTRY_DATE2D"),
+            ("Статья или категория", f"{d}__LAW_ARTICLESS"),
+            ("Судья", f"{t}__JUDGE"),
+            ("Дата решения с", f"{t}__RESULT_DATE1D"),
+            ("Дата решения по", f"{t}__RESULT_DATE2D"),
+        ]
+    else:
+        hidden = (
+            f'<input name="name_op" type="hidden" value="r">'
+            f'<input name="_deloId" type="hidden" value="{kind.delo_id}">'
+            f'<input name="case__case_type" type="hidden" value="0">'
+            f'<input name="_new" type="hidden" value="{kind.new}">'
+        )
+        fields = [
+            ("Фамилия", "parts__namess"),
+            ("Номер дела (материала)", "case__num_build"),
+            ("Уникальный идентификатор дела", "case__judicial_uidss"),
+            ("Дата поступления с", "case__entry_date1d"),
+            ("Дата поступления по", "case__entry_date2d"),
+            ("Статья или категория", "parts__law_articless"),
+            ("Судья", "case__judge"),
+            ("Дата решения с", "case__result_date1d"),
+            ("Дата решения по", "case__result_date2d"),
+        ]
+    return hidden, fields
+
+
+# A 1×1 transparent PNG made for the sandbox: the captcha image carries no answer.
+CAPTCHA_IMAGE = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+)
+
+
+def search_form_body(
+    court: SimCourt, instance: Instance, captcha_id: str | None = None, wrong_code: bool = False
+) -> str:
+    """The search form (`name_op=sf`); with `captcha_id`, the captcha row "Проверочный код"
+    and the hidden `captchaid`, as the courts that ask for a captcha show it."""
+    hidden, fields = _form_fields(court, instance)
+    rows = "".join(
+        f'<tr><td style="width:10%;" align="right">{e(label)}</td>'
+        f"<td style=\"width:40%;\"><input name='{name}' type='text' class='Lookup' size=70>"
+        "</td></tr>"
+        for label, name in fields
+    )
+    if captcha_id is not None:
+        rows += (
+            '<tr><td style="width:10%;" align="right">Проверочный код</td>'
+            "<td style=\"width:40%;\"><input name='captcha' autocomplete='off' id='captcha' "
+            "type='text' class='Lookup' size=10> "
+            f'<img src="data: image/png;base64, {CAPTCHA_IMAGE}">'
+            f"<input type='hidden' name='captchaid' value='{e(captcha_id)}'></td></tr>"
+        )
+        if wrong_code:
+            rows += (
+                '<tr><td colspan="2" style="color:#FF0000">Неверно указан проверочный код</td></tr>'
+            )
+    return (
+        '<div id="modSdpContent"><div id="content">'
+        '<form action="/modules.php" method="get" name="calform" id="calform">'
+        '<input name="name" type="hidden" value="sud_delo">'
+        '<input name="srv_num" type="hidden" value="1">'
+        f"{hidden}"
+        '<div id="case_type">Выбрана картотека поиска:<br>'
+        f'<div style="color:#006699; font-size:20px">{INSTANCE_TITLE[instance]}</div></div>'
+        '<table width="100%" cellpadding=0 cellspacing=2 border=0>'
+        f'{rows}</table><input type="submit" name="Submit" value="Найти"></form></div></div>'
+    )
+
+
+def search_form_page(court: SimCourt, instance: Instance, captcha_id: str | None = None) -> str:
+    return shell(court, search_form_body(court, instance, captcha_id))
+
+
+def captcha_page(
+    court: SimCourt, instance: Instance, captcha_id: str, wrong_code: bool = False
+) -> str:
+    """The captcha gate: the search form with its "Проверочный код" row, instead of the page
+    that was asked for."""
+    return shell(court, search_form_body(court, instance, captcha_id, wrong_code))

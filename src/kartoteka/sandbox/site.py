@@ -1,0 +1,331 @@
+"""The sandbox's court sites: one request in, one response out (no sockets here).
+
+`Site.handle(method, target, headers, body, t)` routes `/<host>/modules.php?...` to the court
+with that host (or, for a client that sends real URLs through a proxy, the Host header), asks
+the fault gate, and renders the page the real site would answer, in windows-1251:
+
+- `name_op=sf`: the search form (with a captcha row where the gate is closed);
+- `name_op=r`: a listing in either dialect (read with `kartoteka.sudrf.urls.read_listing_query`),
+  filtered by entry-date range, article substring, UID and case number, newest first, 25 rows
+  a page, with the counter; nothing found: "Данных по запросу не обнаружено". A query whose
+  Cyrillic was percent-encoded in UTF-8 decodes to mojibake and matches nothing, as on the
+  real sites;
+- `name_op=r_juid`: the cases of the court with a given UID (all instances);
+- `name_op=case`: a card (`case_id` or `_id`); a removed or not-yet-visible case is empty;
+- `name_op=doc`: a published act text;
+- anything else on a court host: a portal page without a case index.
+
+What is visible, decided and published depends on `Site.now` (the sandbox clock).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass, field
+
+from kartoteka.sandbox import html_classic, html_common, html_new
+from kartoteka.sandbox.caseload import Caseload, SimCase
+from kartoteka.sandbox.config import SandboxConfig
+from kartoteka.sandbox.faults import Fault, FaultGate
+from kartoteka.sandbox.network import SimCourt
+from kartoteka.sudrf.encoding import encode_page
+from kartoteka.sudrf.models import Template
+from kartoteka.sudrf.urls import (
+    INSTANCE_BY_DELO_ID,
+    MODULE_PATH,
+    PAGE_SIZE,
+    Instance,
+    parse_query,
+    read_listing_query,
+)
+
+HTML_TYPE = "text/html; charset=windows-1251"
+SIMULATED_HEADER = ("X-Kartoteka-Simulated", "1")
+
+
+@dataclass(slots=True)
+class Response:
+    status: int
+    body: bytes
+    kind: str  # what was served: listing, card, doc, form, captcha, unavailable, empty, ...
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    fault: str | None = None
+    drop: bool = False  # close the connection without answering
+    delay: float = 0.0  # answer this many seconds late
+    host: str | None = None
+    path: str = ""
+
+
+_REASONS = {
+    200: "OK",
+    403: "Forbidden",
+    404: "Not Found",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+}
+
+
+def reason(status: int) -> str:
+    return _REASONS.get(status, "OK")
+
+
+class Site:
+    """All court sites of one sandbox run."""
+
+    def __init__(self, config: SandboxConfig, network: list[SimCourt], caseload: Caseload):
+        self.config = config
+        self.now: dt.date = config.now
+        self.network = network
+        self.by_host = {c.host.lower(): c for c in network}
+        self.caseload = caseload
+        self.gate = FaultGate(config.fault_profile, config.seed)
+
+    # ------------------------------------------------------------------ routing
+    def route(self, target: str, host_header: str | None) -> tuple[SimCourt | None, str, str]:
+        """(court, path, query) of a request target `/<host>/path?query`, or via Host."""
+        path, _, query = target.partition("?")
+        first, _, rest = path.lstrip("/").partition("/")
+        court = self.by_host.get(first.lower())
+        if court is not None:
+            return court, "/" + rest, query
+        if host_header:
+            court = self.by_host.get(host_header.split(":")[0].lower())
+            if court is not None:
+                return court, path or "/", query
+        return None, path, query
+
+    def handle(
+        self, method: str, target: str, headers: dict[str, str], body: bytes, t: float
+    ) -> Response:
+        court, path, query = self.route(target, headers.get("host"))
+        if court is None:
+            if path in ("", "/"):
+                return self._text(
+                    200, self.index_page(), "index", "text/html; charset=utf-8", encoding="utf-8"
+                )
+            return self._text(
+                404,
+                "not a sandbox court host\n",
+                "not_found",
+                "text/plain; charset=utf-8",
+                encoding="utf-8",
+            )
+        full_path = path + ("?" + query if query else "")
+        if path == "/robots.txt":
+            resp = self._text(
+                200, "User-agent: *\nAllow: /\n", "robots", "text/plain; charset=windows-1251"
+            )
+            resp.host, resp.path = court.host, full_path
+            return resp
+        params = parse_query(query)
+        if method == "POST" and body:
+            params.update(parse_query(body.decode("latin-1")))
+        fault, delay = self.gate.decide(court, t, headers.get("user-agent"), params)
+        if fault is not None and fault.name not in ("captcha", "captcha_wrong"):
+            resp = self._fault_response(court, fault)
+        elif fault is not None:
+            instance = self._instance(params)
+            page = html_common.captcha_page(
+                court,
+                instance,
+                self.gate.captchas.current_id(court.host),
+                wrong_code=fault.name == "captcha_wrong",
+            )
+            resp = self._page(200, page, "captcha")
+            resp.fault = fault.name
+        else:
+            resp = self.page(court, path, query, params, t)
+        resp.delay = delay
+        resp.host, resp.path = court.host, full_path
+        if delay and resp.fault is None:
+            resp.fault = "slow"
+        return resp
+
+    # ------------------------------------------------------------------ responses
+    def _page(self, status: int, text: str, kind: str) -> Response:
+        return Response(
+            status, encode_page(text), kind, [("Content-Type", HTML_TYPE), SIMULATED_HEADER]
+        )
+
+    def _text(
+        self, status: int, text: str, kind: str, ctype: str, encoding: str = "cp1251"
+    ) -> Response:
+        return Response(
+            status,
+            text.encode(encoding, "replace"),
+            kind,
+            [("Content-Type", ctype), SIMULATED_HEADER],
+        )
+
+    def _fault_response(self, court: SimCourt, fault: Fault) -> Response:
+        if fault.name == "drop":
+            return Response(0, b"", "drop", fault="drop", drop=True)
+        if fault.name in ("too_fast", "unavailable"):
+            resp = self._page(200, html_common.unavailable_page(court), "unavailable")
+        elif fault.status == 429:
+            resp = self._text(429, "Too Many Requests\n", "too_many", "text/plain")
+            resp.headers.append(("Retry-After", str(fault.retry_after or 1)))
+        elif fault.status == 403:
+            resp = self._text(
+                403, "<html><body><h1>403 Forbidden</h1></body></html>\n", "forbidden", HTML_TYPE
+            )
+        else:
+            resp = self._text(
+                fault.status,
+                f"<html><body><h1>{fault.status} {reason(fault.status)}</h1></body></html>\n",
+                "server_error",
+                HTML_TYPE,
+            )
+        resp.fault = fault.name
+        return resp
+
+    # ------------------------------------------------------------------ pages
+    @staticmethod
+    def _instance(params: dict[str, str]) -> Instance:
+        delo_id = params.get("delo_id") or params.get("_deloId") or ""
+        return INSTANCE_BY_DELO_ID.get(delo_id, Instance.FIRST)
+
+    def page(
+        self, court: SimCourt, path: str, query: str, params: dict[str, str], t: float = 0.0
+    ) -> Response:
+        """The page a court answers for a request, faults aside."""
+        if path != MODULE_PATH or params.get("name") != "sud_delo":
+            return self._page(200, html_common.portal_page(court), "portal")
+        op = params.get("name_op", "sf")
+        if op == "r":
+            return self.listing(court, query, params)
+        if op == "r_juid":
+            return self.uid_listing(court, params)
+        if op == "case":
+            return self.card(court, params)
+        if op == "doc":
+            return self.doc(court, params)
+        captcha_id = (
+            self.gate.captchas.current_id(court.host)
+            if self.gate.form_needs_captcha(court, t)
+            else None
+        )
+        return self._page(
+            200, html_common.search_form_page(court, self._instance(params), captcha_id), "form"
+        )
+
+    def _visible(self, cases: list[SimCase]) -> list[SimCase]:
+        now = self.now
+        return [c for c in cases if c.entry_date <= now and c.visible_at(now)]
+
+    def listing(self, court: SimCourt, query: str, params: dict[str, str]) -> Response:
+        q = read_listing_query(params)
+        instance = q.instance if q.instance is not None else None
+        if instance is None:  # a wrong delo_id: an empty (not a foreign) page
+            return self._page(200, html_common.empty_page(court), "empty")
+        cases = self.caseload.court(court.code).in_entry_range(instance, q.entry_from, q.entry_to)
+        cases = self._visible(cases)
+        needle = q.article.strip().lower()
+        if needle:
+            cases = [c for c in cases if needle in c.articles_text]
+        uid = (
+            params.get("case__judicial_uidss")
+            or params.get(
+                f"{'u1_case' if instance is Instance.FIRST else 'u2_case'}__JUDICIAL_UIDSS"
+            )
+            or params.get("judicial_uid")
+            or ""
+        ).strip()
+        if uid:
+            cases = [c for c in cases if c.uid == uid]
+        number = (
+            params.get("case__num_build")
+            or params.get("u1_case__CASE_NUMBERSS")
+            or params.get("u2_case__CASE_NUMBERSS")
+            or ""
+        ).strip()
+        if number:
+            cases = [c for c in cases if number in c.number]
+        return self._render_listing(court, instance, cases, q.page, query)
+
+    def uid_listing(self, court: SimCourt, params: dict[str, str]) -> Response:
+        uid = (params.get("judicial_uid") or "").strip()
+        court_cases = self.caseload.court(court.code)
+        cases = self._visible([c for c in court_cases.cases if uid and c.uid == uid])
+        instance = self._instance(params)
+        return self._render_listing(court, instance, cases, 1, "")
+
+    def _render_listing(
+        self, court: SimCourt, instance: Instance, cases: list[SimCase], page: int, query: str
+    ) -> Response:
+        total = len(cases)
+        if total == 0:
+            return self._page(200, html_common.empty_page(court, instance), "empty")
+        cases = sorted(cases, key=lambda c: (c.entry_date, c.year_seq), reverse=True)
+        page = max(1, page)
+        rows = cases[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+        if not rows:
+            return self._page(200, html_common.empty_page(court, instance), "empty")
+        pages = -(-total // PAGE_SIZE)
+        hrefs = self._page_hrefs(court, query, pages, page)
+        module = html_new if court.template is Template.NEW else html_classic
+        body = module.listing_body(court, instance, rows, total, page, PAGE_SIZE, self.now, hrefs)
+        return self._page(200, html_common.shell(court, body), "listing")
+
+    @staticmethod
+    def _page_hrefs(court: SimCourt, query: str, pages: int, page: int) -> dict[int, str]:
+        """Pager links: the request's own query with another page number."""
+        name = "_page" if court.template is Template.NEW else "page"
+        kept = "&".join(
+            p for p in query.split("&") if p and p.split("=", 1)[0] not in ("page", "_page")
+        )
+        wanted = {n for n in range(1, pages + 1) if abs(n - page) <= 2 or n == pages}
+        base = (
+            f"./modules.php?{kept}"
+            if court.template is Template.CLASSIC
+            else f"/modules.php?{html.escape(kept)}"
+        )
+        sep = "&" if court.template is Template.CLASSIC else "&amp;"
+        return {n: f"{base}{sep}{name}={n}" for n in wanted}
+
+    def _find_case(self, court: SimCourt, params: dict[str, str], *keys: str) -> SimCase | None:
+        court_cases = self.caseload.court(court.code)
+        for key in keys:
+            value = params.get(key)
+            if value:
+                case = court_cases.by_id.get(value.strip())
+                if case is not None and case.entry_date <= self.now and case.visible_at(self.now):
+                    return case
+                return None
+        return None
+
+    def card(self, court: SimCourt, params: dict[str, str]) -> Response:
+        case = self._find_case(court, params, "case_id", "_id")
+        if case is None:
+            return self._page(200, html_common.empty_page(court, self._instance(params)), "empty")
+        module = html_new if court.template is Template.NEW else html_classic
+        body = module.card_body(court, case, self.now)
+        return self._page(200, html_common.shell(court, body, title_suffix=""), "card")
+
+    def doc(self, court: SimCourt, params: dict[str, str]) -> Response:
+        case = self._find_case(court, params, "number", "_id")
+        if case is None or not case.act_published_at(self.now):
+            return self._page(200, html_common.empty_page(court, self._instance(params)), "empty")
+        return self._page(200, html_common.shell(court, html_classic.doc_body(court, case)), "doc")
+
+    def index_page(self) -> str:
+        rows = "".join(
+            f'<tr><td>{html.escape(c.code)}</td><td><a href="/{c.host}{MODULE_PATH}?name='
+            f'sud_delo&amp;name_op=sf">{html.escape(c.host)}</a></td><td>'
+            f"{html.escape(c.name)}</td><td>{c.dialect}</td><td>{c.template}</td>"
+            f"<td>{'yes' if c.captcha else ''}</td><td>{'yes' if c.always_down else ''}</td>"
+            "</tr>"
+            for c in self.network
+        )
+        return (
+            '<!DOCTYPE html><html><head><meta charset="utf-8">'
+            '<meta name="kartoteka-simulated" content="1"><title>kartoteka sandbox'
+            "</title></head><body><h1>kartoteka sandbox: simulated military court sites"
+            f"</h1><p>Clock: {self.now.isoformat()}. Seed: {self.config.seed}. "
+            "Every court and case here is fictional.</p><table border=1><tr><th>code</th>"
+            "<th>host</th><th>name</th><th>dialect</th><th>template</th><th>captcha</th>"
+            f"<th>always down</th></tr>{rows}</table></body></html>"
+        )
