@@ -16,20 +16,10 @@ import hashlib
 import re
 from typing import Any
 
+from kartoteka.sudrf.values import PERSON_NAME
+
 _UP = "А-ЯЁ"
 _LOW = "а-яё"
-_SURNAME = rf"[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)?"
-_INITIAL = rf"[{_UP}]\.[ ]?"
-_PATRONYMIC = rf"[{_UP}][{_LOW}]+(?:вич|вна|ична|инична)[{_LOW}]{{0,3}}"
-_NAME_SHAPES = re.compile(
-    rf"""
-      {_SURNAME}\s+{_SURNAME}\s+{_PATRONYMIC}(?![{_LOW}])
-    | {_SURNAME}\s+{_SURNAME}\s+(?:оглы|кызы|угли)
-    | {_SURNAME}\s+{_INITIAL}(?:{_INITIAL})?(?![{_LOW}])
-    | (?<![{_UP}{_LOW}]){_INITIAL}(?:{_INITIAL})?{_SURNAME}
-    """,
-    re.VERBOSE,
-)
 _PEOPLE = {"defendants", "parties"}  # lists whose items' "name" is a person
 _JUDGE_LABEL = re.compile(r"судья|докладчик|председательств", re.IGNORECASE)
 
@@ -43,7 +33,7 @@ def pseudonym(text: str) -> str:
 
 def scrub(text: str) -> str:
     """Every name-shaped substring replaced by its pseudonym."""
-    return _NAME_SHAPES.sub(lambda m: pseudonym(m.group(0)), text)
+    return PERSON_NAME.sub(lambda m: pseudonym(m.group(0)), text)
 
 
 def summarise_text(text: str) -> str:

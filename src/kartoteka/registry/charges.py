@@ -44,13 +44,14 @@ _NUMBER = r"\d+(?:\.\d+)*"
 # A point is a Cyrillic/Latin letter or a number, sometimes in «» or "" quotes.
 _POINT = r"[«\"']?\s*(?:[а-яёa-z](?![а-яёa-z])|\d+(?![\d.]*\d))\s*[»\"']?"
 
+# The point keyword is lower case only: upper-case "П." is an initial ("Петров П.П. - ст.337").
 _TOKEN = re.compile(
     rf"""
     (?<![а-яёa-z])
     (?:
         (?P<art_kw>ст(?:атьи|атья|атье|атьей)?\.?)\s*(?P<article>{_NUMBER})
       | (?P<part_kw>ч(?:асти|асть)?\.?)\s*(?P<part>{_NUMBER})
-      | (?P<point_kw>п(?:п|ункта|ункт)?\.?)\s*(?P<point>{_POINT})
+      | (?P<point_kw>(?-i:п(?:п|ункта|ункт)?)\.?)\s*(?P<point>{_POINT})
       | (?P<code>{"|".join(sorted(CODES, key=len, reverse=True))})\s*(?:РФ|РСФСР)?(?![а-яёa-z])
       | (?P<sep>[;,]|\sи\s)
     )
@@ -142,7 +143,9 @@ def format_charge(charge: Charge) -> str:
 
 def format_charges(charges: Iterable[Charge]) -> str:
     """Several charges joined as the sites join them: `ст.183 ч.4; ст.290 ч.3 УК РФ` when they
-    share one code, each with its own code otherwise."""
+    share one code, each with its own code otherwise. (A charge without a code written before
+    one with a code reads back with that code: the sites' own notation cannot say otherwise.)
+    """
     items = list(charges)
     codes = {c.code for c in items}
     if len(codes) == 1 and items:

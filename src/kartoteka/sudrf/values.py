@@ -83,3 +83,41 @@ def first_param(params: dict[str, str], *names: str) -> str | None:
         if value:
             return value
     return None
+
+
+_NAME_WORD = re.compile(r"[A-Za-zА-ЯЁа-яё][A-Za-zА-ЯЁа-яё'’-]*")
+
+
+def initials(name: str | None) -> str | None:
+    """A person's name reduced to initials: "Иванов Иван Иванович" → "И.И.И.",
+    "Иванов И. И." → "И.И.И.". What the product shows by default instead of a full name
+    (DESIGN.md, "Privacy"); the store adds a keyed hash to link one person across cases."""
+    if not name:
+        return None
+    letters = [w[0].upper() for w in _NAME_WORD.findall(name)]
+    return "".join(f"{ch}." for ch in letters) or None
+
+
+_UP, _LOW = "А-ЯЁ", "а-яё"
+_SURNAME = rf"[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)?"
+_INITIAL = rf"[{_UP}]\.[ ]?"
+_PATRONYMIC = rf"[{_UP}][{_LOW}]+(?:вич|вна|ична|инична)[{_LOW}]{{0,3}}"
+# Shapes of a Russian personal name inside free text: "Фамилия Имя Отчество" (any case
+# ending), "... оглы/кызы", "Фамилия И.О.", "И.О. Фамилия".
+PERSON_NAME = re.compile(
+    rf"""
+      {_SURNAME}\s+{_SURNAME}\s+{_PATRONYMIC}(?![{_LOW}])
+    | {_SURNAME}\s+{_SURNAME}\s+(?:оглы|кызы|угли)
+    | {_SURNAME}\s+{_INITIAL}(?:{_INITIAL})?(?![{_LOW}])
+    | (?<![{_UP}{_LOW}]){_INITIAL}(?:{_INITIAL})?{_SURNAME}
+    """,
+    re.VERBOSE,
+)
+
+
+def mask_person_names(text: str | None) -> str | None:
+    """Free text (a party "Прокуратура района, Иванов И.И.", an info cell) with every
+    name-shaped part reduced to initials; organisation names stay readable."""
+    if not text:
+        return text
+    return PERSON_NAME.sub(lambda m: initials(m.group(0)) or "", text)
