@@ -1,0 +1,650 @@
+"""The statistics newsrooms quote, defined once.
+
+Every metric is a plain function `metric(con, flt, ...)` over a store connection (read-only is
+enough) and a `Filter`, returning dataclasses. The docstring of each metric is its
+definition: `docs/metrics.md` and the README are generated from these docstrings, and the web
+pages show them, so a definition changes here and nowhere else.
+
+Conventions shared by every metric:
+
+- **Cases** are first-instance criminal cases (garrison, district and fleet courts) unless a
+  metric says otherwise; a case is one court's case number, whatever the number of defendants.
+- **Article filter, multi-label**: with `Filter.article` (and optionally `part`), a case counts
+  when any of its charges, for any defendant, is under that article (and part); a case charged
+  under 337 and 338 counts under both. With `Filter.principal`, a case counts only under its
+  principal article (one per case: 352.1 > 338 > 337 > 332 > 339 > 334 > 333 > other
+  Chapter 33 > anything else; mobilisation parts first within one article).
+- **Dates**: `since`/`until` (inclusive) apply to the date a metric is about: the receipt date
+  ("Дата поступления") for cases received, the verdict date for verdicts.
+- **As of**: with `Filter.as_of`, only what the archive had seen by the end of that day (UTC)
+  counts, with the case's fields as they stood then. Re-running a metric as of an earlier date
+  reproduces the figure that could have been published that day.
+- **Removed cases** (gone from a court's index after being seen) still count: they were real
+  cases. `Filter.include_removed=False` leaves them out.
+- **Charges and defendants** come from the card when it has been fetched, else from the
+  listing row; some courts hide articles in listings, so such cases have no article until
+  their card is read.
+- Every number can be listed case by case with `list_cases` using the same filter and the
+  group's key.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import duckdb
+
+from kartoteka.store.derive import cutoff_for, facts_sql
+from kartoteka.store.outcomes import AppealResult, Outcome, classify_appeal
+
+MOBILISATION = dt.date(2022, 9, 21)  # decree 647 of 21.09.2022: partial mobilisation
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    """Which cases a metric counts. Every field is optional; all given ones must hold."""
+
+    article: str | None = None  # "337", "352.1"
+    part: str | None = None  # "5", "2.1" (with article)
+    court: str | None = None  # court code, e.g. 27GV0008
+    district: str | None = None  # code of the district/fleet court above the court
+    region: str | None = None  # region name or region code of the court
+    since: dt.date | None = None
+    until: dt.date | None = None
+    as_of: dt.date | None = None
+    principal: bool = False  # count by principal article instead of multi-label
+    include_removed: bool = True
+    instance: str = "first"  # first | appeal | cassation
+
+
+# -- result records ---------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class MonthCount:
+    period: str  # YYYY-MM
+    cases: int
+    defendants: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeCount:
+    article: str
+    part: str | None
+    charge: str  # article.part, e.g. 337.5
+    mobilisation: bool
+    cases: int
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleCount:
+    article: str | None  # None: no charge known
+    cases: int
+    defendants: int
+
+
+@dataclass(frozen=True, slots=True)
+class Total:
+    since: dt.date | None
+    until: dt.date | None
+    as_of: dt.date | None
+    cases: int
+    defendants: int
+
+
+@dataclass(frozen=True, slots=True)
+class YearToDate:
+    year: int
+    through: dt.date  # the YTD count covers 1 January .. through
+    ytd_cases: int
+    previous_year_cases: int
+    overtaken_on: dt.date | None  # first receipt date on which YTD exceeded the previous year
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeCount:
+    outcome: str
+    cases: int
+    defendants: int
+
+
+@dataclass(frozen=True, slots=True)
+class DurationStats:
+    cases: int
+    median_days: float | None
+    q1_days: float | None
+    q3_days: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class AppealCount:
+    result: str
+    cases: int
+
+
+@dataclass(frozen=True, slots=True)
+class GroupCount:
+    key: str | None  # court code, district code or region, per the grouping
+    name: str | None  # court name, district court name or region name
+    cases: int
+    defendants: int
+    verdicts: int
+
+
+@dataclass(frozen=True, slots=True)
+class LagPoint:
+    days: int
+    share: float | None  # share of cases visible within `days` of receipt
+    basis: int  # cases the share is computed from
+
+
+@dataclass(frozen=True, slots=True)
+class MonthCompleteness:
+    period: str
+    cases: int
+    expected_complete: float | None  # share of the month's cases expected visible by now
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRef:
+    """One case behind a number, with where to find its evidence (`kartoteka case`)."""
+
+    case_key: str
+    court_code: str
+    case_number: str | None
+    uid: str | None
+    entry_date: dt.date | None
+    outcome: str
+    result_date: dt.date | None
+    principal_charge: str | None
+    first_seen_at: dt.datetime
+    removed_at: dt.datetime | None
+
+
+# -- the selection every metric shares ---------------------------------------------------------
+def _selection(flt: Filter, date_column: str | None = "entry_date") -> tuple[str, dict[str, Any]]:
+    """CTEs `f` (cases as of the cutoff), `cc` (their charges) and `sel` (the cases the filter
+    keeps, with their court's region and district). Returns (SQL prefix, parameters)."""
+    params: dict[str, Any] = {"instance": flt.instance}
+    if flt.as_of is None:
+        base = "WITH f AS (SELECT * FROM cases), cc AS (SELECT * FROM case_charges)"
+    else:
+        params["cutoff"] = cutoff_for(flt.as_of)
+        base = f"""WITH f AS ({facts_sql()}),
+        cc AS (SELECT DISTINCT ch.case_key, ch.article, ch.part, ch.charge_key, ch.mobilisation
+               FROM charges ch JOIN f
+                 ON ch.case_key = f.case_key AND ch.version = f.charges_version)"""
+    where = ["f.instance = $instance"]
+    if flt.article:
+        params["article"] = flt.article
+        if flt.principal:
+            if flt.part:
+                params["charge"] = f"{flt.article}.{flt.part}"
+                where.append("f.principal_charge = $charge")
+            else:
+                where.append("f.principal_article = $article")
+        else:
+            part = ""
+            if flt.part:
+                params["part"] = flt.part
+                part = " AND part = $part"
+            where.append(f"f.case_key IN (SELECT case_key FROM cc WHERE article = $article{part})")
+    if flt.court:
+        params["court"] = flt.court.upper()
+        where.append("f.court_code = $court")
+    if flt.district:
+        params["district"] = flt.district.upper()
+        where.append("k.district = $district")
+    if flt.region:
+        params["region"] = flt.region
+        where.append("(k.region = $region OR k.region_code = $region)")
+    if date_column and flt.since:
+        params["since"] = flt.since
+        where.append(f"f.{date_column} >= $since")
+    if date_column and flt.until:
+        params["until"] = flt.until
+        where.append(f"f.{date_column} <= $until")
+    if not flt.include_removed:
+        where.append("f.removed_at IS NULL")
+    sql = f"""{base},
+    sel AS (
+        SELECT f.*, k.name AS court_name, k.region, k.region_code, k.district
+        FROM f LEFT JOIN courts k ON k.code = f.court_code
+        WHERE {" AND ".join(where)})
+    """
+    return sql, params
+
+
+def _rows(
+    con: duckdb.DuckDBPyConnection,
+    flt: Filter,
+    body: str,
+    date_column: str | None = "entry_date",
+    extra: dict[str, Any] | None = None,
+) -> list[tuple[Any, ...]]:
+    prefix, params = _selection(flt, date_column)
+    return con.execute(prefix + body, {**params, **(extra or {})}).fetchall()
+
+
+# -- metrics ------------------------------------------------------------------------------------
+def cases_received_by_month(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[MonthCount]:
+    """Cases received per month: first-instance cases counted in the month of their receipt
+    date ("Дата поступления"), with the number of defendants in those cases. Months without
+    cases are left out. Cases without a known receipt date are not counted."""
+    rows = _rows(
+        con,
+        flt,
+        """
+        SELECT strftime(entry_date, '%Y-%m') AS period, count(*), sum(n_defendants)
+        FROM sel WHERE entry_date IS NOT NULL GROUP BY period ORDER BY period""",
+    )
+    return [MonthCount(p, int(n), int(d or 0)) for p, n, d in rows]
+
+
+def cases_by_charge(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[ChargeCount]:
+    """Cases by article and part, multi-label: a case counts once under every distinct
+    (article, part) charged to any of its defendants, so the rows add up to more than the
+    number of cases. `mobilisation` marks the parts 365-ФЗ added for mobilisation, martial
+    law and wartime. With an article filter, only that article's parts are listed."""
+    extra: dict[str, Any] = {}
+    only = ""
+    if flt.article and not flt.principal:
+        only = "WHERE cc.article = $article" + (" AND cc.part = $part" if flt.part else "")
+    rows = _rows(
+        con,
+        flt,
+        f"""
+        SELECT cc.article, cc.part, cc.charge_key, bool_or(cc.mobilisation),
+               count(DISTINCT cc.case_key)
+        FROM cc JOIN sel USING (case_key) {only}
+        GROUP BY cc.article, cc.part, cc.charge_key
+        ORDER BY 5 DESC, cc.charge_key""",
+        extra=extra,
+    )
+    return [ChargeCount(a, p, k, bool(m), int(n)) for a, p, k, m, n in rows]
+
+
+def cases_by_principal_article(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[ArticleCount]:
+    """Cases by principal article: each case counts exactly once, under the article that
+    ranks highest among its charges (352.1 > 338 > 337 > 332 > 339 > 334 > 333 > other
+    Chapter 33 > anything else). The rows add up to the number of cases; `article` None
+    holds the cases whose charges are not known (e.g. hidden in the listing, card not read)."""
+    rows = _rows(
+        con,
+        flt,
+        """
+        SELECT principal_article, count(*), sum(n_defendants) FROM sel
+        GROUP BY principal_article ORDER BY 2 DESC, principal_article NULLS LAST""",
+    )
+    return [ArticleCount(a, int(n), int(d or 0)) for a, n, d in rows]
+
+
+def cumulative_cases(
+    con: duckdb.DuckDBPyConnection, flt: Filter, since: dt.date | None = MOBILISATION
+) -> Total:
+    """Cumulative cases received from a date (by default the start of mobilisation,
+    21.09.2022) up to `Filter.until` (or everything seen), with their defendants.
+    `Filter.since`, when given, takes precedence over the `since` argument."""
+    start = flt.since or since
+    rows = _rows(
+        con,
+        replace(flt, since=start),
+        """
+        SELECT count(*), coalesce(sum(n_defendants), 0) FROM sel""",
+    )
+    cases, defendants = rows[0]
+    return Total(start, flt.until, flt.as_of, int(cases), int(defendants))
+
+
+def ytd_vs_previous_year(
+    con: duckdb.DuckDBPyConnection, flt: Filter, year: int | None = None
+) -> YearToDate:
+    """Year to date against the whole previous year: cases received from 1 January of `year`
+    through `Filter.until` (default: the as-of date, else the latest receipt date seen in that
+    year), against all cases received in the previous calendar year; and the first receipt
+    date on which the year-to-date count became greater than the previous year's total
+    ("more cases by the end of July than in the whole previous year")."""
+    if year is None:
+        year = (flt.until or flt.as_of or _latest_entry_date(con, flt) or dt.date.today()).year
+    start, prev_start = dt.date(year, 1, 1), dt.date(year - 1, 1, 1)
+    previous = _rows(
+        con,
+        replace(flt, since=prev_start, until=dt.date(year - 1, 12, 31)),
+        "SELECT count(*) FROM sel",
+    )[0][0]
+    through = flt.until or flt.as_of
+    daily = _rows(
+        con,
+        replace(flt, since=start, until=through or dt.date(year, 12, 31)),
+        """
+        SELECT entry_date, count(*) FROM sel WHERE entry_date IS NOT NULL
+        GROUP BY entry_date ORDER BY entry_date""",
+    )
+    running, overtaken = 0, None
+    for day, n in daily:
+        running += int(n)
+        if overtaken is None and running > previous:
+            overtaken = day
+    if through is None:
+        through = daily[-1][0] if daily else start
+    return YearToDate(year, through, running, int(previous), overtaken)
+
+
+def _latest_entry_date(con: duckdb.DuckDBPyConnection, flt: Filter) -> dt.date | None:
+    return _rows(con, replace(flt, since=None, until=None), "SELECT max(entry_date) FROM sel")[0][0]
+
+
+def verdicts_by_month(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[MonthCount]:
+    """Verdicts per month: cases whose result is a verdict ("Вынесен ПРИГОВОР"), counted in the
+    month of the verdict date; `since`/`until` apply to the verdict date. `defendants` is the
+    number of defendants in those cases."""
+    rows = _rows(
+        con,
+        flt,
+        """
+        SELECT strftime(result_date, '%Y-%m') AS period, count(*), sum(n_defendants)
+        FROM sel WHERE outcome = 'verdict' AND result_date IS NOT NULL
+        GROUP BY period ORDER BY period""",
+        date_column="result_date",
+    )
+    return [MonthCount(p, int(n), int(d or 0)) for p, n, d in rows]
+
+
+def defendants_total(con: duckdb.DuckDBPyConnection, flt: Filter) -> int:
+    """Defendants: the number of persons tried in the cases received (a case with three
+    defendants counts three; a person tried in two cases counts twice). Hidden names count."""
+    return int(_rows(con, flt, "SELECT coalesce(sum(n_defendants), 0) FROM sel")[0][0])
+
+
+def outcomes(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[OutcomeCount]:
+    """Outcomes of the cases received: verdict ("Вынесен ПРИГОВОР"), terminated ("ПРЕКРАЩЕНО",
+    e.g. with a court fine), returned to the prosecutor, transferred to another court,
+    suspended (the card's latest event suspends the proceedings and no result follows: since
+    2023 mostly a defendant who signed a contract and went back to the front), pending (no
+    result yet), other (medical measures, other rulings). Each case has one outcome."""
+    rows = _rows(
+        con,
+        flt,
+        """
+        SELECT outcome, count(*), sum(n_defendants) FROM sel GROUP BY outcome""",
+    )
+    order = {o.value: i for i, o in enumerate(Outcome)}
+    counts = [OutcomeCount(o, int(n), int(d or 0)) for o, n, d in rows]
+    return sorted(counts, key=lambda c: order.get(c.outcome, len(order)))
+
+
+def days_to_verdict(con: duckdb.DuckDBPyConnection, flt: Filter) -> DurationStats:
+    """Days from receipt to verdict: for cases received in the filter's period whose result is
+    a verdict, the days between the receipt date and the verdict date; median and quartiles
+    (continuous quantiles). Pending cases are not included, so recent periods look faster
+    than they will turn out."""
+    rows = _rows(
+        con,
+        flt,
+        """
+        SELECT count(*),
+               quantile_cont(d, 0.5), quantile_cont(d, 0.25), quantile_cont(d, 0.75)
+        FROM (SELECT date_diff('day', entry_date, result_date) AS d FROM sel
+              WHERE outcome = 'verdict' AND entry_date IS NOT NULL
+                AND result_date IS NOT NULL)""",
+    )
+    n, med, q1, q3 = rows[0]
+    return DurationStats(int(n), med, q1, q3)
+
+
+def appeals(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[AppealCount]:
+    """Appeals and their results: appeal-instance cases (district, fleet and the Appellate
+    Military Court) received in the period, by result: upheld ("оставлен БЕЗ ИЗМЕНЕНИЯ"),
+    changed ("ИЗМЕНЕН"), overturned ("ОТМЕНЕН"), dismissed (the appeal "ОСТАВЛЕНА БЕЗ
+    УДОВЛЕТВОРЕНИЯ"), withdrawn ("СНЯТО"), pending, other. The article filter applies to the
+    appeal card's own charges."""
+    rows = _rows(
+        con,
+        replace(flt, instance="appeal"),
+        """
+        SELECT result_raw, count(*) FROM sel GROUP BY result_raw""",
+    )
+    counts: dict[str, int] = {}
+    for result, n in rows:
+        key = classify_appeal(result).value
+        counts[key] = counts.get(key, 0) + int(n)
+    return [AppealCount(r.value, counts[r.value]) for r in AppealResult if r.value in counts]
+
+
+def _grouped(con: duckdb.DuckDBPyConnection, flt: Filter, key: str, name: str) -> list[GroupCount]:
+    rows = _rows(
+        con,
+        flt,
+        f"""
+        SELECT {key} AS key, any_value({name}), count(*), coalesce(sum(n_defendants), 0),
+               count(*) FILTER (WHERE outcome = 'verdict')
+        FROM sel GROUP BY {key} ORDER BY 3 DESC, key NULLS LAST""",
+    )
+    return [GroupCount(k, nm, int(n), int(d), int(v)) for k, nm, n, d, v in rows]
+
+
+def cases_by_court(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[GroupCount]:
+    """Cases received by court (the court's code and name), with defendants and verdicts
+    among them."""
+    return _grouped(con, flt, "court_code", "court_name")
+
+
+def cases_by_district(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[GroupCount]:
+    """Cases received by military district: a garrison court counts under the district or
+    fleet court above it (the one whose code shares its two leading digits); district and
+    fleet courts under themselves. `key` None: courts not in the imported registry."""
+    return _grouped(con, flt, "district", "(SELECT name FROM courts d WHERE d.code = sel.district)")
+
+
+def cases_by_region(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[GroupCount]:
+    """Cases received by the region where the court sits (from the imported registry; not
+    where the defendant serves). `key` None: courts not in the registry."""
+    return _grouped(con, flt, "region", "region_code")
+
+
+def reporting_lag(
+    con: duckdb.DuckDBPyConnection, flt: Filter, days: tuple[int, ...] = (7, 14, 30, 60, 90, 180)
+) -> list[LagPoint]:
+    """Reporting lag: the share of cases that were visible on the court's site within N days
+    of their receipt date, measured as the days from receipt to the first time the archive
+    saw the case. Only cases received after monitoring of their court began count (a case
+    received before the first harvest says nothing about lag), and only cases received at
+    least N days before the as-of date (or the latest harvest), so each share has had time
+    to be observed."""
+    rows = _rows(
+        con,
+        flt,
+        """
+        SELECT entry_date, date_diff('day', entry_date, CAST(first_seen_at AS DATE)) AS lag,
+               (SELECT max(CAST(last_seen_at AS DATE)) FROM f) AS latest,
+               min(CAST(first_seen_at AS DATE)) OVER (PARTITION BY court_code) AS began
+        FROM sel WHERE entry_date IS NOT NULL""",
+    )
+    reference = flt.as_of or (rows[0][2] if rows else None)
+    points = []
+    for n in days:
+        eligible = [
+            lag
+            for entry, lag, _, began in rows
+            if entry >= began
+            and reference is not None
+            and entry <= reference - dt.timedelta(days=n)
+        ]
+        share = sum(1 for lag in eligible if lag <= n) / len(eligible) if eligible else None
+        points.append(LagPoint(n, share, len(eligible)))
+    return points
+
+
+def completeness_by_month(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[MonthCompleteness]:
+    """The monthly series of cases received beside how complete each month is expected to
+    be: for each month, the reporting-lag share for the days between the middle of the month
+    and the as-of date (or the latest harvest). Recent months come out below 1: their counts
+    will still grow as courts publish late cards. None where no lag could be measured."""
+    series = cases_received_by_month(con, flt)
+    lag = [
+        p
+        for p in reporting_lag(con, flt, days=(1, 3, 7, 14, 21, 30, 45, 60, 90, 120, 180, 270, 365))
+        if p.share is not None
+    ]
+    reference = (
+        flt.as_of
+        or _rows(
+            con,
+            replace(flt, since=None, until=None),
+            "SELECT max(CAST(last_seen_at AS DATE)) FROM sel",
+        )[0][0]
+    )
+    out = []
+    for month in series:
+        expected = None
+        if lag and reference is not None:
+            y, m = (int(x) for x in month.period.split("-"))
+            middle = dt.date(y, m, (calendar.monthrange(y, m)[1] + 1) // 2)
+            age = (reference - middle).days
+            reached = [p.share for p in lag if p.days <= age]
+            expected = reached[-1] if reached else 0.0
+            if age >= lag[-1].days:
+                expected = max(expected, lag[-1].share or 0.0)
+        out.append(MonthCompleteness(month.period, month.cases, expected))
+    return out
+
+
+# -- the cases behind a number ------------------------------------------------------------------
+GROUPINGS = (
+    "month",
+    "verdict_month",
+    "court",
+    "district",
+    "region",
+    "part",
+    "article",
+    "principal",
+    "outcome",
+)
+
+
+def list_cases(
+    con: duckdb.DuckDBPyConnection,
+    flt: Filter,
+    by: str | None = None,
+    key: str | None = None,
+    limit: int | None = None,
+) -> list[CaseRef]:
+    """The cases behind a number: the cases a metric with the same filter counted, restricted
+    to one group (`by` one of GROUPINGS, `key` the group's key as the metric returned it, e.g.
+    by="month", key="2024-02"; by="part", key="337.5"; by="outcome", key="suspended")."""
+    date_column = "result_date" if by == "verdict_month" else "entry_date"
+    conditions = {
+        "month": "strftime(entry_date, '%Y-%m') = $key",
+        "verdict_month": "outcome = 'verdict' AND strftime(result_date, '%Y-%m') = $key",
+        "court": "court_code = $key",
+        "district": "district IS NOT DISTINCT FROM $key",
+        "region": "region IS NOT DISTINCT FROM $key",
+        "part": "case_key IN (SELECT case_key FROM cc WHERE charge_key = $key)",
+        "article": "case_key IN (SELECT case_key FROM cc WHERE article = $key)",
+        "principal": "principal_article IS NOT DISTINCT FROM $key",
+        "outcome": "outcome = $key",
+    }
+    if by is not None and by not in conditions:
+        raise ValueError(f"unknown grouping {by!r}: one of {', '.join(GROUPINGS)}")
+    where = f"WHERE {conditions[by]}" if by else ""
+    rows = _rows(
+        con,
+        flt,
+        f"""
+        SELECT case_key, court_code, case_number, uid, entry_date, outcome, result_date,
+               principal_charge, first_seen_at, removed_at
+        FROM sel {where} ORDER BY entry_date NULLS LAST, case_key
+        {"LIMIT " + str(int(limit)) if limit else ""}""",
+        date_column=date_column,
+        extra={"key": key} if by else None,
+    )
+    return [CaseRef(*r) for r in rows]
+
+
+# -- grouped counts for the CLI and the API -----------------------------------------------------
+BY_KEYS = {
+    "month": "period",
+    "court": "court_code",
+    "district": "district",
+    "region": "region",
+    "part": "part",
+    "article": "article",
+    "outcome": "outcome",
+}
+
+
+def cases_by(con: duckdb.DuckDBPyConnection, flt: Filter, by: str) -> list[dict[str, Any]]:
+    """Cases received grouped one way, as plain objects with the group key under its own name
+    (`period` YYYY-MM, `court_code`, `district`, `region`, `part` (article.part, multi-label),
+    `article` (principal), `outcome`) and `cases`, `defendants`; the monthly grouping also
+    has `expected_complete` (see `completeness_by_month`)."""
+    if by == "month":
+        complete = {m.period: m.expected_complete for m in completeness_by_month(con, flt)}
+        return [
+            {
+                "period": m.period,
+                "cases": m.cases,
+                "defendants": m.defendants,
+                "expected_complete": complete.get(m.period),
+            }
+            for m in cases_received_by_month(con, flt)
+        ]
+    if by in ("court", "district", "region"):
+        fn = {"court": cases_by_court, "district": cases_by_district, "region": cases_by_region}[by]
+        name_key = "region_code" if by == "region" else "name"
+        return [
+            {
+                BY_KEYS[by]: g.key,
+                name_key: g.name,
+                "cases": g.cases,
+                "defendants": g.defendants,
+                "verdicts": g.verdicts,
+            }
+            for g in fn(con, flt)
+        ]
+    if by == "part":
+        return [
+            {
+                "part": c.charge,
+                "article": c.article,
+                "mobilisation": c.mobilisation,
+                "cases": c.cases,
+            }
+            for c in cases_by_charge(con, flt)
+        ]
+    if by == "article":
+        return [
+            {"article": a.article, "cases": a.cases, "defendants": a.defendants}
+            for a in cases_by_principal_article(con, flt)
+        ]
+    if by == "outcome":
+        return [
+            {"outcome": o.outcome, "cases": o.cases, "defendants": o.defendants}
+            for o in outcomes(con, flt)
+        ]
+    raise ValueError(f"unknown grouping {by!r}: one of {', '.join(BY_KEYS)}")
+
+
+# The metrics, in the order the documentation presents them.
+METRICS: tuple[Callable[..., Any], ...] = (
+    cases_received_by_month,
+    cases_by_charge,
+    cases_by_principal_article,
+    cumulative_cases,
+    ytd_vs_previous_year,
+    verdicts_by_month,
+    defendants_total,
+    outcomes,
+    days_to_verdict,
+    appeals,
+    cases_by_court,
+    cases_by_district,
+    cases_by_region,
+    reporting_lag,
+    completeness_by_month,
+    list_cases,
+    cases_by,
+)
