@@ -87,7 +87,7 @@ def empty_body(court: SimCourt, instance: Instance) -> str:
             '<div id="modSdpContent"><div class="round-border-container">'
             f'<div id="search_results"><div class="name-instanse">'
             f"{INSTANCE_TITLE[instance]}</div><hr>"
-            f'<div class="lawcase-count">{NO_DATA}</div></div></div></div>'
+            f'<div class="search-empty">{NO_DATA}</div></div></div></div>'
         )
     return (
         '<div id="modSdpContent"><div id="content"><div id=line></div>'
