@@ -3,8 +3,8 @@ import statistics
 from collections import Counter
 
 import pytest
+from stats_history import CASES, RUN1, RUN2, Case
 
-from conftest import CASES, RUN1, RUN2, Case
 from kartoteka.registry.charges import parse_charges
 from kartoteka.stats import metrics as m
 from kartoteka.stats.metrics import Filter

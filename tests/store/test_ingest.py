@@ -2,8 +2,8 @@ import datetime as dt
 
 import duckdb
 import pytest
+from store_helpers import COURT, HOST, at
 
-from conftest import COURT, HOST, at
 from kartoteka.store.db import dump_tables
 from kartoteka.store.ingest import ingest
 from kartoteka.store.synthetic import card, defendant, row

@@ -3,8 +3,8 @@ import stat
 
 import duckdb
 import pytest
+from store_helpers import COURT, HOST, at
 
-from conftest import COURT, HOST, at
 from kartoteka.store.db import StoreError, dump_tables
 from kartoteka.store.ingest import ingest
 from kartoteka.store.privacy import NamePolicy, initials, load_or_create_secret
