@@ -1,0 +1,548 @@
+"""What the dashboard, the API and the report show, gathered from `kartoteka.stats`.
+
+This module calls the metric functions and arranges their results into headline figures,
+chart rows and tables. It defines no metric: every number comes from a function of
+`kartoteka.stats.metrics`, and every "definition" shown beside a number is that function's
+docstring. Where the pages need a combination the stats module does not offer directly, the
+combination is arithmetic on its results, written out below:
+
+- the stacked monthly chart calls `cases_received_by_month` once per principal article
+  (`Filter.principal=True`) so that stacks add up to the number of cases; "other" is the
+  month's total minus the named articles;
+- "last complete month" is the calendar month before the as-of date, read from the monthly
+  series;
+- the case list pages through `list_cases` (which has no offset) and takes its total from
+  `cumulative_cases` with no start date, i.e. the same selection.
+
+Results for one store snapshot and one set of filters never change, so overviews are cached
+per snapshot (see `OverviewCache`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import duckdb
+
+from kartoteka.registry.articles import ARTICLES
+from kartoteka.stats import metrics as m
+from kartoteka.web import records
+from kartoteka.web.charts import (
+    ARTICLE_ORDER,
+    Chart,
+    monthly_by_article,
+    monthly_series,
+    ranked_bars,
+)
+from kartoteka.web.filters import Filters
+from kartoteka.web.i18n import Translator
+
+TOP_COURTS = 15
+STACKED_ARTICLES = ("337", "338", "332", "339", "352.1", "334", "333")
+
+OUTCOME_LABELS = {
+    "verdict": ("приговор", "verdict"),
+    "terminated": ("прекращено", "terminated"),
+    "returned": ("возвращено прокурору", "returned to prosecutor"),
+    "transferred": ("передано по подсудности", "transferred"),
+    "suspended": ("приостановлено", "suspended"),
+    "pending": ("не рассмотрено", "pending"),
+    "other": ("другое", "other"),
+}
+
+
+@dataclass(slots=True)
+class Headline:
+    key: str
+    label: str
+    value: int | float | str | None
+    display: str
+    as_of: str
+    definition: str
+    detail: str | None = None
+
+
+@dataclass(slots=True)
+class Table:
+    key: str
+    title: str
+    columns: list[tuple[str, str]]  # (field, label)
+    rows: list[dict[str, Any]]
+    definition: str | None = None
+    links: dict[str, str] | None = None  # column → row field holding the link target
+
+
+@dataclass(slots=True)
+class Overview:
+    as_of: dt.date
+    headlines: list[Headline]
+    charts: list[Chart]
+    tables: list[Table]
+    empty: bool = False
+
+    def item(self, key: str) -> Chart | Table | None:
+        for item in [*self.charts, *self.tables]:
+            if item.key == key:
+                return item
+        return None
+
+
+@dataclass(slots=True)
+class CaseList:
+    total: int
+    page: int
+    per_page: int
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.rows else 0
+
+    @property
+    def last(self) -> int:
+        return (self.page - 1) * self.per_page + len(self.rows)
+
+
+@dataclass(frozen=True, slots=True)
+class MetricDoc:
+    name: str
+    qualname: str
+    title: str
+    doc: str
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass(slots=True)
+class Choices:
+    articles: list[Choice]
+    courts: list[Choice]
+    districts: list[Choice]
+    regions: list[Choice]
+
+
+# -- helpers ----------------------------------------------------------------------------------
+def to_stats_filter(filters: Filters, **overrides: Any) -> m.Filter:
+    """The stats module's Filter for the page filters (same fields, same meaning)."""
+    base = m.Filter(
+        article=filters.article,
+        part=filters.part,
+        court=filters.court,
+        district=filters.district,
+        region=filters.region,
+        since=filters.since,
+        until=filters.until,
+        as_of=filters.as_of,
+    )
+    return replace(base, **overrides)
+
+
+def definition(fn: Callable[..., Any]) -> str:
+    return inspect.cleandoc(fn.__doc__ or "")
+
+
+def _fmt(n: int | float | None, lang: str) -> str:
+    if n is None:
+        return "—"
+    text = f"{n:,.0f}" if isinstance(n, float) else f"{n:,}"
+    return text.replace(",", "\u00a0") if lang == "ru" else text
+
+
+def data_as_of(con: duckdb.DuckDBPyConnection, filters: Filters) -> dt.date:
+    """The date the figures describe: the as-of filter, else the day of the latest fetch."""
+    if filters.as_of is not None:
+        return filters.as_of
+    row = con.execute("SELECT max(fetched_at) FROM fetch_log").fetchone()
+    latest = row[0] if row else None
+    return latest.date() if latest is not None else dt.datetime.now(dt.UTC).date()
+
+
+def _month_before(day: dt.date) -> str:
+    first = day.replace(day=1)
+    previous = first - dt.timedelta(days=1)
+    return f"{previous.year:04d}-{previous.month:02d}"
+
+
+def outcome_label(outcome: str, t: Translator) -> str:
+    pair = OUTCOME_LABELS.get(outcome)
+    return pair[0 if t.lang == "ru" else 1] if pair else outcome
+
+
+def article_label(article: str, t: Translator) -> str:
+    known = ARTICLES.get(article)
+    if known is None:
+        return article
+    return f"{article} — {known.name if t.lang == 'ru' else known.name_en}"
+
+
+# -- the overview -----------------------------------------------------------------------------
+def _headlines(
+    con: duckdb.DuckDBPyConnection,
+    flt: m.Filter,
+    t: Translator,
+    as_of: dt.date,
+    monthly: list[m.MonthCount],
+    completeness: dict[str, float | None],
+) -> list[Headline]:
+    stamp = as_of.isoformat()
+    total = m.cumulative_cases(con, flt)
+    ytd = m.ytd_vs_previous_year(con, flt, year=(flt.until or as_of).year)
+    heads = [
+        Headline(
+            "since_mobilisation",
+            t("headline.since_mobilisation"),
+            total.cases,
+            _fmt(total.cases, t.lang),
+            stamp,
+            definition(m.cumulative_cases),
+            detail=(
+                f"{_fmt(total.defendants, t.lang)} "
+                f"{'подсудимых' if t.lang == 'ru' else 'defendants'}; "
+                f"{(total.since or m.MOBILISATION).isoformat()} … "
+                f"{(total.until or as_of).isoformat()}"
+            ),
+        ),
+        Headline(
+            "ytd",
+            f"{t('headline.ytd')} ({ytd.year})",
+            ytd.ytd_cases,
+            _fmt(ytd.ytd_cases, t.lang),
+            stamp,
+            definition(m.ytd_vs_previous_year),
+            detail=f"01.01–{ytd.through.strftime('%d.%m')}",
+        ),
+        Headline(
+            "last_year",
+            f"{t('headline.last_year')} ({ytd.year - 1})",
+            ytd.previous_year_cases,
+            _fmt(ytd.previous_year_cases, t.lang),
+            stamp,
+            definition(m.ytd_vs_previous_year),
+        ),
+        Headline(
+            "overtaken",
+            t("headline.overtaken"),
+            ytd.overtaken_on.isoformat() if ytd.overtaken_on else None,
+            ytd.overtaken_on.strftime("%d.%m.%Y")
+            if ytd.overtaken_on
+            else t("headline.not_overtaken"),
+            stamp,
+            definition(m.ytd_vs_previous_year),
+        ),
+    ]
+    last_month = _month_before(as_of)
+    count = next((x.cases for x in monthly if x.period == last_month), 0)
+    expected = completeness.get(last_month)
+    detail = last_month
+    if expected is not None and expected < 1:
+        detail += (
+            f"; {'ожидаемая полнота' if t.lang == 'ru' else 'expected complete'} {expected:.0%}"
+        )
+    heads.append(
+        Headline(
+            "last_month",
+            t("headline.last_month"),
+            count,
+            _fmt(count, t.lang),
+            stamp,
+            definition(m.cases_received_by_month),
+            detail=detail,
+        )
+    )
+    return heads
+
+
+def _stacked_monthly(
+    con: duckdb.DuckDBPyConnection,
+    flt: m.Filter,
+    filters: Filters,
+    monthly: list[m.MonthCount],
+    t: Translator,
+) -> list[dict[str, Any]]:
+    """Rows (period, article, cases) for the stacked chart (see the module docstring)."""
+    if filters.article:
+        label = filters.article + (f".{filters.part}" if filters.part else "")
+        return [{"period": x.period, "article": label, "cases": x.cases} for x in monthly]
+    present = {a.article for a in m.cases_by_principal_article(con, flt) if a.article}
+    rows: list[dict[str, Any]] = []
+    named: dict[str, int] = {}
+    for article in STACKED_ARTICLES:
+        if article not in present:
+            continue
+        for x in m.cases_received_by_month(
+            con, to_stats_filter(filters, article=article, principal=True)
+        ):
+            rows.append({"period": x.period, "article": article, "cases": x.cases})
+            named[x.period] = named.get(x.period, 0) + x.cases
+    for x in monthly:
+        rest = x.cases - named.get(x.period, 0)
+        if rest > 0:
+            rows.append({"period": x.period, "article": "other", "cases": rest})
+    order = {a: i for i, a in enumerate(ARTICLE_ORDER)}
+    rows.sort(key=lambda r: (r["period"], order.get(r["article"], 99)))
+    return rows
+
+
+def overview(con: duckdb.DuckDBPyConnection, filters: Filters, t: Translator) -> Overview:
+    """Headline figures, charts and tables for the filters (all from kartoteka.stats)."""
+    flt = to_stats_filter(filters)
+    as_of = data_as_of(con, filters)
+    monthly = m.cases_received_by_month(con, flt)
+    completeness_rows = m.completeness_by_month(con, flt)
+    completeness = {c.period: c.expected_complete for c in completeness_rows}
+    headlines = _headlines(con, flt, t, as_of, monthly, completeness)
+
+    stacked = _stacked_monthly(con, flt, filters, monthly, t)
+    lag_rows = [
+        {"period": c.period, "completeness": c.expected_complete} for c in completeness_rows
+    ]
+    verdicts = [
+        {"period": x.period, "verdicts": x.cases, "defendants": x.defendants}
+        for x in m.verdicts_by_month(con, flt)
+    ]
+    outcome_rows = [
+        {
+            "outcome": o.outcome,
+            "label": outcome_label(o.outcome, t),
+            "cases": o.cases,
+            "defendants": o.defendants,
+        }
+        for o in m.outcomes(con, flt)
+    ]
+    court_rows = [
+        {
+            "court_code": g.key,
+            "court": g.name or g.key,
+            "cases": g.cases,
+            "defendants": g.defendants,
+            "verdicts": g.verdicts,
+            "href": f"/courts/{g.key}" if g.key else None,
+        }
+        for g in m.cases_by_court(con, flt)
+    ]
+    region_rows = [
+        {"region": g.key, "cases": g.cases, "defendants": g.defendants, "verdicts": g.verdicts}
+        for g in m.cases_by_region(con, flt)
+    ]
+
+    monthly_chart = Chart(
+        key="monthly",
+        title=t("chart.monthly"),
+        spec=monthly_by_article(stacked, lag_rows, t),
+        rows=[{**r, "expected_complete": completeness.get(r["period"])} for r in stacked],
+        columns=["period", "article", "cases", "expected_complete"],
+        note=t("chart.monthly.lag"),
+        definition=definition(m.cases_received_by_month)
+        + "\n\n"
+        + definition(m.completeness_by_month),
+    )
+    charts = [
+        monthly_chart,
+        Chart(
+            key="verdicts",
+            title=t("chart.verdicts"),
+            spec=monthly_series(verdicts, "verdicts", t("chart.verdicts"), t, colour="#2f6f4f"),
+            rows=verdicts,
+            columns=["period", "verdicts", "defendants"],
+            definition=definition(m.verdicts_by_month),
+        ),
+        Chart(
+            key="outcomes",
+            title=t("chart.outcomes"),
+            spec=ranked_bars(
+                outcome_rows, "label", "cases", t("col.outcome"), t("col.cases"), colour="#6a51a3"
+            ),
+            rows=outcome_rows,
+            columns=["outcome", "label", "cases", "defendants"],
+            definition=definition(m.outcomes),
+        ),
+        Chart(
+            key="courts",
+            title=t("chart.courts"),
+            spec=ranked_bars(
+                court_rows[:TOP_COURTS],
+                "court",
+                "cases",
+                t("col.court"),
+                t("col.cases"),
+                colour="#b3261e",
+            ),
+            rows=court_rows,
+            columns=["court_code", "court", "cases", "defendants", "verdicts"],
+            definition=definition(m.cases_by_court),
+        ),
+    ]
+    tables = [
+        Table(
+            key="regions",
+            title=t("table.regions"),
+            columns=[
+                ("region", t("col.region")),
+                ("cases", t("col.cases")),
+                ("defendants", t("col.defendants")),
+                ("verdicts", t("chart.verdicts")),
+            ],
+            rows=region_rows,
+            definition=definition(m.cases_by_region),
+        ),
+    ]
+    empty = not monthly and not court_rows
+    return Overview(as_of=as_of, headlines=headlines, charts=charts, tables=tables, empty=empty)
+
+
+class OverviewCache:
+    """Overviews by (snapshot, filters, language): a snapshot never changes, so neither do
+    its figures. Small LRU; cleared when the snapshot changes."""
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._items: OrderedDict[tuple[Any, ...], Overview] = OrderedDict()
+        self._snapshot: Any = None
+
+    def get(
+        self, snapshot: Any, filters: Filters, lang: str, build: Callable[[], Overview]
+    ) -> Overview:
+        key = (filters, lang)
+        with self._lock:
+            if snapshot != self._snapshot:
+                self._items.clear()
+                self._snapshot = snapshot
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = build()
+        with self._lock:
+            if snapshot == self._snapshot:
+                self._items[key] = value
+                while len(self._items) > self.size:
+                    self._items.popitem(last=False)
+        return value
+
+
+def overview_item(
+    con: duckdb.DuckDBPyConnection, filters: Filters, t: Translator, key: str
+) -> Chart | Table | None:
+    return overview(con, filters, t).item(key)
+
+
+# -- API: grouped counts -------------------------------------------------------------------------
+def stats_rows(con: duckdb.DuckDBPyConnection, filters: Filters, by: str) -> list[dict[str, Any]]:
+    """Exactly what `kartoteka stats --by BY --format json` prints (`metrics.cases_by`)."""
+    return [records.jsonable_row(r) for r in m.cases_by(con, to_stats_filter(filters), by)]
+
+
+# -- cases ---------------------------------------------------------------------------------------
+MAX_LISTED = 200_000  # deepest row a page may reach (list_cases has no offset)
+
+
+def case_list(
+    con: duckdb.DuckDBPyConnection, filters: Filters, *, page: int, per_page: int
+) -> CaseList:
+    """One page of the cases behind the filters' numbers, oldest receipt first."""
+    flt = to_stats_filter(filters)
+    total = m.cumulative_cases(con, flt, since=None).cases
+    end = min(page * per_page, MAX_LISTED)
+    start = (page - 1) * per_page
+    refs = m.list_cases(con, flt, limit=end)[start:end] if start < end else []
+    names = records.court_names(con)
+    rows = [
+        {
+            "case_key": r.case_key,
+            "court_code": r.court_code,
+            "court": names.get(r.court_code, r.court_code),
+            "case_number": r.case_number,
+            "uid": r.uid,
+            "entry_date": r.entry_date,
+            "principal_charge": r.principal_charge,
+            "outcome": r.outcome,
+            "result_date": r.result_date,
+            "first_seen_at": r.first_seen_at,
+            "removed_at": r.removed_at,
+            "href": f"/case/{r.case_key}",
+        }
+        for r in refs
+    ]
+    return CaseList(total=total, page=page, per_page=per_page, rows=rows)
+
+
+def case_table(listing: CaseList, t: Translator) -> Table:
+    rows = [{**r, "outcome_label": outcome_label(r["outcome"], t)} for r in listing.rows]
+    return Table(
+        key="cases",
+        title=t("table.cases"),
+        columns=[
+            ("case_number", t("col.number")),
+            ("court", t("col.court")),
+            ("entry_date", t("col.entry_date")),
+            ("principal_charge", t("col.article")),
+            ("outcome_label", t("col.outcome")),
+            ("result_date", t("col.result_date")),
+        ],
+        rows=rows,
+        definition=definition(m.list_cases),
+        links={"case_number": "href"},
+    )
+
+
+# -- courts --------------------------------------------------------------------------------------
+def courts_table(con: duckdb.DuckDBPyConnection, t: Translator) -> Table:
+    rows = [{**r, "href": f"/courts/{r['code']}"} for r in records.courts(con)]
+    return Table(
+        key="courts",
+        title=t("nav.courts"),
+        columns=[
+            ("code", t("col.court_code")),
+            ("name", t("col.court")),
+            ("level", t("col.level")),
+            ("region", t("col.region")),
+            ("cases_known", t("col.cases")),
+        ],
+        rows=rows,
+        links={"name": "href"},
+    )
+
+
+def choices(con: duckdb.DuckDBPyConnection, t: Translator) -> Choices:
+    """Values for the filter drop-downs: the article catalogue and the court registry."""
+    articles = [Choice(a, article_label(a, t)) for a in ARTICLES if a != "331"]
+    courts = records.courts(con)
+    return Choices(
+        articles=articles,
+        courts=[Choice(c["code"], f"{c['name']} ({c['code']})") for c in courts],
+        districts=[
+            Choice(c["code"], c["name"]) for c in courts if c["level"] in ("district", "fleet")
+        ],
+        regions=[Choice(r, r) for r in sorted({c["region"] for c in courts if c["region"]})],
+    )
+
+
+# -- methodology ---------------------------------------------------------------------------------
+def methodology(t: Translator) -> list[MetricDoc]:
+    """The conventions (module docstring) and every metric's definition, from the code."""
+    docs = [
+        MetricDoc(
+            "conventions",
+            "metrics",
+            "Общие правила" if t.lang == "ru" else "Conventions",
+            inspect.cleandoc(m.__doc__ or ""),
+        )
+    ]
+    for fn in m.METRICS:
+        title = fn.__name__.replace("_", " ")
+        docs.append(
+            MetricDoc(
+                fn.__name__, f"metrics.{fn.__name__}", title[:1].upper() + title[1:], definition(fn)
+            )
+        )
+    return docs

@@ -1,0 +1,177 @@
+"""Interface text in Russian and English: a small message catalogue and the choice of language.
+
+The people who read the dashboard are Russian-speaking journalists and NGOs as well as the
+foreign press that quotes them, so every label exists in both languages. The language comes
+from `?lang=ru|en` first (so a link carries it), then the browser's Accept-Language, then
+Russian. A key missing from the catalogue shows as the key itself, which a test catches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LANGUAGES = ("ru", "en")
+DEFAULT_LANGUAGE = "ru"
+
+# key → (Russian, English)
+MESSAGES: dict[str, tuple[str, str]] = {
+    "app.title": ("Картотека военных судов", "Military court case index"),
+    "app.tagline": (
+        "Уголовные дела против военнослужащих, отказывающихся воевать, по данным сайтов военных "
+        "судов (sudrf.ru)",
+        "Criminal cases against soldiers who refuse to fight, from the military courts' "
+        "websites (sudrf.ru)",
+    ),
+    "nav.overview": ("Обзор", "Overview"),
+    "nav.cases": ("Дела", "Cases"),
+    "nav.courts": ("Суды", "Courts"),
+    "nav.methodology": ("Методология", "Methodology"),
+    "nav.api": ("API", "API"),
+    "banner.simulated": (
+        "ДАННЫЕ СМОДЕЛИРОВАНЫ: это не настоящие дела, а синтетические данные песочницы "
+        "kartoteka. Не цитируйте эти цифры.",
+        "SIMULATED DATA: these are not real cases but synthetic data from the kartoteka "
+        "sandbox. Do not quote these figures.",
+    ),
+    "banner.stale": (
+        "База данных сейчас обновляется; показан последний согласованный снимок от {when}.",
+        "The database is being updated; showing the last consistent snapshot from {when}.",
+    ),
+    "store.empty": (
+        "В базе пока нет дел. Запустите «kartoteka update» (или «kartoteka demo»).",
+        "The store has no cases yet. Run `kartoteka update` (or `kartoteka demo`).",
+    ),
+    "filters.title": ("Фильтры", "Filters"),
+    "filters.article": ("Статья УК", "Article"),
+    "filters.part": ("Часть", "Part"),
+    "filters.court": ("Суд (код)", "Court (code)"),
+    "filters.district": ("Округ", "District"),
+    "filters.region": ("Регион", "Region"),
+    "filters.since": ("С даты", "From"),
+    "filters.until": ("По дату", "To"),
+    "filters.as_of": ("По состоянию на", "As of"),
+    "filters.apply": ("Применить", "Apply"),
+    "filters.reset": ("Сбросить", "Reset"),
+    "filters.any": ("все", "all"),
+    "headline.since_mobilisation": ("Дел с начала мобилизации", "Cases since mobilisation"),
+    "headline.ytd": ("Дел в этом году", "Cases this year"),
+    "headline.last_year": ("Дел за весь прошлый год", "Cases in the whole of last year"),
+    "headline.overtaken": ("Этот год обогнал прошлый", "This year overtook last year"),
+    "headline.not_overtaken": ("ещё не обогнал", "not yet"),
+    "headline.last_month": ("Последний полный месяц", "Last complete month"),
+    "headline.as_of": ("по состоянию на {date}", "as of {date}"),
+    "chart.monthly": (
+        "Поступившие дела по месяцам и статьям",
+        "Cases received per month, by article",
+    ),
+    "chart.monthly.lag": (
+        "Заштрихованы месяцы, данные за которые ещё неполны (карточки появляются на сайтах "
+        "с задержкой)",
+        "Shaded months are still incomplete (cards appear on court sites with a delay)",
+    ),
+    "chart.verdicts": ("Приговоры по месяцам", "Verdicts per month"),
+    "chart.outcomes": ("Исходы дел", "Outcomes"),
+    "chart.courts": ("Суды с наибольшим числом дел", "Courts with the most cases"),
+    "table.regions": ("Дела по регионам", "Cases by region"),
+    "table.cases": ("Дела", "Cases"),
+    "col.period": ("Месяц", "Month"),
+    "col.article": ("Статья", "Article"),
+    "col.cases": ("Дел", "Cases"),
+    "col.court": ("Суд", "Court"),
+    "col.court_code": ("Код суда", "Court code"),
+    "col.region": ("Регион", "Region"),
+    "col.district": ("Округ", "District"),
+    "col.outcome": ("Исход", "Outcome"),
+    "col.number": ("Номер дела", "Case number"),
+    "col.entry_date": ("Дата поступления", "Received"),
+    "col.result": ("Результат", "Result"),
+    "col.result_date": ("Дата решения", "Decided"),
+    "col.charges": ("Статьи", "Charges"),
+    "col.defendants": ("Подсудимые", "Defendants"),
+    "col.date": ("Дата", "Date"),
+    "col.event": ("Событие", "Event"),
+    "col.seen": ("Видели", "Seen"),
+    "col.level": ("Уровень", "Level"),
+    "col.host": ("Сайт", "Website"),
+    "col.completeness": ("Полнота", "Completeness"),
+    "download.csv": ("Скачать CSV", "Download CSV"),
+    "definition": ("Определение", "Definition"),
+    "case.title": ("Дело", "Case"),
+    "case.events": ("Движение дела", "Case events"),
+    "case.charges": ("Обвинения", "Charges"),
+    "case.outcome": ("Исход", "Outcome"),
+    "case.versions": ("Версии карточки", "Card versions"),
+    "case.evidence": ("Доказательства (архив WARC)", "Evidence (WARC archive)"),
+    "case.view_archived": ("Открыть архивную страницу", "View the archived page"),
+    "case.removed": (
+        "Снята с сайта суда; последний раз видели {date}",
+        "Removed from the court's site; last seen {date}",
+    ),
+    "court.title": ("Суд", "Court"),
+    "court.cases": ("Дела этого суда", "Cases of this court"),
+    "evidence.masked": (
+        "Архивная копия страницы суда. Имена людей скрыты (инициалы), пока установка не "
+        "разрешила их показ.",
+        "Archived copy of the court page. Personal names are masked (initials) unless the "
+        "installation opted in.",
+    ),
+    "evidence.fetched": ("Получено {when} с {url}", "Fetched {when} from {url}"),
+    "methodology.title": ("Методология", "Methodology"),
+    "methodology.intro": (
+        "Каждая цифра на этих страницах посчитана одной функцией из модуля kartoteka.stats; "
+        "ниже — их определения, взятые прямо из кода.",
+        "Every figure on these pages is computed by one function of kartoteka.stats; below are "
+        "their definitions, taken straight from the code.",
+    ),
+    "pager.prev": ("← назад", "← previous"),
+    "pager.next": ("вперёд →", "next →"),
+    "pager.of": ("{first}–{last} из {total}", "{first}–{last} of {total}"),
+    "error.title": ("Ошибка", "Error"),
+    "error.not_found": ("Не найдено", "Not found"),
+    "report.generated": ("Отчёт создан {when}", "Report generated {when}"),
+    "lang.switch": ("English", "Русский"),
+    "none": ("—", "—"),
+}
+
+
+def pick_language(query: str | None, accept_language: str | None) -> str:
+    """`?lang=` wins, then the first supported language in Accept-Language, else Russian."""
+    if query and query.lower() in LANGUAGES:
+        return query.lower()
+    if accept_language:
+        weighted: list[tuple[float, int, str]] = []
+        for position, item in enumerate(accept_language.split(",")):
+            parts = item.strip().split(";")
+            tag = parts[0].strip().lower().split("-")[0]
+            quality = 1.0
+            for param in parts[1:]:
+                name, _, value = param.strip().partition("=")
+                if name == "q":
+                    try:
+                        quality = float(value)
+                    except ValueError:
+                        quality = 0.0
+            if tag in LANGUAGES and quality > 0:
+                weighted.append((-quality, position, tag))
+        if weighted:
+            return min(weighted)[2]
+    return DEFAULT_LANGUAGE
+
+
+@dataclass(frozen=True, slots=True)
+class Translator:
+    """`t("key", **fmt)` in one language; templates receive it as `t`."""
+
+    lang: str
+
+    def __call__(self, key: str, **fmt: object) -> str:
+        pair = MESSAGES.get(key)
+        if pair is None:
+            return key
+        text = pair[LANGUAGES.index(self.lang)]
+        return text.format(**fmt) if fmt else text
+
+    @property
+    def other(self) -> str:
+        """The language the switch link leads to."""
+        return LANGUAGES[1 - LANGUAGES.index(self.lang)]

@@ -1,0 +1,298 @@
+"""The dashboard's HTML pages: overview, cases, courts, a court, a case, evidence,
+methodology, and the CSV download behind every chart and table.
+
+Pages gather data through `kartoteka.web.data` (statistics) and `kartoteka.web.records`
+(single records), and render the templates with the context of `kartoteka.web.render`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.exceptions import HTTPException
+
+from kartoteka.web import data, records
+from kartoteka.web.assets import vega_bundle
+from kartoteka.web.evidence import EVIDENCE_CSP, EvidenceNotFound, load_evidence
+from kartoteka.web.filters import FilterError, Filters, parse_filters
+from kartoteka.web.i18n import Translator, pick_language
+from kartoteka.web.render import base_context, environment, rows_to_csv, with_query
+
+router = APIRouter(include_in_schema=False)
+
+FILTER_KEYS = ("article", "part", "court", "district", "region", "since", "until", "as_of")
+
+
+def translator(request: Request) -> Translator:
+    default = getattr(request.app.state.config, "default_lang", "ru")
+    lang = pick_language(request.query_params.get("lang"), request.headers.get("accept-language"))
+    if not request.query_params.get("lang") and not request.headers.get("accept-language"):
+        lang = default
+    return Translator(lang)
+
+
+def page_context(request: Request, t: Translator, con: Any, **extra: Any) -> dict[str, Any]:
+    """Context for a live page: language-preserving links, the banner, the snapshot state."""
+
+    def link(path: str, **params: Any) -> str:
+        return with_query(path, {"lang": t.lang, **params})
+
+    params = dict(request.query_params)
+    params["lang"] = t.other
+    switch = f"{request.url.path}?{urlencode(params)}"
+
+    def csv_href(item: Any) -> str:
+        filters: Filters = extra.get("filters") or Filters()
+        query = filters.query()
+        lang = f"lang={t.lang}"
+        return f"/download/{item.key}.csv?{query + '&' if query else ''}{lang}"
+
+    reader = request.app.state.reader
+    ctx = base_context(
+        t,
+        offline=False,
+        simulated=records.is_simulated(con),
+        link=link,
+        switch_lang_url=switch,
+        csv_href=csv_href,
+        vega_url=f"/assets/vega-{vega_bundle().digest}.js",
+        snapshot=reader.info(),
+        request_path=request.url.path,
+        **extra,
+    )
+    return ctx
+
+
+def render(
+    name: str, ctx: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None
+) -> HTMLResponse:
+    html = environment().get_template(name).render(**ctx)
+    return HTMLResponse(html, status_code=status, headers=headers)
+
+
+def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    """An error as a page (the API answers JSON instead; see app.py)."""
+    t = translator(request)
+    title = t("error.not_found") if status == 404 else f"{t('error.title')} {status}"
+    ctx = base_context(
+        t,
+        offline=False,
+        simulated=False,
+        link=lambda path, **p: with_query(path, {"lang": t.lang, **p}),
+        title=title,
+        message=message,
+    )
+    return render("error.html", ctx, status=status)
+
+
+def _filters(request: Request) -> tuple[Filters, str | None]:
+    """Filters from the URL; a bad value is shown on the page and the filter ignored."""
+    raw = {k: request.query_params.get(k) for k in FILTER_KEYS}
+    try:
+        return parse_filters(raw), None
+    except FilterError as exc:
+        return Filters(), exc.message
+
+
+def _cursor(request: Request) -> Any:
+    return request.app.state.reader.cursor()
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview_page(request: Request) -> HTMLResponse:
+    t = translator(request)
+    filters, error = _filters(request)
+    con = _cursor(request)
+    try:
+        overview = data.overview(con, filters, t)
+        ctx = page_context(
+            request,
+            t,
+            con,
+            filters=filters,
+            filter_error=error,
+            overview=overview,
+            choices=data.choices(con, t),
+            form_action="/",
+            as_of=overview.as_of.isoformat(),
+        )
+    finally:
+        con.close()
+    return render("overview.html", ctx)
+
+
+@router.get("/download/{key}.csv")
+def download_csv(request: Request, key: str) -> Response:
+    """The rows behind one chart or table of the overview, with the page's filters."""
+    t = translator(request)
+    filters = parse_filters({k: request.query_params.get(k) for k in FILTER_KEYS})
+    con = _cursor(request)
+    try:
+        item = data.overview_item(con, filters, t, key)
+    finally:
+        con.close()
+    if item is None:
+        raise HTTPException(404, f"no chart or table named {key!r}")
+    from kartoteka.web.render import csv_columns
+
+    text = rows_to_csv(item.rows, csv_columns(item))
+    return Response(
+        "\ufeff" + text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="kartoteka-{key}.csv"'},
+    )
+
+
+@router.get("/cases", response_class=HTMLResponse)
+def cases_page(request: Request, page: int = 1) -> HTMLResponse:
+    t = translator(request)
+    filters, error = _filters(request)
+    page = max(1, min(page, 100000))
+    con = _cursor(request)
+    try:
+        listing = data.case_list(con, filters, page=page, per_page=50)
+        ctx = page_context(
+            request,
+            t,
+            con,
+            filters=filters,
+            filter_error=error,
+            listing=listing,
+            choices=data.choices(con, t),
+            form_action="/cases",
+            table=data.case_table(listing, t),
+        )
+    finally:
+        con.close()
+    return render("cases.html", ctx)
+
+
+@router.get("/courts", response_class=HTMLResponse)
+def courts_page(request: Request) -> HTMLResponse:
+    t = translator(request)
+    con = _cursor(request)
+    try:
+        table = data.courts_table(con, t)
+        ctx = page_context(request, t, con, table=table, filters=Filters())
+    finally:
+        con.close()
+    return render("courts.html", ctx)
+
+
+@router.get("/courts/{code}", response_class=HTMLResponse)
+def court_page(request: Request, code: str) -> HTMLResponse:
+    t = translator(request)
+    filters, error = _filters(request)
+    con = _cursor(request)
+    try:
+        court = records.court(con, code.upper())
+        if court is None:
+            raise HTTPException(404, f"no court {code!r} in the registry")
+        filters = replace(filters, court=court["code"])
+        overview = data.overview(con, filters, t)
+        listing = data.case_list(con, filters, page=1, per_page=25)
+        ctx = page_context(
+            request,
+            t,
+            con,
+            filters=filters,
+            filter_error=error,
+            court=court,
+            overview=overview,
+            choices=data.choices(con, t),
+            form_action=f"/courts/{court['code']}",
+            table=data.case_table(listing, t),
+            listing=listing,
+            as_of=overview.as_of.isoformat(),
+        )
+    finally:
+        con.close()
+    return render("court.html", ctx)
+
+
+@router.get("/case/{case_key:path}", response_class=HTMLResponse)
+def case_page(request: Request, case_key: str) -> HTMLResponse:
+    t = translator(request)
+    con = _cursor(request)
+    try:
+        detail = records.case_detail(con, case_key, show_names=request.app.state.config.show_names)
+        if detail is None:
+            raise HTTPException(404, f"no case {case_key!r} in the store")
+        ctx = page_context(
+            request,
+            t,
+            con,
+            detail=detail,
+            filters=Filters(),
+            archive=request.app.state.config.archive_dir is not None,
+        )
+    finally:
+        con.close()
+    return render("case.html", ctx)
+
+
+def _evidence(request: Request, warc_file: str, offset: int) -> Any:
+    config = request.app.state.config
+    if config.archive_dir is None:
+        raise HTTPException(404, "this installation has no WARC archive beside its store")
+    con = _cursor(request)
+    try:
+        known = records.known_record(con, warc_file, offset)
+    finally:
+        con.close()
+    if not known:
+        raise HTTPException(404, f"the store read no record at {warc_file}:{offset}")
+    try:
+        return load_evidence(config.archive_dir, warc_file, offset, show_names=config.show_names)
+    except EvidenceNotFound as exc:
+        raise HTTPException(404, str(exc)) from exc
+
+
+@router.get("/evidence/{warc_file}/{offset}", response_class=HTMLResponse)
+def evidence_page(request: Request, warc_file: str, offset: int) -> HTMLResponse:
+    t = translator(request)
+    evidence = _evidence(request, warc_file, offset)
+    con = _cursor(request)
+    try:
+        ctx = page_context(
+            request,
+            t,
+            con,
+            evidence=evidence,
+            warc_file=warc_file,
+            offset=offset,
+            filters=Filters(),
+        )
+        ctx["simulated"] = ctx["simulated"] or evidence.simulated
+    finally:
+        con.close()
+    return render("evidence.html", ctx)
+
+
+@router.get("/evidence/{warc_file}/{offset}/page", response_class=HTMLResponse)
+def evidence_raw(request: Request, warc_file: str, offset: int) -> HTMLResponse:
+    """The archived page itself (sanitised, masked), for the sandboxed iframe."""
+    evidence = _evidence(request, warc_file, offset)
+    return HTMLResponse(
+        evidence.html,
+        headers={
+            "Content-Security-Policy": EVIDENCE_CSP,
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer",
+        },
+    )
+
+
+@router.get("/methodology", response_class=HTMLResponse)
+def methodology_page(request: Request) -> HTMLResponse:
+    t = translator(request)
+    con = _cursor(request)
+    try:
+        ctx = page_context(request, t, con, methodology=data.methodology(t), filters=Filters())
+    finally:
+        con.close()
+    return render("methodology.html", ctx)
