@@ -89,6 +89,11 @@ def test_counter_zero_is_empty_and_no_data_text_is_empty():
     assert _read(html).kind is PageKind.EMPTY
     empty = "<html><body><div id='content'>Данных по запросу не обнаружено</div></body></html>"
     assert _read(empty).kind is PageKind.EMPTY
+    new_empty = (
+        "<html><body><div id='search_results'><div class='lawcase-count'>"
+        "Данных по запросу не обнаружено</div></div></body></html>"
+    )
+    assert _read(new_empty).kind is PageKind.EMPTY
 
 
 def test_listing_rows_win_over_a_captcha_form_in_a_side_panel():

@@ -118,9 +118,12 @@ def examine(text: str) -> Verdict:
     if _has_card_structure(tree):
         return Verdict(PageKind.CARD, template, None, tree, body_text)
     if _has_listing_structure(tree, lowered):
-        total, _, _ = read_counter(body_text)
-        if total == 0 and not case_links(tree):
-            return Verdict(PageKind.EMPTY, template, "counter says 0", tree, body_text)
+        if not case_links(tree):
+            total, _, _ = read_counter(body_text)
+            if total == 0:
+                return Verdict(PageKind.EMPTY, template, "counter says 0", tree, body_text)
+            if EMPTY_TEXT in lowered:  # the new template prints it in div.lawcase-count
+                return Verdict(PageKind.EMPTY, template, None, tree, body_text)
         return Verdict(PageKind.LISTING, template, None, tree, body_text)
     if UNAVAILABLE_TEXT in lowered:
         return Verdict(PageKind.UNAVAILABLE, template, None, tree, body_text)
