@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 
 import httpx
@@ -105,7 +106,7 @@ async def test_per_host_and_global_floors_hold_under_concurrency():
 
 def _gaps(times):
     times = sorted(times)
-    return [b - a for a, b in zip(times, times[1:], strict=False)]
+    return [b - a for a, b in itertools.pairwise(times)]
 
 
 def _assert_spacing(log, per_host, overall, slack):

@@ -167,6 +167,11 @@ class Gateway:
             # Sandbox intervals against real hosts would be rude: refuse.
             raise PolitenessError("sandbox politeness settings need a sandbox URL")
         self.simulated = sandbox_url is not None
+        # With our own HTTP transport the slot is taken at the last moment, once the
+        # connection is ready and just before the request headers go out (an httpcore trace
+        # hook), so connection set-up time cannot squeeze two requests together on the wire.
+        # A transport given by the caller (tests) gets the slot before the call instead.
+        self._slot_on_wire = transport is None
         inner = transport or httpx.AsyncHTTPTransport(proxy=proxy, retries=0)
         if sandbox_url is not None:
             inner = SandboxTransport(sandbox_url, inner)
@@ -300,13 +305,20 @@ class Gateway:
         while True:
             await self._wait_cooldown(host)
             self._check_cap(host, url)
-            start = await self._slot(host)
-            stats.requests += 1
-            stats.first_start = stats.first_start if stats.first_start is not None else start
-            stats.last_start = start
+            started: list[float] = []
+
+            async def on_wire(event: str, info: object, host: str = host,
+                              started: list[float] = started) -> None:
+                if event.endswith("send_request_headers.started") and not started:
+                    started.append(await self._slot(host))
+
+            if not self._slot_on_wire:
+                started.append(await self._slot(host))
             try:
-                raw = await self.http.get(url, headers=headers)
+                raw = await self.http.get(url, headers=headers,
+                                          extensions={"trace": on_wire})
             except (httpx.TimeoutException, httpx.TransportError) as exc:
+                self._count(stats, started)
                 if attempt >= self.config.max_retries:
                     raise FetchFailed(f"no answer after {attempt + 1} tries: {exc!r}",
                                       url) from exc
@@ -316,6 +328,7 @@ class Gateway:
                 stats.backoff_seconds += wait
                 await asyncio.sleep(wait)
                 continue
+            start = self._count(stats, started)
             resp = Response(
                 url=url, status=raw.status_code, headers=list(raw.headers.multi_items()),
                 body=raw.content, request_headers=headers,
@@ -349,6 +362,17 @@ class Gateway:
                 await asyncio.sleep(wait)
                 continue
             return resp
+
+    @staticmethod
+    def _count(stats: HostStats, started: list[float]) -> float:
+        """Book a request that left (a connection that failed before sending is not one)."""
+        if not started:
+            return time.monotonic()
+        start = started[0]
+        stats.requests += 1
+        stats.first_start = stats.first_start if stats.first_start is not None else start
+        stats.last_start = start
+        return start
 
     async def get(self, url: str) -> Response:
         """Fetch a court page through every gate. The response handed back has been archived
