@@ -124,7 +124,6 @@ def listing_body(
         f'<div id="search_results"><div class="name-instanse">{INSTANCE_TITLE[instance]}'
         "</div><hr>\n"
         f'<div class="lawcase-count">Всего по запросу найдено - <b>{total}</b></div>\n'
-        f"{pager}\n"
         '<table class="law-case-table list none-mobile"><thead class="vert-align">'
         f'<tr class="text-center">{head}</tr></thead><tbody>{"".join(desktop)}</tbody>'
         "</table>\n"

@@ -101,7 +101,7 @@ def fictional_courts(seed: int = 1) -> list[Court]:
                 f"ovs{code[:2]}.sandbox.test",
                 code[:2],
                 None,
-                Dialect.CLASSIC,
+                Dialect.VNKOD if code == "93OV0000" else Dialect.CLASSIC,  # one new-template
                 False,
             )
         )
