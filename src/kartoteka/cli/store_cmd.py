@@ -1,9 +1,254 @@
-"""CLI commands of the store stage."""
+"""CLI commands of the store stage: `ingest`, `stats`, `case`, `export`, `update`.
+
+Thin: each parses its options and calls the library (`kartoteka.store`, `kartoteka.stats`),
+which the tests call too.
+"""
 
 from __future__ import annotations
 
+import csv
+import dataclasses
+import datetime as dt
+import io
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
 import typer
+
+from kartoteka.paths import resolve_data_dir
+
+DATA_DIR_HELP = "Data directory (default: $KARTOTEKA_DATA_DIR, else the user data directory)."
+SIMULATED_NOTE = "SIMULATED DATA: these figures come from the kartoteka sandbox, not real courts."
+
+
+class By(StrEnum):
+    MONTH = "month"
+    COURT = "court"
+    DISTRICT = "district"
+    REGION = "region"
+    PART = "part"
+    ARTICLE = "article"
+    OUTCOME = "outcome"
+
+
+class OutputFormat(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+
+
+def _date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"{value!r}: use YYYY-MM-DD") from exc
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {k: _jsonable(v) for k, v in dataclasses.asdict(value).items()}
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def render(rows: list[dict[str, Any]], fmt: OutputFormat) -> str:
+    """Rows of plain objects as a table, CSV or JSON (a list of objects)."""
+    if fmt is OutputFormat.JSON:
+        return json.dumps(_jsonable(rows), ensure_ascii=False, indent=2)
+    columns: list[str] = []
+    for row in rows:
+        columns += [k for k in row if k not in columns]
+    if fmt is OutputFormat.CSV:
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(_jsonable(rows))
+        return buf.getvalue().rstrip("\n")
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(*columns)
+    for row in rows:
+        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+    console = Console(file=io.StringIO(), width=160)
+    console.print(table)
+    return console.file.getvalue().rstrip("\n")  # type: ignore[attr-defined]
 
 
 def register(app: typer.Typer) -> None:
     """Add this stage's commands to the main app."""
+
+    @app.command()
+    def ingest(
+        archive: Path | None = typer.Option(
+            None, help="WARC archive (default: the data directory's archive)."
+        ),
+        rebuild: bool = typer.Option(
+            False,
+            help="Empty the store and re-read the whole "
+            "archive (same content as ingesting step by step).",
+        ),
+        keep_names: bool | None = typer.Option(
+            None,
+            "--keep-names/--no-keep-names",
+            help="Store defendants' full names (opt-in; default from config.toml, else no).",
+        ),
+        data_dir: str | None = typer.Option(None, help=DATA_DIR_HELP),
+    ) -> None:
+        """Parse new WARC records into the store (idempotent)."""
+        from kartoteka.store.ingest import ingest as run_ingest
+
+        summary = run_ingest(
+            resolve_data_dir(data_dir), archive=archive, rebuild=rebuild, keep_names=keep_names
+        )
+        typer.echo(
+            f"records read: {summary.records} (already ingested: "
+            f"{summary.already_ingested}); listings {summary.listings}, cards "
+            f"{summary.cards}, other pages {summary.other_pages}; new versions "
+            f"{summary.new_versions}; parse failures {summary.parse_failures}"
+        )
+        typer.echo(f"cases in store: {summary.cases} (removed from court sites: {summary.removed})")
+        for url, reason in summary.failures:
+            typer.echo(f"  unreadable: {url}: {reason}", err=True)
+
+    @app.command()
+    def stats(
+        article: str | None = typer.Option(None, help="Article, e.g. 337 or 352.1."),
+        part: str | None = typer.Option(None, help="Part of the article, e.g. 5 or 2.1."),
+        principal: bool = typer.Option(
+            False, help="Count each case once, under its principal article (default: multi-label)."
+        ),
+        by: By = typer.Option(By.MONTH, help="Grouping."),
+        court: str | None = typer.Option(None, help="Court code, e.g. 27GV0008."),
+        district: str | None = typer.Option(None, help="District/fleet court code."),
+        region: str | None = typer.Option(None, help="Region name or code."),
+        since: str | None = typer.Option(None, help="From this receipt date (YYYY-MM-DD)."),
+        until: str | None = typer.Option(None, help="Up to this receipt date (inclusive)."),
+        as_of: str | None = typer.Option(
+            None,
+            help="Count only what had been seen by the "
+            "end of this day (reproduces earlier figures).",
+        ),
+        fmt: OutputFormat = typer.Option(OutputFormat.TABLE, "--format"),
+        data_dir: str | None = typer.Option(None, help=DATA_DIR_HELP),
+    ) -> None:
+        """Cases received, grouped by month, court, district, region, part, article or
+        outcome (definitions: docs/metrics.md)."""
+        from kartoteka.stats.metrics import Filter, cases_by
+        from kartoteka.store.db import connect
+
+        flt = Filter(
+            article=article,
+            part=part,
+            court=court,
+            district=district,
+            region=region,
+            since=_date(since),
+            until=_date(until),
+            as_of=_date(as_of),
+            principal=principal,
+        )
+        con = connect(resolve_data_dir(data_dir), read_only=True)
+        try:
+            rows = cases_by(con, flt, by.value)
+            simulated = _simulated(con)
+        finally:
+            con.close()
+        if simulated and fmt is OutputFormat.TABLE:
+            typer.echo(SIMULATED_NOTE)
+        elif simulated:
+            typer.echo(SIMULATED_NOTE, err=True)
+        typer.echo(render(rows, fmt))
+
+    @app.command()
+    def case(
+        court: str = typer.Argument(..., help="Court code, e.g. 27GV0008."),
+        number: str = typer.Argument(..., help="Case number as printed, case id or UID."),
+        fmt: OutputFormat = typer.Option(OutputFormat.TABLE, "--format"),
+        data_dir: str | None = typer.Option(None, help=DATA_DIR_HELP),
+    ) -> None:
+        """A case, its versions, and the WARC records it was read from."""
+        from kartoteka.store.db import connect
+        from kartoteka.store.lookup import find_cases
+
+        con = connect(resolve_data_dir(data_dir), read_only=True)
+        try:
+            found = find_cases(con, court, number)
+        finally:
+            con.close()
+        if not found:
+            typer.echo(f"no case {number} of court {court} in the store", err=True)
+            raise typer.Exit(1)
+        if fmt is OutputFormat.JSON:
+            typer.echo(json.dumps(_jsonable(found), ensure_ascii=False, indent=2))
+            return
+        for history in found:
+            if history.case.get("simulated"):
+                typer.echo(SIMULATED_NOTE)
+            typer.echo(
+                render(
+                    [{"field": k, "value": v} for k, v in history.case.items()], OutputFormat(fmt)
+                )
+            )
+            typer.echo("defendants:")
+            typer.echo(render(history.defendants, OutputFormat(fmt)))
+            typer.echo("versions:")
+            typer.echo(render(history.versions, OutputFormat(fmt)))
+            typer.echo("evidence (WARC records):")
+            typer.echo(render([dataclasses.asdict(e) for e in history.evidence], OutputFormat(fmt)))
+
+    @app.command()
+    def export(
+        fmt: str = typer.Option("csv", "--format", help="csv | parquet | xlsx | datapackage"),
+        out: Path = typer.Option(Path("kartoteka-export"), help="Output directory."),
+        names: bool = typer.Option(
+            False,
+            "--names",
+            help="Export full names (only if the store was built with --keep-names).",
+        ),
+        data_dir: str | None = typer.Option(None, help=DATA_DIR_HELP),
+    ) -> None:
+        """Export the dataset as open data (never full names unless opted in)."""
+        from kartoteka.store.db import connect
+        from kartoteka.store.export import ExportFormat
+        from kartoteka.store.export import export as run_export
+
+        try:
+            export_format = ExportFormat(fmt)
+        except ValueError as exc:
+            raise typer.BadParameter(f"--format {fmt}: csv, parquet, xlsx or datapackage") from exc
+        con = connect(resolve_data_dir(data_dir), read_only=True)
+        try:
+            result = run_export(con, out, export_format, names=names)
+        finally:
+            con.close()
+        if result.simulated:
+            typer.echo(SIMULATED_NOTE)
+        for path in result.files:
+            typer.echo(str(path))
+
+    @app.command()
+    def update(
+        data_dir: str | None = typer.Option(None, help=DATA_DIR_HELP),
+    ) -> None:
+        """Harvest every court, then ingest: the one command to run on a schedule."""
+        typer.echo(
+            "kartoteka update: the harvest stage is not wired in yet; run "
+            "`kartoteka harvest` then `kartoteka ingest`.",
+            err=True,
+        )
+        raise typer.Exit(2)
+
+
+def _simulated(con: Any) -> bool:
+    row = con.execute("SELECT coalesce(bool_or(simulated), false) FROM cases").fetchone()
+    return bool(row and row[0])

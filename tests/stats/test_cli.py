@@ -1,0 +1,69 @@
+import csv
+import io
+import json
+from collections import Counter
+
+import pytest
+from stats_history import CASES
+from typer.testing import CliRunner
+
+from kartoteka.cli import app
+
+runner = CliRunner()
+
+
+def _run(history, *args):
+    result = runner.invoke(app, [*args, "--data-dir", str(history.data_dir.root)])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def _json(output: str):
+    return json.loads(output[output.index("[") :])
+
+
+def test_stats_json_is_one_object_per_month(history):
+    rows = _json(_run(history, "stats", "--article", "337", "--format", "json").stdout)
+    expected = Counter(c.entry.strftime("%Y-%m") for c in CASES if "ст.337" in c.charges)
+    assert {r["period"]: r["cases"] for r in rows} == expected
+
+
+@pytest.mark.parametrize(
+    ("by", "key"),
+    [
+        ("court", "court_code"),
+        ("region", "region"),
+        ("part", "part"),
+        ("outcome", "outcome"),
+        ("month", "period"),
+    ],
+)
+def test_stats_groupings_carry_their_key(history, by, key):
+    rows = _json(_run(history, "stats", "--by", by, "--format", "json").stdout)
+    assert rows and all(key in r and "cases" in r for r in rows)
+    if by != "part":  # multi-label rows add up to more than the cases
+        assert sum(r["cases"] for r in rows) == len(CASES)
+
+
+def test_stats_as_of_and_csv(history):
+    out = _run(history, "stats", "--as-of", "2024-02-06", "--format", "csv").stdout
+    table = list(csv.DictReader(io.StringIO(out[out.index("period") :])))
+    assert sum(int(r["cases"]) for r in table) == sum(1 for c in CASES if c.first_run == 1)
+
+
+def test_stats_table_says_the_data_is_simulated(history):
+    out = _run(history, "stats", "--by", "outcome").stdout
+    assert "SIMULATED DATA" in out and "suspended" in out
+
+
+def test_case_shows_versions_and_warc_evidence(history):
+    out = _run(history, "case", "27GV0008", "1-3/2024", "--format", "json").stdout
+    (found,) = json.loads(out)
+    assert found["case"]["outcome"] == "verdict"
+    assert [v["outcome"] for v in found["versions"]][-1] == "verdict"
+    assert {e["source"] for e in found["evidence"]} == {"card", "listing"}
+    assert all(e["warc_file"].endswith(".warc.gz") for e in found["evidence"])
+    missing = runner.invoke(
+        app, ["case", "27GV0008", "1-999/2024", "--data-dir", str(history.data_dir.root)]
+    )
+    assert missing.exit_code == 1
