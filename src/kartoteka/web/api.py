@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
-from kartoteka.web import data, records
+from kartoteka.web import data, pages, records
 from kartoteka.web.filters import ARTICLE, COURT, PART, Filters, parse_filters
 from kartoteka.web.i18n import Translator
 
@@ -109,7 +109,7 @@ def overview(
 ) -> dict[str, Any]:
     con = _con(request)
     try:
-        ov = data.overview(con, filters, Translator(lang))
+        ov = pages.cached_overview(request, con, filters, Translator(lang))
     finally:
         con.close()
     return {

@@ -25,6 +25,7 @@ from kartoteka.paths import DataDir
 from kartoteka.store.privacy import keep_names_configured
 from kartoteka.web import api, pages
 from kartoteka.web.assets import vega_bundle
+from kartoteka.web.data import OverviewCache
 from kartoteka.web.filters import FilterError
 from kartoteka.web.snapshot import Mode, StoreReader, StoreUnavailable
 
@@ -107,6 +108,7 @@ def create_app(
     )
     app.state.config = config
     app.state.reader = reader
+    app.state.overview_cache = OverviewCache()
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

@@ -351,7 +351,7 @@ def overview(con: duckdb.DuckDBPyConnection, filters: Filters, t: Translator) ->
         Chart(
             key="verdicts",
             title=t("chart.verdicts"),
-            spec=monthly_series(verdicts, "verdicts", t("chart.verdicts"), t, colour="#2f6f4f"),
+            spec=monthly_series(verdicts, "verdicts", t("col.verdicts"), t, colour="#2f6f4f"),
             rows=verdicts,
             columns=["period", "verdicts", "defendants"],
             definition=definition(m.verdicts_by_month),
@@ -390,7 +390,7 @@ def overview(con: duckdb.DuckDBPyConnection, filters: Filters, t: Translator) ->
                 ("region", t("col.region")),
                 ("cases", t("col.cases")),
                 ("defendants", t("col.defendants")),
-                ("verdicts", t("chart.verdicts")),
+                ("verdicts", t("col.verdicts")),
             ],
             rows=region_rows,
             definition=definition(m.cases_by_region),

@@ -77,6 +77,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.period": ("Месяц", "Month"),
     "col.article": ("Статья", "Article"),
     "col.cases": ("Дел", "Cases"),
+    "col.verdicts": ("Приговоров", "Verdicts"),
     "col.court": ("Суд", "Court"),
     "col.court_code": ("Код суда", "Court code"),
     "col.region": ("Регион", "Region"),

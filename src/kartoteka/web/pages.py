@@ -98,6 +98,24 @@ def _filters(request: Request) -> tuple[Filters, str | None]:
         return Filters(), exc.message
 
 
+def cached_overview(request: Request, con: Any, filters: Filters, t: Translator) -> Any:
+    """The overview for these filters, computed once per store snapshot."""
+    snapshot = request.app.state.reader.info().taken_at
+    return request.app.state.overview_cache.get(
+        snapshot, filters, t.lang, lambda: data.overview(con, filters, t))
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> Response:
+    return Response(FAVICON, media_type="image/svg+xml",
+                    headers={"Cache-Control": "public, max-age=86400"})
+
+
+FAVICON = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">'
+           b'<rect width="16" height="16" rx="3" fill="#b3261e"/>'
+           b'<path d="M4 3h2v4l4-4h2.5l-4.5 4.5 4.8 5.5H10.3L6 8.2V13H4z" fill="#fff"/></svg>')
+
+
 def _cursor(request: Request) -> Any:
     return request.app.state.reader.cursor()
 
@@ -132,7 +150,7 @@ def download_csv(request: Request, key: str) -> Response:
     filters = parse_filters({k: request.query_params.get(k) for k in FILTER_KEYS})
     con = _cursor(request)
     try:
-        item = data.overview_item(con, filters, t, key)
+        item = cached_overview(request, con, filters, t).item(key)
     finally:
         con.close()
     if item is None:
@@ -193,7 +211,7 @@ def court_page(request: Request, code: str) -> HTMLResponse:
         if court is None:
             raise HTTPException(404, f"no court {code!r} in the registry")
         filters = replace(filters, court=court["code"])
-        overview = data.overview(con, filters, t)
+        overview = cached_overview(request, con, filters, t)
         listing = data.case_list(con, filters, page=1, per_page=25)
         ctx = page_context(
             request,
