@@ -60,7 +60,8 @@ def listing_html(court: FakeCourt, cases: list[FakeCase], page: int) -> str:
         f"<td>КАТЕГОРИЯ: Уголовное<br>Обвиняемый: Иванов И.И. - {c.article}</td>"
         f"<td>Судья А.А.</td><td>{_d(c.result_date)}</td><td>{c.result}</td>"
         f"<td>{_d(c.legal_force)}</td><td></td></tr>"
-        for c in chunk)
+        for c in chunk
+    )
     first = (page - 1) * PAGE_SIZE + 1
     return (
         "<html><body><div>Всего по запросу найдено — "
@@ -68,7 +69,8 @@ def listing_html(court: FakeCourt, cases: list[FakeCase], page: int) -> str:
         "<table id='tablcont'><tr><th>№ дела</th><th>Дата поступления</th>"
         "<th>Информация по делу</th><th>Судья</th><th>Дата решения</th><th>Решение</th>"
         "<th>Дата вступления в законную силу</th><th>Судебные акты</th></tr>"
-        f"{rows}</table></body></html>")
+        f"{rows}</table></body></html>"
+    )
 
 
 def card_html(case: FakeCase) -> str:
@@ -81,15 +83,20 @@ def card_html(case: FakeCase) -> str:
         "</table></div><div id='cont2'><table id='tablcont'><tr><th colspan=4>ЛИЦА</th></tr>"
         "<tr><td>Фамилия / наименование</td><td>Перечень статей</td><td>Дата</td>"
         f"<td>Результат</td></tr><tr><td>Иванов И.И.</td><td>{case.article}</td><td></td>"
-        "<td></td></tr></table></div></body></html>")
+        "<td></td></tr></table></div></body></html>"
+    )
 
 
-CAPTCHA_PAGE = ("<html><body><form>Проверочный код <img src='/captcha.php?id=abc'>"
-                "<input name='captchaid' value='abc'><input name='captcha'></form>"
-                "</body></html>")
+CAPTCHA_PAGE = (
+    "<html><body><form>Проверочный код <img src='/captcha.php?id=abc'>"
+    "<input name='captchaid' value='abc'><input name='captcha'></form>"
+    "</body></html>"
+)
 THROTTLE_PAGE = "<html><body><h1>Информация временно недоступна</h1></body></html>"
-FORM_PAGE = ("<html><body><form><input name='delo_table' value='u1_case'>"
-             "<input name='u1_case__ENTRY_DATE1D'></form></body></html>")
+FORM_PAGE = (
+    "<html><body><form><input name='delo_table' value='u1_case'>"
+    "<input name='u1_case__ENTRY_DATE1D'></form></body></html>"
+)
 
 
 class FakeNetwork:
@@ -101,8 +108,9 @@ class FakeNetwork:
         self.log: list[tuple[str, float, str, int]] = []  # host, t, path?query, status
         self.lock = threading.Lock()
 
-    def fault(self, url_part: str, status: int = 429, kind: str | None = None,
-              times: int = 1) -> None:
+    def fault(
+        self, url_part: str, status: int = 429, kind: str | None = None, times: int = 1
+    ) -> None:
         self.faults.extend([(url_part, status, kind)] * times)
 
     def answer(self, host: str, target: str) -> tuple[int, dict[str, str], bytes]:
@@ -131,16 +139,22 @@ class FakeNetwork:
                 return 200, {}, encode_page(CAPTCHA_PAGE)
         if op == "r":
             q = read_listing_query(params)
-            inst = (q.instance.value if q.instance else "first")
-            cases = sorted((c for c in court.cases if c.instance == inst
-                            and q.entry_from <= c.entry <= q.entry_to),
-                           key=lambda c: (c.entry, c.case_id))
+            inst = q.instance.value if q.instance else "first"
+            cases = sorted(
+                (
+                    c
+                    for c in court.cases
+                    if c.instance == inst and q.entry_from <= c.entry <= q.entry_to
+                ),
+                key=lambda c: (c.entry, c.case_id),
+            )
             return 200, {}, encode_page(listing_html(court, cases, q.page))
         if op == "case":
             inst = INSTANCE_BY_DELO_ID.get(params.get("delo_id", ""))
             for c in court.cases:
                 if c.case_id == params.get("case_id") and c.instance == (
-                        inst.value if inst else "first"):
+                    inst.value if inst else "first"
+                ):
                     return 200, {}, encode_page(card_html(c))
         return 200, {}, encode_page("<html><body>Что-то другое</body></html>")
 
@@ -149,7 +163,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     network: FakeNetwork
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         t = time.monotonic()
         _, host, rest = self.path.split("/", 2)
         with self.network.lock:

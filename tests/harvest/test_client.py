@@ -24,16 +24,24 @@ def test_real_floors_are_the_documented_ones():
     assert "ops@example.org" in config.user_agent and config.user_agent.startswith("Mozilla/5.0")
 
 
-@pytest.mark.parametrize("change", [
-    {"per_host_interval": 2.9}, {"global_interval": 0.5}, {"cooldown": 600.0},
-    {"daily_cap": politeness.REAL_DAILY_CAP + 1}, {"respect_robots": False},
-    {"backoff_base": 0.1}, {"timeout": 0},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"per_host_interval": 2.9},
+        {"global_interval": 0.5},
+        {"cooldown": 600.0},
+        {"daily_cap": politeness.REAL_DAILY_CAP + 1},
+        {"respect_robots": False},
+        {"backoff_base": 0.1},
+        {"timeout": 0},
+    ],
+)
 def test_a_real_config_can_only_get_stricter(change):
     with pytest.raises(PolitenessError):
         for_real("ops@example.org", **change)
-    stricter = for_real("ops@example.org", per_host_interval=10.0, global_interval=2.0,
-                        daily_cap=100)
+    stricter = for_real(
+        "ops@example.org", per_host_interval=10.0, global_interval=2.0, daily_cap=100
+    )
     assert stricter.per_host_interval == 10.0
 
 
@@ -53,7 +61,8 @@ def test_sandbox_may_go_lower_but_never_against_real_hosts():
 def test_sandbox_rewrite_keeps_the_query_bytes():
     real = "http://bgvs.alt.sudrf.ru/modules.php?name=sud_delo&x=%F1%F2.337&page=2"
     assert SandboxTransport.rewrite("http://127.0.0.1:8080/", real) == (
-        "http://127.0.0.1:8080/bgvs.alt.sudrf.ru/modules.php?name=sud_delo&x=%F1%F2.337&page=2")
+        "http://127.0.0.1:8080/bgvs.alt.sudrf.ru/modules.php?name=sud_delo&x=%F1%F2.337&page=2"
+    )
 
 
 class Recorder:
@@ -81,8 +90,15 @@ class Recorder:
 
 
 def _gateway(recorder, **overrides):
-    config = for_sandbox(**{"per_host_interval": 0.03, "global_interval": 0.01,
-                            "cooldown": 0.2, "backoff_base": 0.01, **overrides})
+    config = for_sandbox(
+        **{
+            "per_host_interval": 0.03,
+            "global_interval": 0.01,
+            "cooldown": 0.2,
+            "backoff_base": 0.01,
+            **overrides,
+        }
+    )
     return Gateway(config, transport=httpx.MockTransport(recorder))
 
 
@@ -100,8 +116,7 @@ async def test_per_host_and_global_floors_hold_under_concurrency():
     # Exactly, where the gateway stamps each request as it leaves ...
     _assert_spacing(gw.send_log, per_host=0.03, overall=0.01, slack=0.0)
     # ... and as the server sees them (in-process jitter between the two clocks: 0.5 ms).
-    _assert_spacing([(h, t) for h, t, _ in recorder.log], per_host=0.03, overall=0.01,
-                    slack=0.0005)
+    _assert_spacing([(h, t) for h, t, _ in recorder.log], per_host=0.03, overall=0.01, slack=0.0005)
 
 
 def _gaps(times):
@@ -158,8 +173,9 @@ async def test_endless_throttling_gives_up_with_throttled():
 
 async def test_5xx_and_timeouts_are_retried_with_backoff_then_given_up():
     url = "http://a.sudrf.ru/modules.php?n=1"
-    recorder = Recorder({url: [httpx.Response(503), httpx.ReadTimeout("slow"),
-                               httpx.Response(200, text="fine")]})
+    recorder = Recorder(
+        {url: [httpx.Response(503), httpx.ReadTimeout("slow"), httpx.Response(200, text="fine")]}
+    )
     async with _gateway(recorder) as gw:
         resp = await gw.get(url)
         assert resp.body == b"fine" and gw.stats["a.sudrf.ru"].retries == 2

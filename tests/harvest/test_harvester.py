@@ -12,27 +12,28 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from fakecourts import FakeCase, FakeCourt, FakeNetwork, FakeServer  # noqa: E402
+from fakecourts import FakeCase, FakeCourt, FakeNetwork, FakeServer
 
-from kartoteka.harvest.harvester import CourtStatus, harvest  # noqa: E402
-from kartoteka.harvest.planner import PlanOptions  # noqa: E402
-from kartoteka.harvest.politeness import for_sandbox  # noqa: E402
-from kartoteka.harvest.state import HarvestState  # noqa: E402
-from kartoteka.harvest.warc import iter_responses  # noqa: E402
-from kartoteka.paths import DataDir  # noqa: E402
-from kartoteka.registry.courts import Court, CourtLevel  # noqa: E402
-from kartoteka.sudrf.urls import Dialect  # noqa: E402
+from kartoteka.harvest.harvester import CourtStatus, harvest
+from kartoteka.harvest.planner import PlanOptions
+from kartoteka.harvest.politeness import for_sandbox
+from kartoteka.harvest.state import HarvestState
+from kartoteka.harvest.warc import iter_responses
+from kartoteka.paths import DataDir
+from kartoteka.registry.courts import Court, CourtLevel
+from kartoteka.sudrf.urls import Dialect
 
 SINCE, UNTIL = dt.date(2024, 1, 1), dt.date(2024, 3, 31)
 OPTIONS = PlanOptions(since=SINCE, until=UNTIL)
-CONFIG = for_sandbox(per_host_interval=0.02, global_interval=0.005, cooldown=0.1,
-                     backoff_base=0.01)
+CONFIG = for_sandbox(per_host_interval=0.02, global_interval=0.005, cooldown=0.1, backoff_base=0.01)
 
 
 def _cases(prefix: str, n: int, article: str = "ст.337 ч.5 УК РФ") -> list[FakeCase]:
     days = (UNTIL - SINCE).days + 1
-    return [FakeCase(f"{prefix}{i}", SINCE + dt.timedelta(days=(i * 7) % days), article)
-            for i in range(n)]
+    return [
+        FakeCase(f"{prefix}{i}", SINCE + dt.timedelta(days=(i * 7) % days), article)
+        for i in range(n)
+    ]
 
 
 def _court(host: str, code: str, level=CourtLevel.GARRISON, dialect=Dialect.CLASSIC):
@@ -45,15 +46,20 @@ def _network():
         FakeCourt("b.sudrf.ru", _cases("b", 7)),
         FakeCourt("c.sudrf.ru", _cases("c", 3), captcha_code="12345"),
         FakeCourt("d.sudrf.ru", _cases("d", 3), down=True),
-        FakeCourt("e.sudrf.ru", _cases("e", 4) + [
-            FakeCase("ap1", dt.date(2024, 2, 2), instance="appeal")]),
+        FakeCourt(
+            "e.sudrf.ru", [*_cases("e", 4), FakeCase("ap1", dt.date(2024, 2, 2), instance="appeal")]
+        ),
     ]
     return FakeNetwork(courts)
 
 
-REGISTRY = [_court("a.sudrf.ru", "01GV0001"), _court("b.sudrf.ru", "01GV0002", dialect=None),
-            _court("c.sudrf.ru", "01GV0003"), _court("d.sudrf.ru", "01GV0004"),
-            _court("e.sudrf.ru", "01OV0000", level=CourtLevel.DISTRICT)]
+REGISTRY = [
+    _court("a.sudrf.ru", "01GV0001"),
+    _court("b.sudrf.ru", "01GV0002", dialect=None),
+    _court("c.sudrf.ru", "01GV0003"),
+    _court("d.sudrf.ru", "01GV0004"),
+    _court("e.sudrf.ru", "01OV0000", level=CourtLevel.DISTRICT),
+]
 
 
 def _found(data_dir: DataDir) -> dict[str, set[str]]:
@@ -88,8 +94,9 @@ def test_harvest_finds_every_case_reports_failures_and_stays_polite(network, tmp
     assert by_code["01GV0004"].status is CourtStatus.UNAVAILABLE
     assert by_code["01OV0000"].status is CourtStatus.OK
     found = _found(data)
-    truth = {c.host: {f"{k.instance}:{k.case_id}" for k in c.cases}
-             for c in network.courts.values()}
+    truth = {
+        c.host: {f"{k.instance}:{k.case_id}" for k in c.cases} for c in network.courts.values()
+    }
     assert found["01GV0001"] == truth["a.sudrf.ru"]
     assert found["01GV0002"] == truth["b.sudrf.ru"]
     assert found["01OV0000"] == truth["e.sudrf.ru"]  # the district court's appeal included
@@ -126,8 +133,9 @@ def test_captcha_solver_answers_and_the_court_is_harvested(network, tmp_path):
         asked.append(court.code)
         return {"captcha": "12345", "captchaid": "abc"}
 
-    report = harvest(data, REGISTRY[2:3], CONFIG, OPTIONS, sandbox_url=network.url,
-                     captcha_solver=solver)
+    report = harvest(
+        data, REGISTRY[2:3], CONFIG, OPTIONS, sandbox_url=network.url, captcha_solver=solver
+    )
     assert report.courts[0].status is CourtStatus.OK and asked == ["01GV0003"]
     assert len(_found(data)["01GV0003"]) == 3
 
@@ -135,9 +143,12 @@ def test_captcha_solver_answers_and_the_court_is_harvested(network, tmp_path):
 def test_unrecognized_page_stops_the_window_and_is_retried_next_run(network, tmp_path):
     data = DataDir(tmp_path)
     # The February listing of court b answers a 404 page.
-    network.fault("b.sudrf.ru/modules.php?name=sud_delo&srv_num=1&name_op=r&delo_id=1540006"
-                  "&case_type=0&new=0&delo_table=u1_case&u1_case__CASE_NUMBERSS="
-                  "&u1_case__JUDICIAL_UIDSS=&u1_case__ENTRY_DATE1D=01.02.2024", status=404)
+    network.fault(
+        "b.sudrf.ru/modules.php?name=sud_delo&srv_num=1&name_op=r&delo_id=1540006"
+        "&case_type=0&new=0&delo_table=u1_case&u1_case__CASE_NUMBERSS="
+        "&u1_case__JUDICIAL_UIDSS=&u1_case__ENTRY_DATE1D=01.02.2024",
+        status=404,
+    )
     first = harvest(data, REGISTRY[1:2], CONFIG, OPTIONS, sandbox_url=network.url)
     court = first.courts[0]
     assert court.status is CourtStatus.INCOMPLETE and court.windows_incomplete == 1
@@ -149,8 +160,7 @@ def test_unrecognized_page_stops_the_window_and_is_retried_next_run(network, tmp
     assert len(_found(data)["01GV0002"]) == 7
 
 
-def test_incremental_run_relists_recent_windows_and_refetches_only_changed_cards(
-        network, tmp_path):
+def test_incremental_run_relists_recent_windows_and_refetches_only_changed_cards(network, tmp_path):
     data = DataDir(tmp_path)
     options = PlanOptions(since=dt.date(2023, 1, 1), until=UNTIL, recent_months=2)
     first = harvest(data, REGISTRY[:1], CONFIG, options, sandbox_url=network.url)

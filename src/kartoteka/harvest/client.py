@@ -98,8 +98,13 @@ class SandboxTransport(httpx.AsyncBaseTransport):
         target = httpx.URL(self.rewrite(str(self.base), str(request.url)))
         headers = [(k, v) for k, v in request.headers.raw if k.lower() != b"host"]
         headers.append((b"Host", target.netloc))
-        moved = httpx.Request(request.method, target, headers=headers,
-                              stream=request.stream, extensions=request.extensions)
+        moved = httpx.Request(
+            request.method,
+            target,
+            headers=headers,
+            stream=request.stream,
+            extensions=request.extensions,
+        )
         return await self.inner.handle_async_request(moved)
 
     async def aclose(self) -> None:
@@ -177,8 +182,9 @@ class Gateway:
             inner = SandboxTransport(sandbox_url, inner)
         timeout = httpx.Timeout(config.timeout)
         limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
-        self.http = httpx.AsyncClient(transport=inner, timeout=timeout, limits=limits,
-                                      follow_redirects=False)
+        self.http = httpx.AsyncClient(
+            transport=inner, timeout=timeout, limits=limits, follow_redirects=False
+        )
         self.ledger = ledger or Ledger()
         self.on_response = on_response
         self.classify = classify
@@ -224,7 +230,8 @@ class Gateway:
             target = max(
                 (last + self.config.per_host_interval) if last is not None else 0.0,
                 (self._last_global + self.config.global_interval)
-                if self._last_global is not None else 0.0,
+                if self._last_global is not None
+                else 0.0,
             )
             await self._sleep_until(target)
             now = time.monotonic()
@@ -257,7 +264,8 @@ class Gateway:
         day = dt.datetime.now(dt.UTC).date().isoformat()
         if self.ledger.requests_today(host, day) >= self.config.daily_cap:
             raise DailyCapReached(
-                f"daily cap of {self.config.daily_cap} requests reached for {host}", url)
+                f"daily cap of {self.config.daily_cap} requests reached for {host}", url
+            )
         self.ledger.count_request(host, day)
 
     # -- robots.txt ----------------------------------------------------------------------
@@ -288,7 +296,7 @@ class Gateway:
     # -- sending -------------------------------------------------------------------------
     def _backoff(self, attempt: int) -> float:
         """Exponential backoff with full jitter: base·2^attempt, capped, times U(0.5, 1)."""
-        cap = min(self.config.backoff_max, self.config.backoff_base * 2 ** attempt)
+        cap = min(self.config.backoff_max, self.config.backoff_base * 2**attempt)
         return cap * (0.5 + 0.5 * self.rng.random())
 
     async def _send(self, url: str, archive: bool = True) -> Response:
@@ -297,9 +305,11 @@ class Gateway:
         those (or raises FetchFailed / Throttled / Blocked)."""
         host = urlsplit(url).netloc
         stats = self.stats[host]
-        headers = {"User-Agent": self.config.user_agent,
-                   "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
-                   "Accept-Language": "ru,en;q=0.5"}
+        headers = {
+            "User-Agent": self.config.user_agent,
+            "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
+            "Accept-Language": "ru,en;q=0.5",
+        }
         attempt = 0
         cooldowns = 0
         while True:
@@ -307,21 +317,20 @@ class Gateway:
             self._check_cap(host, url)
             started: list[float] = []
 
-            async def on_wire(event: str, info: object, host: str = host,
-                              started: list[float] = started) -> None:
+            async def on_wire(
+                event: str, info: object, host: str = host, started: list[float] = started
+            ) -> None:
                 if event.endswith("send_request_headers.started") and not started:
                     started.append(await self._slot(host))
 
             if not self._slot_on_wire:
                 started.append(await self._slot(host))
             try:
-                raw = await self.http.get(url, headers=headers,
-                                          extensions={"trace": on_wire})
+                raw = await self.http.get(url, headers=headers, extensions={"trace": on_wire})
             except (httpx.TimeoutException, httpx.TransportError) as exc:
                 self._count(stats, started)
                 if attempt >= self.config.max_retries:
-                    raise FetchFailed(f"no answer after {attempt + 1} tries: {exc!r}",
-                                      url) from exc
+                    raise FetchFailed(f"no answer after {attempt + 1} tries: {exc!r}", url) from exc
                 wait = self._backoff(attempt)
                 attempt += 1
                 stats.retries += 1
@@ -330,9 +339,13 @@ class Gateway:
                 continue
             start = self._count(stats, started)
             resp = Response(
-                url=url, status=raw.status_code, headers=list(raw.headers.multi_items()),
-                body=raw.content, request_headers=headers,
-                fetched_at=dt.datetime.now(dt.UTC), elapsed=time.monotonic() - start,
+                url=url,
+                status=raw.status_code,
+                headers=list(raw.headers.multi_items()),
+                body=raw.content,
+                request_headers=headers,
+                fetched_at=dt.datetime.now(dt.UTC),
+                elapsed=time.monotonic() - start,
                 simulated=self.simulated or raw.headers.get("X-Kartoteka-Simulated") == "1",
             )
             kind = None
@@ -346,8 +359,9 @@ class Gateway:
             if resp.status == 429 or kind == "unavailable":
                 cooldowns += 1
                 if cooldowns > self.config.max_cooldowns:
-                    raise Throttled(f"still throttled after {cooldowns - 1} cooldowns", url,
-                                    retry_after)
+                    raise Throttled(
+                        f"still throttled after {cooldowns - 1} cooldowns", url, retry_after
+                    )
                 self.cool_down(host, retry_after)
                 continue
             if resp.status == 403:

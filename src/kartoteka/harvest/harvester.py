@@ -138,8 +138,7 @@ def detect_dialect(text: str) -> Dialect | None:
     # Classic first: its field names contain the vnkod ones ("u1_case__entry_date1d").
     if "u1_case__entry_date1d" in lowered or "delo_table" in lowered:
         return Dialect.CLASSIC
-    if "case__entry_date1d" in lowered or "_deloid" in lowered or "parts__law_articless" in \
-            lowered:
+    if "case__entry_date1d" in lowered or "_deloid" in lowered or "parts__law_articless" in lowered:
         return Dialect.VNKOD
     return None
 
@@ -168,8 +167,9 @@ class Harvester:
         self.transport = transport
         self.captcha_solver = captcha_solver
         self.progress = progress
-        self.archive_dir = data_dir.archive if archive_dir is None else \
-            __import__("pathlib").Path(archive_dir)
+        self.archive_dir = (
+            data_dir.archive if archive_dir is None else __import__("pathlib").Path(archive_dir)
+        )
         self._by_host = {c.host: c for c in courts}
         self.run_id = ""
         self.writer: WarcWriter | None = None
@@ -185,9 +185,17 @@ class Harvester:
         assert self.writer is not None
         court = self._by_host.get(urlsplit(resp.url).netloc)
         self.writer.write_exchange(
-            resp.url, resp.request_headers, resp.status, resp.headers, resp.body,
-            court_code=court.code if court else None, page_kind=kind,
-            simulated=resp.simulated, run_id=self.run_id, fetched_at=resp.fetched_at)
+            resp.url,
+            resp.request_headers,
+            resp.status,
+            resp.headers,
+            resp.body,
+            court_code=court.code if court else None,
+            page_kind=kind,
+            simulated=resp.simulated,
+            run_id=self.run_id,
+            fetched_at=resp.fetched_at,
+        )
 
     # -- fetching one page (or replaying it) ---------------------------------------------
     async def _page(self, court: Court, url: str, report: CourtReport) -> Page:
@@ -215,15 +223,28 @@ class Harvester:
                     raise CaptchaRequired("the court asks for a captcha", target)
                 extra = dict(answer)
                 continue
-            if resp.status != 200 and page.kind not in (PageKind.LISTING, PageKind.CARD,
-                                                        PageKind.EMPTY):
+            if resp.status != 200 and page.kind not in (
+                PageKind.LISTING,
+                PageKind.CARD,
+                PageKind.EMPTY,
+            ):
                 page = Page(PageKind.UNRECOGNIZED, reason=f"HTTP {resp.status}", url=target)
             if target != url and page.kind.value in USABLE_KINDS:
                 # Answered after a captcha: file the page under its plain URL too, so that a
                 # resumed run finds it.
-                self._archive(Response(url, resp.status, resp.headers, resp.body,
-                                       resp.request_headers, resp.fetched_at, resp.elapsed,
-                                       resp.simulated), page.kind.value)
+                self._archive(
+                    Response(
+                        url,
+                        resp.status,
+                        resp.headers,
+                        resp.body,
+                        resp.request_headers,
+                        resp.fetched_at,
+                        resp.elapsed,
+                        resp.simulated,
+                    ),
+                    page.kind.value,
+                )
             report.pages_used += 1
             return page
 
@@ -238,8 +259,7 @@ class Harvester:
         url = search_form_url(court.host)
         archived = self.writer.index.lookup(url, run_id=self.run_id) if self.writer else []
         if archived:
-            body = read_response(self.archive_dir, archived[-1].warc_file,
-                                 archived[-1].offset).body
+            body = read_response(self.archive_dir, archived[-1].warc_file, archived[-1].offset).body
         else:
             resp = await self.gateway.get(url)
             body = resp.body
@@ -249,8 +269,9 @@ class Harvester:
         self.state.remember_dialect(court.code, dialect.value)
         return dialect
 
-    async def _list_window(self, court: Court, dialect: Dialect, w: Window,
-                           report: CourtReport, planned: list[int]) -> None:
+    async def _list_window(
+        self, court: Court, dialect: Dialect, w: Window, report: CourtReport, planned: list[int]
+    ) -> None:
         """Every page of one window, reconciled with the counter; rows saved as cases."""
         assert self.state is not None
         total: int | None = None
@@ -259,8 +280,9 @@ class Harvester:
         page_no = 1
         problem = None
         while True:
-            url = listing_url(court.host, dialect, w.date_from, w.date_to, page=page_no,
-                              instance=w.instance)
+            url = listing_url(
+                court.host, dialect, w.date_from, w.date_to, page=page_no, instance=w.instance
+            )
             page = await self._page(court, url, report)
             pages += 1
             self._tick(court, report, planned)
@@ -268,8 +290,10 @@ class Harvester:
                 total = 0
                 break
             if page.kind is not PageKind.LISTING or page.listing is None:
-                problem = (f"window {w.instance} {w.date_from}..{w.date_to}: "
-                           f"{page.kind.value} page ({page.reason or 'no reason'}) at {url}")
+                problem = (
+                    f"window {w.instance} {w.date_from}..{w.date_to}: "
+                    f"{page.kind.value} page ({page.reason or 'no reason'}) at {url}"
+                )
                 report.problems.append(problem)
                 break
             listing = page.listing
@@ -283,16 +307,26 @@ class Harvester:
             page_no += 1
         complete = problem is None and total is not None and len(seen) == total
         if problem is None and not complete:
-            problem = (f"window {w.instance} {w.date_from}..{w.date_to}: {len(seen)} rows "
-                       f"collected, the counter says {total}")
+            problem = (
+                f"window {w.instance} {w.date_from}..{w.date_to}: {len(seen)} rows "
+                f"collected, the counter says {total}"
+            )
             report.problems.append(problem)
-        self.state.save_window(w, expected=total, collected=len(seen), complete=complete,
-                               pages=pages, run_id=self.run_id, problem=problem)
+        self.state.save_window(
+            w,
+            expected=total,
+            collected=len(seen),
+            complete=complete,
+            pages=pages,
+            run_id=self.run_id,
+            problem=problem,
+        )
         if not complete:
             report.windows_incomplete += 1
 
-    def _save_rows(self, court: Court, w: Window, rows: list, report: CourtReport,
-                   seen: set[str]) -> None:
+    def _save_rows(
+        self, court: Court, w: Window, rows: list, report: CourtReport, seen: set[str]
+    ) -> None:
         assert self.state is not None
         with self.state.transaction():
             for row in rows:
@@ -300,48 +334,82 @@ class Harvester:
                     continue
                 seen.add(row.case_id)
                 self.state.see_case(
-                    court_code=court.code, instance=w.instance, case_id=row.case_id,
-                    case_uid=row.case_uid, case_number=row.case_number,
+                    court_code=court.code,
+                    instance=w.instance,
+                    case_id=row.case_id,
+                    case_uid=row.case_uid,
+                    case_number=row.case_number,
                     entry_date=row.entry_date.isoformat() if row.entry_date else None,
-                    card_url=row.url, row_sig=row_signature(row),
-                    watched=row_is_watched(row, self.options.watch), final=row_is_final(row),
-                    run_id=self.run_id)
+                    card_url=row.url,
+                    row_sig=row_signature(row),
+                    watched=row_is_watched(row, self.options.watch),
+                    final=row_is_final(row),
+                    run_id=self.run_id,
+                )
 
     def _cards_to_fetch(self, court: Court) -> list[tuple[str, str, str | None]]:
         assert self.state is not None
         now = time.time()
         out = []
-        for inst, case_id, uid, row_sig, watched, final, card_sig, card_at, card_run, \
-                card_row_sig, row_run in self.state.db.execute(
-                "SELECT instance, case_id, case_uid, row_sig, watched, final, card_sig, "
-                "card_at, card_run, card_row_sig, row_run FROM cases WHERE court_code = ? "
-                "ORDER BY instance, entry_date, case_id", (court.code,)):
+        for (
+            inst,
+            case_id,
+            uid,
+            row_sig,
+            watched,
+            final,
+            card_sig,
+            card_at,
+            card_run,
+            card_row_sig,
+            row_run,
+        ) in self.state.db.execute(
+            "SELECT instance, case_id, case_uid, row_sig, watched, final, card_sig, "
+            "card_at, card_run, card_row_sig, row_run FROM cases WHERE court_code = ? "
+            "ORDER BY instance, entry_date, case_id",
+            (court.code,),
+        ):
             from kartoteka.harvest.state import CaseState
 
-            case = CaseState(row_sig, card_sig, card_at, card_run, bool(final), None,
-                             card_row_sig)
+            case = CaseState(row_sig, card_sig, card_at, card_run, bool(final), None, card_row_sig)
             if row_run != self.run_id and card_sig is not None:
                 continue  # not listed in this run: nothing new known about it
-            if needs_card(case, row_sig, watched=bool(watched),
-                          all_cards=self.options.all_cards,
-                          card_max_age=self.options.card_max_age, now=now,
-                          card_row_sig=card_row_sig, run_id=self.run_id):
+            if needs_card(
+                case,
+                row_sig,
+                watched=bool(watched),
+                all_cards=self.options.all_cards,
+                card_max_age=self.options.card_max_age,
+                now=now,
+                card_row_sig=card_row_sig,
+                run_id=self.run_id,
+            ):
                 out.append((inst, case_id, uid))
         return out
 
-    async def _fetch_card(self, court: Court, dialect: Dialect, inst: str, case_id: str,
-                          uid: str | None, report: CourtReport, planned: list[int]) -> None:
+    async def _fetch_card(
+        self,
+        court: Court,
+        dialect: Dialect,
+        inst: str,
+        case_id: str,
+        uid: str | None,
+        report: CourtReport,
+        planned: list[int],
+    ) -> None:
         assert self.state is not None
         url = card_url(court.host, dialect, case_id, uid, instance=inst)
         page = await self._page(court, url, report)
         self._tick(court, report, planned)
         if page.kind is not PageKind.CARD or page.card is None:
             report.problems.append(
-                f"card {case_id}: {page.kind.value} page ({page.reason or 'no reason'}) at {url}")
+                f"card {case_id}: {page.kind.value} page ({page.reason or 'no reason'}) at {url}"
+            )
             return
         with self.state.transaction():
-            self.state.card_fetched(court.code, inst, case_id, card_signature(page.card),
-                                    self.run_id)
+            self.state.card_fetched(
+                court.code, inst, case_id, card_signature(page.card), self.run_id
+            )
         report.cards += 1
 
     def _tick(self, court: Court, report: CourtReport, planned: list[int]) -> None:
@@ -406,11 +474,11 @@ class Harvester:
             report.requests = stats.requests
             if report.elapsed > 0:
                 report.utilisation = min(
-                    1.0, stats.requests * self.config.per_host_interval / report.elapsed)
+                    1.0, stats.requests * self.config.per_host_interval / report.elapsed
+                )
         if report.detail is None and report.problems:
             report.detail = report.problems[0][:200]
-        self.state.set_court_status(court.code, self.run_id, report.status.value,
-                                    report.detail)
+        self.state.set_court_status(court.code, self.run_id, report.status.value, report.detail)
         return report
 
     # -- the run -------------------------------------------------------------------------
@@ -420,9 +488,14 @@ class Harvester:
         self.writer = WarcWriter(self.archive_dir)
         self.run_id, resumed = self.state.open_run(self.options.params())
         self.gateway = Gateway(
-            self.config, sandbox_url=self.sandbox_url, proxy=self.proxy,
-            transport=self.transport, ledger=self.state, on_response=self._archive,
-            classify=self._classify)
+            self.config,
+            sandbox_url=self.sandbox_url,
+            proxy=self.proxy,
+            transport=self.transport,
+            ledger=self.state,
+            on_response=self._archive,
+            classify=self._classify,
+        )
         try:
             reports = await asyncio.gather(*(self._court(c) for c in self.courts))
         finally:
@@ -431,19 +504,32 @@ class Harvester:
         for r in reports:
             r.new_cases, r.changed_cases = counts.get(r.code, (0, 0))
         report = HarvestReport(
-            run_id=self.run_id, resumed=resumed, courts=list(reports),
+            run_id=self.run_id,
+            resumed=resumed,
+            courts=list(reports),
             elapsed=time.monotonic() - started,
             requests=sum(s.requests for s in self.gateway.stats.values()),
-            truncated_warcs=self.writer.truncated)
-        self.state.finish_run(self.run_id, {
-            "courts": {r.code: r.status.value for r in reports},
-            "requests": report.requests, "finished": dt.datetime.now(dt.UTC).isoformat()})
+            truncated_warcs=self.writer.truncated,
+        )
+        self.state.finish_run(
+            self.run_id,
+            {
+                "courts": {r.code: r.status.value for r in reports},
+                "requests": report.requests,
+                "finished": dt.datetime.now(dt.UTC).isoformat(),
+            },
+        )
         self.writer.close()
         self.state.close()
         return report
 
 
-def harvest(data_dir: DataDir, courts: list[Court], config: PolitenessConfig,
-            options: PlanOptions | None = None, **kwargs: Any) -> HarvestReport:
+def harvest(
+    data_dir: DataDir,
+    courts: list[Court],
+    config: PolitenessConfig,
+    options: PlanOptions | None = None,
+    **kwargs: Any,
+) -> HarvestReport:
     """Run a harvest to its end (synchronous convenience wrapper)."""
     return asyncio.run(Harvester(data_dir, courts, config, options, **kwargs).run())

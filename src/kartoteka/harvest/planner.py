@@ -1,8 +1,7 @@
 """What to fetch: windows of cases by month of receipt, and which cards matter. Pure logic.
 
 - Windows: for each court, criminal first-instance cases by month of receipt from `since` to
-  `until`; district and fleet courts also their criminal appeals (DOMAIN.md §1: they hear
-  appeals against garrison courts).
+  `until`; district, fleet and the appellate court also their criminal appeals (DOMAIN.md §1).
 - Incremental runs re-list only windows that overlap the recent period (default the last six
   months: cards appear on court sites weeks late and outcomes change) and windows that were
   never complete; a complete old window is left alone.
@@ -47,10 +46,15 @@ class PlanOptions:
 
     def params(self) -> dict[str, object]:
         """What identifies a run, so that the same command resumes the same run."""
-        return {"since": self.since.isoformat(), "until": self.end.isoformat(),
-                "watch": sorted(self.watch), "all_cards": self.all_cards,
-                "recent_months": self.recent_months, "appeals": self.appeals,
-                "instances": list(self.instances)}
+        return {
+            "since": self.since.isoformat(),
+            "until": self.end.isoformat(),
+            "watch": sorted(self.watch),
+            "all_cards": self.all_cards,
+            "recent_months": self.recent_months,
+            "appeals": self.appeals,
+            "instances": list(self.instances),
+        }
 
 
 def month_windows(since: dt.date, until: dt.date) -> list[tuple[dt.date, dt.date]]:
@@ -64,10 +68,14 @@ def month_windows(since: dt.date, until: dt.date) -> list[tuple[dt.date, dt.date
     return out
 
 
+# Courts that hear criminal appeals: district and fleet courts (against garrison courts) and the
+# Appellate Military Court (against district courts' first-instance verdicts).
+APPEAL_LEVELS = (CourtLevel.DISTRICT, CourtLevel.FLEET, CourtLevel.APPELLATE)
+
+
 def instances_for(court: Court, options: PlanOptions) -> list[Instance]:
     out = [Instance(i) for i in options.instances]
-    if options.appeals and court.level in (CourtLevel.DISTRICT, CourtLevel.FLEET) \
-            and Instance.APPEAL not in out:
+    if options.appeals and court.level in APPEAL_LEVELS and Instance.APPEAL not in out:
         out.append(Instance.APPEAL)
     return out
 
@@ -83,8 +91,9 @@ def recent_from(options: PlanOptions) -> dt.date:
     return dt.date(year, month, 1)
 
 
-def plan_windows(court: Court, options: PlanOptions, known: dict[Window, WindowState | None],
-                 run_id: str) -> list[Window]:
+def plan_windows(
+    court: Court, options: PlanOptions, known: dict[Window, WindowState | None], run_id: str
+) -> list[Window]:
     """The windows this run must list for a court, oldest first.
 
     `known` maps each candidate window to its saved state (None if never listed)."""
@@ -101,15 +110,20 @@ def plan_windows(court: Court, options: PlanOptions, known: dict[Window, WindowS
 
 
 def candidate_windows(court: Court, options: PlanOptions) -> list[Window]:
-    return [Window(court.code, inst.value, a, b)
-            for inst in instances_for(court, options)
-            for a, b in month_windows(options.since, options.end)]
+    return [
+        Window(court.code, inst.value, a, b)
+        for inst in instances_for(court, options)
+        for a, b in month_windows(options.since, options.end)
+    ]
 
 
 def row_signature(row: ListingRow) -> str:
     """What in a listing row means "the case moved": decision, its date, legal force."""
-    data = [row.result or "", row.result_date.isoformat() if row.result_date else "",
-            row.legal_force_date.isoformat() if row.legal_force_date else ""]
+    data = [
+        row.result or "",
+        row.result_date.isoformat() if row.result_date else "",
+        row.legal_force_date.isoformat() if row.legal_force_date else "",
+    ]
     return "|".join(data)
 
 
@@ -136,9 +150,17 @@ def card_signature(card: object) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:32]
 
 
-def needs_card(case: CaseState | None, row_sig: str, *, watched: bool, all_cards: bool,
-               card_max_age: float, now: float, card_row_sig: str | None,
-               run_id: str) -> bool:
+def needs_card(
+    case: CaseState | None,
+    row_sig: str,
+    *,
+    watched: bool,
+    all_cards: bool,
+    card_max_age: float,
+    now: float,
+    card_row_sig: str | None,
+    run_id: str,
+) -> bool:
     """Whether this run must fetch the case's card (see the module docstring)."""
     if not (watched or all_cards):
         return False

@@ -56,8 +56,10 @@ class PolitenessConfig:
         """Browser-like (the courts' WAF answers 403 otherwise) and honest: it names the tool
         and how to reach the operator."""
         contact = self.contact or "no-contact"
-        return (f"Mozilla/5.0 (compatible; kartoteka/{__version__}; "
-                f"+https://github.com/kartoteka; contact: {contact})")
+        return (
+            f"Mozilla/5.0 (compatible; kartoteka/{__version__}; "
+            f"+https://github.com/kartoteka; contact: {contact})"
+        )
 
     def validate(self) -> PolitenessConfig:
         """Raise `PolitenessError` if this config is ruder than the product allows."""
@@ -79,17 +81,20 @@ class PolitenessConfig:
             if value < floor:
                 raise PolitenessError(
                     f"{what} {value:g} s is below the floor of {floor:g} s for real court "
-                    "sites (only the sandbox may run faster)")
+                    "sites (only the sandbox may run faster)"
+                )
         if self.daily_cap > REAL_DAILY_CAP:
             raise PolitenessError(
                 f"daily cap {self.daily_cap} is above the ceiling of {REAL_DAILY_CAP} "
-                "requests per court per day")
+                "requests per court per day"
+            )
         if not self.respect_robots:
             raise PolitenessError("robots.txt can only be ignored in the sandbox")
         if not self.contact or not _EMAIL_OR_URL.match(self.contact.strip()):
             raise PolitenessError(
                 "harvesting real court sites needs the operator's contact (--contact "
-                "EMAIL or URL): it goes into the User-Agent so a court can reach you")
+                "EMAIL or URL): it goes into the User-Agent so a court can reach you"
+            )
         return self
 
     def with_(self, **changes: object) -> PolitenessConfig:
@@ -105,9 +110,14 @@ def for_real(contact: str | None, **overrides: object) -> PolitenessConfig:
 def for_sandbox(contact: str | None = None, **overrides: object) -> PolitenessConfig:
     """The config for the sandbox on localhost: scaled-down intervals, may go lower."""
     base = PolitenessConfig(
-        per_host_interval=SANDBOX_PER_HOST_INTERVAL, global_interval=SANDBOX_GLOBAL_INTERVAL,
-        cooldown=SANDBOX_COOLDOWN, timeout=SANDBOX_TIMEOUT, backoff_base=SANDBOX_MIN_BACKOFF,
-        backoff_max=1.0, daily_cap=1_000_000, contact=contact or "sandbox@localhost",
+        per_host_interval=SANDBOX_PER_HOST_INTERVAL,
+        global_interval=SANDBOX_GLOBAL_INTERVAL,
+        cooldown=SANDBOX_COOLDOWN,
+        timeout=SANDBOX_TIMEOUT,
+        backoff_base=SANDBOX_MIN_BACKOFF,
+        backoff_max=1.0,
+        daily_cap=1_000_000,
+        contact=contact or "sandbox@localhost",
         sandbox=True,
     )
     return replace(base, **overrides).validate()  # type: ignore[arg-type]

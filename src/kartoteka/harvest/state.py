@@ -98,8 +98,12 @@ class Window:
 
     @property
     def key(self) -> tuple[str, str, str, str]:
-        return (self.court_code, self.instance, self.date_from.isoformat(),
-                self.date_to.isoformat())
+        return (
+            self.court_code,
+            self.instance,
+            self.date_from.isoformat(),
+            self.date_to.isoformat(),
+        )
 
 
 @dataclass(slots=True)
@@ -147,18 +151,23 @@ class HarvestState(Ledger):
         key = json.dumps(params, sort_keys=True, default=str)
         row = self.db.execute(
             "SELECT run_id FROM runs WHERE params = ? AND finished_at IS NULL "
-            "ORDER BY started_at DESC LIMIT 1", (key,)).fetchone()
+            "ORDER BY started_at DESC LIMIT 1",
+            (key,),
+        ).fetchone()
         if row:
             return row[0], True
         run_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8]
-        self.db.execute("INSERT INTO runs (run_id, params, started_at) VALUES (?, ?, ?)",
-                        (run_id, key, dt.datetime.now(dt.UTC).isoformat()))
+        self.db.execute(
+            "INSERT INTO runs (run_id, params, started_at) VALUES (?, ?, ?)",
+            (run_id, key, dt.datetime.now(dt.UTC).isoformat()),
+        )
         return run_id, False
 
     def finish_run(self, run_id: str, summary: object) -> None:
-        self.db.execute("UPDATE runs SET finished_at = ?, summary = ? WHERE run_id = ?",
-                        (dt.datetime.now(dt.UTC).isoformat(),
-                         json.dumps(summary, default=str), run_id))
+        self.db.execute(
+            "UPDATE runs SET finished_at = ?, summary = ? WHERE run_id = ?",
+            (dt.datetime.now(dt.UTC).isoformat(), json.dumps(summary, default=str), run_id),
+        )
 
     # -- courts --------------------------------------------------------------------------
     def dialect(self, code: str) -> str | None:
@@ -168,7 +177,9 @@ class HarvestState(Ledger):
     def remember_dialect(self, code: str, dialect: str) -> None:
         self.db.execute(
             "INSERT INTO courts (code, dialect) VALUES (?, ?) "
-            "ON CONFLICT(code) DO UPDATE SET dialect = excluded.dialect", (code, dialect))
+            "ON CONFLICT(code) DO UPDATE SET dialect = excluded.dialect",
+            (code, dialect),
+        )
 
     def set_court_status(self, code: str, run_id: str, status: str, detail: str | None) -> None:
         self.db.execute(
@@ -176,49 +187,88 @@ class HarvestState(Ledger):
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET "
             "last_run_id = excluded.last_run_id, last_status = excluded.last_status, "
             "last_detail = excluded.last_detail, last_at = excluded.last_at",
-            (code, run_id, status, detail, dt.datetime.now(dt.UTC).isoformat()))
+            (code, run_id, status, detail, dt.datetime.now(dt.UTC).isoformat()),
+        )
 
     def court_statuses(self) -> dict[str, tuple[str | None, str | None, str | None]]:
         """code → (last status, detail, when) for `kartoteka courts`."""
-        return {r[0]: (r[1], r[2], r[3]) for r in self.db.execute(
-            "SELECT code, last_status, last_detail, last_at FROM courts")}
+        return {
+            r[0]: (r[1], r[2], r[3])
+            for r in self.db.execute("SELECT code, last_status, last_detail, last_at FROM courts")
+        }
 
     # -- windows -------------------------------------------------------------------------
     def window(self, w: Window) -> WindowState | None:
         row = self.db.execute(
             "SELECT expected, collected, complete, listed_at, run_id, problem FROM windows "
             "WHERE court_code = ? AND instance = ? AND date_from = ? AND date_to = ?",
-            w.key).fetchone()
+            w.key,
+        ).fetchone()
         if not row:
             return None
         return WindowState(row[0], row[1], bool(row[2]), row[3], row[4], row[5])
 
-    def save_window(self, w: Window, *, expected: int | None, collected: int | None,
-                    complete: bool, pages: int, run_id: str, problem: str | None) -> None:
+    def save_window(
+        self,
+        w: Window,
+        *,
+        expected: int | None,
+        collected: int | None,
+        complete: bool,
+        pages: int,
+        run_id: str,
+        problem: str | None,
+    ) -> None:
         self.db.execute(
             "INSERT OR REPLACE INTO windows VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (*w.key, expected, collected, int(complete), pages,
-             dt.datetime.now(dt.UTC).isoformat(), run_id, problem))
+            (
+                *w.key,
+                expected,
+                collected,
+                int(complete),
+                pages,
+                dt.datetime.now(dt.UTC).isoformat(),
+                run_id,
+                problem,
+            ),
+        )
 
     def incomplete_windows(self, court_code: str) -> list[Window]:
-        return [Window(r[0], r[1], dt.date.fromisoformat(r[2]), dt.date.fromisoformat(r[3]))
-                for r in self.db.execute(
-                    "SELECT court_code, instance, date_from, date_to FROM windows "
-                    "WHERE court_code = ? AND complete = 0", (court_code,))]
+        return [
+            Window(r[0], r[1], dt.date.fromisoformat(r[2]), dt.date.fromisoformat(r[3]))
+            for r in self.db.execute(
+                "SELECT court_code, instance, date_from, date_to FROM windows "
+                "WHERE court_code = ? AND complete = 0",
+                (court_code,),
+            )
+        ]
 
     # -- cases ---------------------------------------------------------------------------
     def case(self, court_code: str, instance: str, case_id: str) -> CaseState | None:
         row = self.db.execute(
             "SELECT row_sig, card_sig, card_at, card_run, final, first_run, card_row_sig "
             "FROM cases WHERE court_code = ? AND instance = ? AND case_id = ?",
-            (court_code, instance, case_id)).fetchone()
+            (court_code, instance, case_id),
+        ).fetchone()
         if not row:
             return None
         return CaseState(row[0], row[1], row[2], row[3], bool(row[4]), row[5], row[6])
 
-    def see_case(self, *, court_code: str, instance: str, case_id: str, case_uid: str | None,
-                 case_number: str | None, entry_date: str | None, card_url: str | None,
-                 row_sig: str, watched: bool, final: bool, run_id: str) -> str:
+    def see_case(
+        self,
+        *,
+        court_code: str,
+        instance: str,
+        case_id: str,
+        case_uid: str | None,
+        case_number: str | None,
+        entry_date: str | None,
+        card_url: str | None,
+        row_sig: str,
+        watched: bool,
+        final: bool,
+        run_id: str,
+    ) -> str:
         """Record a listing row. Returns "new", "changed" or "same" (vs. earlier runs)."""
         old = self.case(court_code, instance, case_id)
         if old is None:
@@ -226,8 +276,22 @@ class HarvestState(Ledger):
                 "INSERT INTO cases (court_code, instance, case_id, case_uid, case_number, "
                 "entry_date, card_url, row_sig, watched, final, first_run, row_run, "
                 "changed_run) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (court_code, instance, case_id, case_uid, case_number, entry_date, card_url,
-                 row_sig, int(watched), int(final), run_id, run_id, run_id))
+                (
+                    court_code,
+                    instance,
+                    case_id,
+                    case_uid,
+                    case_number,
+                    entry_date,
+                    card_url,
+                    row_sig,
+                    int(watched),
+                    int(final),
+                    run_id,
+                    run_id,
+                    run_id,
+                ),
+            )
             return "new"
         if old.first_run == run_id:
             status = "new"
@@ -240,12 +304,33 @@ class HarvestState(Ledger):
             "row_sig = ?, watched = ?, final = ?, row_run = ?, "
             "changed_run = CASE WHEN ? = 'changed' THEN ? ELSE changed_run END "
             "WHERE court_code = ? AND instance = ? AND case_id = ?",
-            (case_uid, case_number, entry_date, card_url, row_sig, int(watched), int(final),
-             run_id, status, run_id, court_code, instance, case_id))
+            (
+                case_uid,
+                case_number,
+                entry_date,
+                card_url,
+                row_sig,
+                int(watched),
+                int(final),
+                run_id,
+                status,
+                run_id,
+                court_code,
+                instance,
+                case_id,
+            ),
+        )
         return status
 
-    def card_fetched(self, court_code: str, instance: str, case_id: str, card_sig: str,
-                     run_id: str, at: float | None = None) -> bool:
+    def card_fetched(
+        self,
+        court_code: str,
+        instance: str,
+        case_id: str,
+        card_sig: str,
+        run_id: str,
+        at: float | None = None,
+    ) -> bool:
         """Record a card fetch. Returns True when its content differs from the last one."""
         old = self.case(court_code, instance, case_id)
         changed = old is not None and old.card_sig is not None and old.card_sig != card_sig
@@ -253,8 +338,17 @@ class HarvestState(Ledger):
             "UPDATE cases SET card_sig = ?, card_at = ?, card_run = ?, card_row_sig = row_sig, "
             "changed_run = CASE WHEN ? THEN ? ELSE changed_run END "
             "WHERE court_code = ? AND instance = ? AND case_id = ?",
-            (card_sig, at if at is not None else time.time(), run_id, int(changed), run_id,
-             court_code, instance, case_id))
+            (
+                card_sig,
+                at if at is not None else time.time(),
+                run_id,
+                int(changed),
+                run_id,
+                court_code,
+                instance,
+                case_id,
+            ),
+        )
         return changed
 
     def case_keys(self, court_code: str | None = None) -> set[tuple[str, str, str]]:
@@ -270,20 +364,25 @@ class HarvestState(Ledger):
         out: dict[str, tuple[int, int]] = {}
         for code, new, changed in self.db.execute(
             "SELECT court_code, SUM(first_run = ?), SUM(changed_run = ? AND first_run != ?) "
-            "FROM cases GROUP BY court_code", (run_id, run_id, run_id)):
+            "FROM cases GROUP BY court_code",
+            (run_id, run_id, run_id),
+        ):
             out[code] = (int(new or 0), int(changed or 0))
         return out
 
     # -- the gateway's ledger (persistent) ------------------------------------------------
     def requests_today(self, host: str, day: str) -> int:
-        row = self.db.execute("SELECT count FROM ledger WHERE host = ? AND day = ?",
-                              (host, day)).fetchone()
+        row = self.db.execute(
+            "SELECT count FROM ledger WHERE host = ? AND day = ?", (host, day)
+        ).fetchone()
         return int(row[0]) if row else 0
 
     def count_request(self, host: str, day: str) -> None:
         self.db.execute(
             "INSERT INTO ledger VALUES (?, ?, 1) "
-            "ON CONFLICT(host, day) DO UPDATE SET count = count + 1", (host, day))
+            "ON CONFLICT(host, day) DO UPDATE SET count = count + 1",
+            (host, day),
+        )
 
     def cooldown_until(self, host: str) -> float | None:
         row = self.db.execute("SELECT until FROM cooldowns WHERE host = ?", (host,)).fetchone()
