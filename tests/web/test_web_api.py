@@ -33,8 +33,10 @@ def test_stats_by_month_and_court_match_the_fixture(client, web_store):
         ({"court": "27GV0001"}, lambda c: c.court == "27GV0001"),
         ({"district": "27OV0000"}, lambda c: DISTRICT_OF[c.court] == "27OV0000"),
         ({"region": "Санкт-Петербург"}, lambda c: REGION_OF[c.court] == "Санкт-Петербург"),
-        ({"since": "2025-01-01", "until": "2025-03-31"},
-         lambda c: dt.date(2025, 1, 1) <= c.entry_date <= dt.date(2025, 3, 31)),
+        (
+            {"since": "2025-01-01", "until": "2025-03-31"},
+            lambda c: dt.date(2025, 1, 1) <= c.entry_date <= dt.date(2025, 3, 31),
+        ),
     ],
 )
 def test_filters_select_the_cases_they_name(client, web_store, params, keep):
@@ -133,8 +135,9 @@ def test_bad_parameters_answer_422_with_the_reason(client, url, params, param):
     assert any(param in map(str, d["loc"]) and d["msg"] for d in detail), detail
 
 
-@pytest.mark.parametrize("url", ["/api/v1/cases/27GV0008/first/nope", "/api/v1/courts/99GV9999",
-                                 "/api/v1/nothing"])
+@pytest.mark.parametrize(
+    "url", ["/api/v1/cases/27GV0008/first/nope", "/api/v1/courts/99GV9999", "/api/v1/nothing"]
+)
 def test_unknown_things_are_json_404s(client, url):
     response = client.get(url)
     assert response.status_code == 404
