@@ -154,6 +154,22 @@ MOBILISATION_PARTS = {
 }
 
 
+# The peacetime part that stands for a mobilisation part on a case received before 365-ФЗ.
+PEACETIME_EQUIVALENT: dict[tuple[str, str | None], tuple[str, str | None]] = {
+    ("337", "5"): ("337", "4"),
+    ("337", "3.1"): ("337", "3"),
+    ("337", "2.1"): ("337", "1"),
+    ("338", "3"): ("338", "1"),
+    ("332", "2.1"): ("332", "1"),
+    ("332", "2.2"): ("332", "2"),
+    ("339", "3"): ("339", "1"),
+    ("333", "3"): ("333", "1"),
+    ("334", "3"): ("334", "1"),
+    ("346", "2"): ("346", "1"),
+    ("352.1", None): ("338", "1"),
+}
+
+
 def is_mobilisation_charge(article: str, part: str | None) -> bool:
     """True for the parts created by 365-ФЗ (they cannot predate 24.09.2022)."""
     return (article, part) in MOBILISATION_PARTS

@@ -212,6 +212,15 @@ def _pick(rng: random.Random, mix: list[tuple[cal.Charge3, float]]) -> SimCharge
     return SimCharge(article, part, point)
 
 
+def _peacetime(charge: SimCharge, entry: dt.date) -> SimCharge:
+    """A mobilisation part cannot be charged on a case received before 365-ФЗ: its peacetime
+    counterpart stands in."""
+    if entry >= cal.MOBILISATION_LAW or not charge.is_mobilisation:
+        return charge
+    article, part = cal.PEACETIME_EQUIVALENT[(charge.article, charge.part)]
+    return SimCharge(article, part, charge.point)
+
+
 def _weekday_on_or_after(day: dt.date) -> dt.date:
     while day.weekday() >= 5:
         day += dt.timedelta(days=1)
@@ -448,18 +457,15 @@ class Caseload:
         entry: dt.date,
         mix: list[tuple[cal.Charge3, float]],
     ) -> SimCase:
-        principal = _pick(rng, mix)
+        principal = _peacetime(_pick(rng, mix), entry)
         defendants = []
         for i in range(_defendant_count(rng)):
-            charges = [
-                principal if i == 0 else _pick(rng, mix) if rng.random() < 0.3 else principal
-            ]
+            own = principal if i == 0 or rng.random() >= 0.3 else _pick(rng, mix)
+            charges = [_peacetime(own, entry)]
             companions = cal.COMPANION_CHARGES.get(charges[0].article, [])
             if companions and rng.random() < 0.12:
-                extra = SimCharge(*rng.choice(companions))
-                if extra != charges[0] and (
-                    entry >= cal.MOBILISATION_LAW or not extra.is_mobilisation
-                ):
+                extra = _peacetime(SimCharge(*rng.choice(companions)), entry)
+                if extra != charges[0]:
                     charges.append(extra)
             defendants.append(SimDefendant(synth_name(rng), rng.random() < 0.3, tuple(charges)))
         lag = _lag(rng)
