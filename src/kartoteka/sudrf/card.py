@@ -116,12 +116,13 @@ def _own_title(table: Node) -> str | None:
     return None
 
 
-def find_sections(tree: Tree) -> list[Section]:
+def find_sections(tree: Tree, titles: dict[str, str] | None = None) -> list[Section]:
     """The card's data tables, in page order, each with its title (upper-cased)."""
-    titles = _tab_titles(tree)
+    if titles is None:
+        titles = _tab_titles(tree)
     sections: list[Section] = []
-    for table in tree.css("table"):
-        if not _is_data_table(table) or _excluded(table):
+    for table in tree.css("table#tablcont, table.law-case-table"):
+        if _excluded(table):
             continue
         title = _own_title(table)
         if title is None:
@@ -302,7 +303,8 @@ def _pick(fields: dict[str, str], *labels: str) -> str | None:
 def card_from_tree(tree: Tree, template: Template | None, url: str | None = None) -> Card:
     """Read a card from a parsed page. Raises ParseError when the page has no readable card
     tables (it claims to be a card but is not one we can read)."""
-    sections = find_sections(tree)
+    titles = _tab_titles(tree)
+    sections = find_sections(tree, titles)
     if not sections:
         raise ParseError("card: no data tables (table#tablcont / table.law-case-table)", url)
     number_text = _case_number_text(tree)
@@ -355,7 +357,7 @@ def card_from_tree(tree: Tree, template: Template | None, url: str | None = None
         events=events,
         defendants=defendants,
         parties=parties,
-        acts=_acts(tree, _tab_titles(tree)),
+        acts=_acts(tree, titles),
         complaints=complaints,
     )
 

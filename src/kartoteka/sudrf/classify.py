@@ -33,19 +33,36 @@ COUNTER_TEXT = "всего по запросу найдено"
 _COUNTER = re.compile(r"всего по запросу найдено\s*[—–-]?\s*(\d[\d\s\u00a0]*)", re.IGNORECASE)
 _RANGE = re.compile(r"записи\s+с\s+(\d+)\s+по\s+(\d+)", re.IGNORECASE)
 
-_NEW_MARKS = (
-    "table.law-case-table",
-    "div.lawcase-count",
-    ".lawcase-tab-content",
-    "div.case-num",
-    "#resultMob",
+_NEW_MARKS = ", ".join(
+    (
+        "table.law-case-table",
+        "div.lawcase-count",
+        ".lawcase-tab-content",
+        "div.case-num",
+        "#resultMob",
+    )
 )
-_CLASSIC_MARKS = ("table#tablcont", "div.casenumber", "div#cont1", "input[name='delo_table']")
+_CLASSIC_MARKS = ", ".join(
+    ("table#tablcont", "div.casenumber", "div#cont1", "input[name='delo_table']")
+)
+
+
+def _phrase(words: str) -> re.Pattern[str]:
+    """A lower-case phrase with any run of blanks between its words, searched in lower-cased
+    page text (a case-sensitive pattern keeps the regex engine's fast literal search)."""
+    return re.compile(r"\s+".join(map(re.escape, words.split())))
+
+
+_UNAVAILABLE = _phrase(UNAVAILABLE_TEXT)
+_EMPTY = _phrase(EMPTY_TEXT)
+_CAPTCHA = _phrase(CAPTCHA_TEXT)
+_COUNTER_PHRASE = _phrase(COUNTER_TEXT)
 
 
 @dataclass(slots=True)
 class Verdict:
-    """Classification with the evidence the parsers reuse (the parsed tree and its text)."""
+    """Classification with the evidence the parsers reuse: the parsed tree, and the body text
+    ("" for cards, which do not need it)."""
 
     kind: PageKind
     template: Template | None
@@ -56,21 +73,28 @@ class Verdict:
 
 def detect_template(tree: Tree) -> Template | None:
     """The template generation the markup shows, or None when it shows neither."""
-    if any(tree.css_first(sel) is not None for sel in _NEW_MARKS):
+    if tree.css_first(_NEW_MARKS) is not None:
         return Template.NEW
-    if any(tree.css_first(sel) is not None for sel in _CLASSIC_MARKS):
+    if tree.css_first(_CLASSIC_MARKS) is not None:
         return Template.CLASSIC
     return None
 
 
 def read_counter(text: str) -> tuple[int | None, int | None, int | None]:
     """(total, first, last) from "Всего по запросу найдено — N. На странице записи с A по B."
-    Any part may be None when the page does not print it."""
+    Any part may be None when the page does not print it. Only the text around the word
+    "найдено" is searched, so a whole page costs one substring search."""
+    at = text.find("найдено")
+    if at < 0:
+        at = text.lower().find("найдено")
+        if at < 0:
+            return None, None, None
+    window = text[max(0, at - 40) : at + 300]
     total = first = last = None
-    match = _COUNTER.search(text)
+    match = _COUNTER.search(window)
     if match:
         total = int(re.sub(r"\D", "", match.group(1)))
-    span = _RANGE.search(text)
+    span = _RANGE.search(window)
     if span:
         first, last = int(span.group(1)), int(span.group(2))
     return total, first, last
@@ -90,55 +114,54 @@ def case_links(tree: Tree) -> list[Node]:
     return [a for a in tree.css("a[href*='name_op=case']") if "name_op=case" in attr(a, "href")]
 
 
-def _has_listing_structure(tree: Tree, lowered: str) -> bool:
-    if COUNTER_TEXT in lowered or tree.css_first("div.lawcase-count") is not None:
+def _has_listing_structure(tree: Tree, text: str) -> bool:
+    if _COUNTER_PHRASE.search(text) or tree.css_first("div.lawcase-count") is not None:
         return True
     return bool(case_links(tree)) and (
-        tree.css_first("table#tablcont th") is not None
-        or tree.css_first("table.law-case-table thead") is not None
+        tree.css_first("table#tablcont th, table.law-case-table thead") is not None
     )
 
 
-def _has_captcha(tree: Tree, lowered: str) -> bool:
-    if CAPTCHA_TEXT in lowered:
+def _has_captcha(tree: Tree, text: str) -> bool:
+    if _CAPTCHA.search(text):
         return True
     return tree.css_first("input[name='captcha'], input[name='captchaid']") is not None
 
 
 def examine(text: str) -> Verdict:
-    """Classify page text and keep the parsed tree for the parser that comes next."""
+    """Classify page text and keep the parsed tree (and the body text, when it was needed)
+    for the parser that comes next."""
     tree = parse_html(text)
+    template = detect_template(tree)
+    if not text.strip():
+        return Verdict(PageKind.UNRECOGNIZED, None, "empty document", tree, "")
+    if _has_card_structure(tree):
+        return Verdict(PageKind.CARD, template, None, tree, "")
     body = tree.body
     body_text = body.text(deep=True, separator=" ") if body is not None else ""
-    lowered = " ".join(body_text.lower().split())
-    template = detect_template(tree)
+    lowered = body_text.lower()
 
-    if not lowered and not text.strip():
-        return Verdict(PageKind.UNRECOGNIZED, None, "empty document", tree, body_text)
-    if _has_card_structure(tree):
-        return Verdict(PageKind.CARD, template, None, tree, body_text)
+    def verdict(kind: PageKind, reason: str | None = None) -> Verdict:
+        return Verdict(kind, template, reason, tree, body_text)
+
     if _has_listing_structure(tree, lowered):
         if not case_links(tree):
             total, _, _ = read_counter(body_text)
             if total == 0:
-                return Verdict(PageKind.EMPTY, template, "counter says 0", tree, body_text)
-            if EMPTY_TEXT in lowered:  # the new template prints it in div.lawcase-count
-                return Verdict(PageKind.EMPTY, template, None, tree, body_text)
-        return Verdict(PageKind.LISTING, template, None, tree, body_text)
-    if UNAVAILABLE_TEXT in lowered:
-        return Verdict(PageKind.UNAVAILABLE, template, None, tree, body_text)
-    if EMPTY_TEXT in lowered:
-        return Verdict(PageKind.EMPTY, template, None, tree, body_text)
+                return verdict(PageKind.EMPTY, "counter says 0")
+            if _EMPTY.search(lowered):  # the new template prints it in div.lawcase-count
+                return verdict(PageKind.EMPTY)
+        return verdict(PageKind.LISTING)
+    if _UNAVAILABLE.search(lowered):
+        return verdict(PageKind.UNAVAILABLE)
+    if _EMPTY.search(lowered):
+        return verdict(PageKind.EMPTY)
     if _has_captcha(tree, lowered):
-        return Verdict(PageKind.CAPTCHA, template, None, tree, body_text)
-    if not lowered:
-        return Verdict(PageKind.UNRECOGNIZED, template, "no visible text", tree, body_text)
-    return Verdict(
-        PageKind.UNRECOGNIZED,
-        template,
-        "no card, listing, captcha, throttling or empty-result signature",
-        tree,
-        body_text,
+        return verdict(PageKind.CAPTCHA)
+    if not body_text.strip():
+        return verdict(PageKind.UNRECOGNIZED, "no visible text")
+    return verdict(
+        PageKind.UNRECOGNIZED, "no card, listing, captcha, throttling or empty-result signature"
     )
 
 

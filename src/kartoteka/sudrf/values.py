@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import unquote_plus
 
 _DATE = re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
 _TIME = re.compile(r"(?<!\d)([01]?\d|2[0-3])[:.]([0-5]\d)(?![\d.])")
@@ -66,12 +66,19 @@ def is_hidden_name(text: str | None) -> bool:
 
 def link_params(href: str | None) -> dict[str, str]:
     """Query parameters of a link as printed on a page (already HTML-unescaped by the parser).
-    Values stay as they are (ids and UIDs are ASCII); the first occurrence of a name wins."""
+    The first occurrence of a name wins. Ids and UIDs are ASCII, so values are only
+    percent-decoded when they carry a `%` (a plain split is much cheaper than `parse_qsl`,
+    and a listing has hundreds of links)."""
     if not href:
         return {}
-    query = urlsplit(href.strip()).query
+    query = href.partition("?")[2].partition("#")[0]
     params: dict[str, str] = {}
-    for name, value in parse_qsl(query, keep_blank_values=True):
+    for pair in query.split("&"):
+        if not pair:
+            continue
+        name, _, value = pair.partition("=")
+        if "%" in value or "+" in value:
+            value = unquote_plus(value)
         params.setdefault(name, value)
     return params
 
