@@ -110,12 +110,18 @@ def truth_case(case: SimCase, court: SimCourt, now: dt.date) -> TruthCase:
     )
 
 
-def truth_cases(caseload: Caseload, now: dt.date) -> list[TruthCase]:
-    """Every case received by `now`, court by court, oldest first."""
+def truth_cases(
+    caseload: Caseload, now: dt.date, courts: list[str] | None = None
+) -> list[TruthCase]:
+    """Every case received by `now`, court by court (all, or the codes in `courts`), oldest
+    first within a court. Asking for a few courts generates only those (and, for a superior
+    court, the courts whose appeals it hears)."""
     out = []
-    for case in caseload.all_cases():
-        if case.entry_date <= now:
-            out.append(truth_case(case, caseload.courts[case.court_code], now))
+    for code in courts if courts is not None else list(caseload.courts):
+        court = caseload.courts[code]
+        for case in caseload.court(code).cases:
+            if case.entry_date <= now:
+                out.append(truth_case(case, court, now))
     return out
 
 
