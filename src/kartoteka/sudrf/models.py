@@ -121,6 +121,11 @@ class Card:
     # Complaints / appeals recorded on the card (ЖАЛОБЫ tab, "ЖАЛОБА № N" blocks): one
     # label → value dict each, e.g. {"Заявитель": ..., "Результат обжалования": ...}.
     complaints: list[dict[str, str]] = dataclasses.field(default_factory=list)
+    # The card's own footer "опубликовано 22.04.2026 18:54, изменено 19.06.2026 20:05": when
+    # the court put the card online and last changed it (court-local time, no zone). The
+    # first measures the publication lag newsrooms warn about; the second dates card versions.
+    published_at: dt.datetime | None = None
+    modified_at: dt.datetime | None = None
 
 
 @dataclasses.dataclass(slots=True)
