@@ -15,6 +15,7 @@ from kartoteka.sudrf.values import (
     mask_person_names,
     normalise_case_number,
     parse_date,
+    parse_publish_info,
     parse_time,
 )
 
@@ -74,3 +75,13 @@ def test_names_reduced_to_initials():
     assert mask_person_names("Жалобу подал(а): Пробный Пётр Петрович\nСуд: Н") == (
         "Жалобу подал(а): П.П.П.\nСуд: Н"
     )
+
+
+def test_card_footer_publication_times():
+    published, modified = parse_publish_info(
+        "опубликовано 22.04.2026 18:54, изменено 19.06.2026 20:05"
+    )
+    assert published == dt.datetime(2026, 4, 22, 18, 54)
+    assert modified == dt.datetime(2026, 6, 19, 20, 5)
+    assert parse_publish_info("опубликовано 31.02.2026 10:00") == (None, None)
+    assert parse_publish_info(None) == (None, None)

@@ -45,6 +45,7 @@ from kartoteka.sudrf.values import (
     is_hidden_name,
     normalise_case_number,
     parse_date,
+    parse_publish_info,
     parse_time,
 )
 
@@ -342,6 +343,7 @@ def card_from_tree(tree: Tree, template: Template | None, url: str | None = None
     uid_raw = _pick(fields, "уникальный идентификатор дела", "уид")
     uid = normalise_uid(one_line(uid_raw)) if uid_raw else None
     result = _pick(fields, "результат рассмотрения", "решение", "результат")
+    published_at, modified_at = parse_publish_info(node_text(tree.css_first(".publishInfo")))
     return Card(
         case_number=normalise_case_number(number_text),
         case_number_raw=case_number_raw(number_text),
@@ -359,6 +361,8 @@ def card_from_tree(tree: Tree, template: Template | None, url: str | None = None
         parties=parties,
         acts=_acts(tree, titles),
         complaints=complaints,
+        published_at=published_at,
+        modified_at=modified_at,
     )
 
 

@@ -30,6 +30,29 @@ def parse_date(text: str | None) -> dt.date | None:
         return None
 
 
+_DATETIME = r"(\d{1,2})\.(\d{1,2})\.(\d{4})\s+(\d{1,2}):(\d{2})"
+_PUBLISHED = re.compile(r"опубликовано\s+" + _DATETIME, re.IGNORECASE)
+_MODIFIED = re.compile(r"изменено\s+" + _DATETIME, re.IGNORECASE)
+
+
+def _datetime(match: re.Match[str] | None) -> dt.datetime | None:
+    if match is None:
+        return None
+    day, month, year, hour, minute = (int(g) for g in match.groups())
+    try:
+        return dt.datetime(year, month, day, hour, minute)
+    except ValueError:
+        return None
+
+
+def parse_publish_info(text: str | None) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """(published, modified) from a card footer "опубликовано 22.04.2026 18:54, изменено
+    19.06.2026 20:05"; either may be None."""
+    if not text:
+        return None, None
+    return _datetime(_PUBLISHED.search(text)), _datetime(_MODIFIED.search(text))
+
+
 def parse_time(text: str | None) -> str | None:
     """The first `HH:MM` time in `text`, zero-padded, or None."""
     if not text:
