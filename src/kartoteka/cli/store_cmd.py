@@ -48,6 +48,16 @@ def _date(value: str | None) -> dt.date | None:
         raise typer.BadParameter(f"{value!r}: use YYYY-MM-DD") from exc
 
 
+def _moment(value: str | None) -> dt.date | dt.datetime | None:
+    """--as-of: a day (YYYY-MM-DD) or an instant (ISO 8601; naive means UTC)."""
+    if not value or len(value) <= 10:
+        return _date(value)
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"{value!r}: use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS") from exc
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
@@ -154,7 +164,7 @@ def register(app: typer.Typer) -> None:
             region=region,
             since=_date(since),
             until=_date(until),
-            as_of=_date(as_of),
+            as_of=_moment(as_of),
             principal=principal,
         )
         con = connect(resolve_data_dir(data_dir), read_only=True)

@@ -55,7 +55,7 @@ class Filter:
     region: str | None = None  # region name or region code of the court
     since: dt.date | None = None
     until: dt.date | None = None
-    as_of: dt.date | None = None
+    as_of: dt.date | dt.datetime | None = None  # a day (to its end, UTC) or an instant
     principal: bool = False  # count by principal article instead of multi-label
     include_removed: bool = True
     instance: str = "first"  # first | appeal | cassation
@@ -89,7 +89,7 @@ class ArticleCount:
 class Total:
     since: dt.date | None
     until: dt.date | None
-    as_of: dt.date | None
+    as_of: dt.date | dt.datetime | None
     cases: int
     defendants: int
 
@@ -307,14 +307,16 @@ def ytd_vs_previous_year(
     date on which the year-to-date count became greater than the previous year's total
     ("more cases by the end of July than in the whole previous year")."""
     if year is None:
-        year = (flt.until or flt.as_of or _latest_entry_date(con, flt) or dt.date.today()).year
+        year = (
+            flt.until or _as_of_day(flt) or _latest_entry_date(con, flt) or dt.date.today()
+        ).year
     start, prev_start = dt.date(year, 1, 1), dt.date(year - 1, 1, 1)
     previous = _rows(
         con,
         replace(flt, since=prev_start, until=dt.date(year - 1, 12, 31)),
         "SELECT count(*) FROM sel",
     )[0][0]
-    through = flt.until or flt.as_of
+    through = flt.until or _as_of_day(flt)
     daily = _rows(
         con,
         replace(flt, since=start, until=through or dt.date(year, 12, 31)),
@@ -462,7 +464,7 @@ def reporting_lag(
                min(CAST(first_seen_at AS DATE)) OVER (PARTITION BY court_code) AS began
         FROM sel WHERE entry_date IS NOT NULL""",
     )
-    reference = flt.as_of or (rows[0][2] if rows else None)
+    reference = _as_of_day(flt) or (rows[0][2] if rows else None)
     points = []
     for n in days:
         eligible = [

@@ -26,10 +26,17 @@ import duckdb
 NO_CUTOFF = dt.datetime(9999, 12, 31)
 
 
-def cutoff_for(as_of: dt.date | None) -> dt.datetime:
-    """Everything seen up to the end of `as_of` (UTC) counts; None means everything."""
+def cutoff_for(as_of: dt.date | dt.datetime | None) -> dt.datetime:
+    """The exclusive upper bound on seen-times for an "as of": a date means everything seen
+    up to the end of that day (UTC); a datetime (naive = UTC) everything seen at or before
+    that instant, for reproducing a figure taken between two harvests of one day. None means
+    everything."""
     if as_of is None:
         return NO_CUTOFF
+    if isinstance(as_of, dt.datetime):
+        if as_of.tzinfo is not None:
+            as_of = as_of.astimezone(dt.UTC).replace(tzinfo=None)
+        return as_of + dt.timedelta(microseconds=1)
     return dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
 
 
