@@ -79,10 +79,14 @@ def new_row_cells(i: int, info: str) -> list[str]:
     ]
 
 
-def new_listing(n_rows: int, total: int, info: str = "") -> str:
-    head = "".join(f"<td>{h}</td>" for h in NEW_HEADERS)
+def new_listing(
+    n_rows: int, total: int, info: str = "", order: tuple[int, ...] | None = None
+) -> str:
+    """`order`: a permutation of the columns (courts order them differently)."""
+    order = order or tuple(range(len(NEW_HEADERS)))
+    head = "".join(f"<td>{NEW_HEADERS[k]}</td>" for k in order)
     desktop = "".join(
-        "<tr>" + "".join(f"<td>{c}</td>" for c in new_row_cells(i, info)) + "</tr>"
+        "<tr>" + "".join(f"<td>{new_row_cells(i, info)[k]}</td>" for k in order) + "</tr>"
         for i in range(1, n_rows + 1)
     )
     mobile = "".join(

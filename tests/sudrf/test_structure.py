@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kartoteka.errors import ParseError
 from kartoteka.sudrf import (
@@ -65,6 +67,24 @@ def test_new_listing_mobile_copy_is_not_counted_and_columns_map_by_header():
     assert row.judge == "Пробная П.П."  # third column here, fourth on classic pages
     assert row.result == "Вынесен ПРИГОВОР" and row.result_date == dt.date(2026, 3, 20)
     assert row.defendants[0].charges[0].key == "332.2.1"
+
+
+@given(st.permutations(range(len(markup.NEW_HEADERS))))
+@settings(max_examples=30, deadline=None)
+def test_listing_columns_are_mapped_by_header_in_any_order(order):
+    page = _read(
+        markup.new_listing(2, total=2, info="Тестов Т.Т. - ст.338 ч.3 УК РФ", order=tuple(order))
+    )
+    row = page.listing.rows[1]
+    assert (row.case_number, row.case_id, row.judge) == ("1-2/2026", "2002", "Пробная П.П.")
+    assert (row.entry_date, row.result_date) == (dt.date(2026, 2, 1), dt.date(2026, 3, 20))
+    assert row.result == "Вынесен ПРИГОВОР"
+    assert row.defendants[0].charges[0].key == "338.3"
+
+
+def test_new_listing_with_more_rows_than_a_page_is_not_a_listing():
+    page = _read(markup.new_listing(26, total=300))
+    assert page.kind is PageKind.UNRECOGNIZED and "26 rows" in page.reason
 
 
 def test_two_listings_worth_of_rows_is_not_a_listing():
