@@ -7,12 +7,12 @@ import json
 import socket
 
 import httpx
+from tests.sandbox.conftest import UA
 
 from kartoteka.sandbox import SandboxConfig, run_sandbox
 from kartoteka.sudrf import read_page
 from kartoteka.sudrf.models import PageKind
 from kartoteka.sudrf.urls import listing_url, search_form_url
-from tests.sandbox.conftest import UA
 
 
 def test_serves_court_pages_marked_simulated(tmp_path) -> None:
@@ -47,18 +47,24 @@ def test_serves_court_pages_marked_simulated(tmp_path) -> None:
 def test_moving_the_clock_shows_new_cases() -> None:
     config = SandboxConfig(seed=2, faults="none", now=dt.date(2025, 3, 1))
     with run_sandbox(config) as sb:
-        court = max((c for c in sb.courts if c.level.value == "garrison"),
-                    key=lambda c: c.weight)
-        url = sb.court_url(listing_url(court.host, court.dialect, dt.date(2025, 1, 1),
-                                       dt.date(2025, 12, 31)))
+        court = max((c for c in sb.courts if c.level.value == "garrison"), key=lambda c: c.weight)
+        url = sb.court_url(
+            listing_url(court.host, court.dialect, dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+        )
         before = read_page(httpx.get(url, headers={"User-Agent": UA}).content).listing.total
-        truth_before = sum(1 for t in sb.truth_of(court.code) if t.visible
-                           and t.instance == "first" and t.entry_date >= dt.date(2025, 1, 1))
+        truth_before = sum(
+            1
+            for t in sb.truth_of(court.code)
+            if t.visible and t.instance == "first" and t.entry_date >= dt.date(2025, 1, 1)
+        )
         sb.set_now(dt.date(2025, 5, 1))
         assert sb.now == dt.date(2025, 5, 1)
         after = read_page(httpx.get(url, headers={"User-Agent": UA}).content).listing.total
-        truth_after = sum(1 for t in sb.truth_of(court.code) if t.visible
-                          and t.instance == "first" and t.entry_date >= dt.date(2025, 1, 1))
+        truth_after = sum(
+            1
+            for t in sb.truth_of(court.code)
+            if t.visible and t.instance == "first" and t.entry_date >= dt.date(2025, 1, 1)
+        )
         assert (before, after) == (truth_before, truth_after)
         assert after > before
 
@@ -70,12 +76,15 @@ def test_host_header_and_absolute_form_routing() -> None:
     with run_sandbox(config) as sb:
         court = sb.courts[10]
         real = search_form_url(court.host)
-        via_host = httpx.get(sb.url + real.split(court.host, 1)[1],
-                             headers={"Host": court.host, "User-Agent": UA})
+        via_host = httpx.get(
+            sb.url + real.split(court.host, 1)[1], headers={"Host": court.host, "User-Agent": UA}
+        )
         assert via_host.status_code == 200 and b"calform" in via_host.content
         with socket.create_connection((sb.host, sb.port)) as sock:
-            sock.sendall(f"GET {real} HTTP/1.1\r\nHost: {court.host}\r\nUser-Agent: t\r\n"
-                         "Connection: close\r\n\r\n".encode())
+            sock.sendall(
+                f"GET {real} HTTP/1.1\r\nHost: {court.host}\r\nUser-Agent: t\r\n"
+                "Connection: close\r\n\r\n".encode()
+            )
             data = b""
             while chunk := sock.recv(65536):
                 data += chunk
@@ -100,6 +109,8 @@ def test_captcha_answer_channel_over_http() -> None:
 
 
 def test_two_sandboxes_side_by_side() -> None:
-    with run_sandbox(SandboxConfig(seed=1, faults="none")) as a, \
-            run_sandbox(SandboxConfig(seed=2, faults="none")) as b:
+    with (
+        run_sandbox(SandboxConfig(seed=1, faults="none")) as a,
+        run_sandbox(SandboxConfig(seed=2, faults="none")) as b,
+    ):
         assert a.port != b.port
