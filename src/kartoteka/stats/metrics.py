@@ -217,6 +217,13 @@ def _selection(flt: Filter, date_column: str | None = "entry_date") -> tuple[str
     return sql, params
 
 
+def _as_of_day(flt: Filter) -> dt.date | None:
+    """The as-of date of a filter (the day of an as-of instant)."""
+    if isinstance(flt.as_of, dt.datetime):
+        return flt.as_of.date()
+    return flt.as_of
+
+
 def _rows(
     con: duckdb.DuckDBPyConnection,
     flt: Filter,
