@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from kartoteka.errors import Blocked, CaptchaRequired, KartotekaError, Throttled
+from kartoteka.harvest.captcha import CaptchaChallenge, read_challenge, save_image
 from kartoteka.harvest.client import (
     DailyCapReached,
     FetchFailed,
@@ -105,6 +106,7 @@ class HarvestReport:
     elapsed: float
     requests: int
     truncated_warcs: list[str] = field(default_factory=list)
+    send_log: list[tuple[str, float]] = field(default_factory=list)  # (host, monotonic start)
 
     @property
     def new_cases(self) -> int:
@@ -126,9 +128,9 @@ class _StopCourt(Exception):
         self.detail = detail
 
 
-# A captcha solver gets the court and the captcha page; it returns extra query parameters
-# that answer it (e.g. {"captcha": "12345", "captchaid": "..."}), or None to give up.
-CaptchaSolver = Callable[[Court, Response], Any]
+# A captcha solver gets the challenge (image saved under DataDir.state/captcha) and returns
+# the code, or None to give up on that court for this run. It may be a coroutine function.
+CaptchaSolver = Callable[[CaptchaChallenge], Any]
 ProgressHook = Callable[[str, int, int], None]  # (court code, pages done, pages planned)
 
 
@@ -209,19 +211,24 @@ class Harvester:
             report.pages_used += 1
             return read_page(record.body, url)
         extra: dict[str, str] = {}
+        tries = 0
         while True:
             target = url + "".join(f"&{k}={v}" for k, v in extra.items())
             resp = await self.gateway.get(target)
             page = resp.page if isinstance(resp.page, Page) else read_page(resp.body, url)
             if page.kind is PageKind.CAPTCHA:
+                tries += 1
+                challenge = read_challenge(resp.body, target, court.code)
                 answer = None
-                if self.captcha_solver is not None:
-                    answer = self.captcha_solver(court, resp)
+                if self.captcha_solver is not None and tries <= 3:
+                    answer = self.captcha_solver(
+                        save_image(challenge, self.data_dir.state / "captcha")
+                    )
                     if asyncio.iscoroutine(answer):
                         answer = await answer
                 if not answer:
                     raise CaptchaRequired("the court asks for a captcha", target)
-                extra = dict(answer)
+                extra = challenge.answer_params(str(answer))
                 continue
             if resp.status != 200 and page.kind not in (
                 PageKind.LISTING,
@@ -510,6 +517,7 @@ class Harvester:
             elapsed=time.monotonic() - started,
             requests=sum(s.requests for s in self.gateway.stats.values()),
             truncated_warcs=self.writer.truncated,
+            send_log=list(self.gateway.send_log),
         )
         self.state.finish_run(
             self.run_id,
