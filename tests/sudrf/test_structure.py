@@ -202,3 +202,12 @@ def test_a_card_whose_tables_are_unreadable_is_unrecognized_with_reason():
     page = _read(html)
     assert page.kind is PageKind.UNRECOGNIZED
     assert page.reason.startswith("looks like a card")
+
+
+def test_a_bare_search_form_is_unrecognized_and_says_so():
+    form = (
+        "<html><body><form action='/modules.php'><input type='hidden' name='name_op' "
+        "value='r'>Номер дела <input name='u1_case__CASE_NUMBERSS'></form></body></html>"
+    )
+    page = _read(form)
+    assert page.kind is PageKind.UNRECOGNIZED and "search form" in page.reason

@@ -160,6 +160,8 @@ def examine(text: str) -> Verdict:
         return verdict(PageKind.CAPTCHA)
     if not body_text.strip():
         return verdict(PageKind.UNRECOGNIZED, "no visible text")
+    if tree.css_first("input[name='name_op'][value='r']") is not None:
+        return verdict(PageKind.UNRECOGNIZED, "a search form, no results on this page")
     return verdict(
         PageKind.UNRECOGNIZED, "no card, listing, captcha, throttling or empty-result signature"
     )
