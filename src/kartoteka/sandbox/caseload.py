@@ -345,7 +345,7 @@ def _outcome(rng: random.Random, case: SimCase, allow_return: bool = True) -> No
 
 def _publication(rng: random.Random, case: SimCase) -> None:
     """Act publication, appeal and legal force of a decided first-instance case."""
-    if case.final_date is None:
+    if case.final_date is None or case.final_kind is None:
         return
     p_act = {ResultKind.VERDICT: 0.35, ResultKind.TERMINATED: 0.15}.get(case.final_kind, 0.0)
     if rng.random() < p_act:
