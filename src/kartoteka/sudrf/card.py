@@ -38,7 +38,7 @@ from kartoteka.sudrf.html import (
     parse_html,
     rows,
 )
-from kartoteka.sudrf.models import Act, Card, Defendant, Event, Party, Template
+from kartoteka.sudrf.models import Act, Card, Defendant, Event, Party
 from kartoteka.sudrf.uid import is_valid_uid, normalise_uid
 from kartoteka.sudrf.values import (
     case_number_raw,
@@ -206,7 +206,7 @@ def _read_events(table: Node) -> list[Event] | None:
 
 
 def _is_defendant_role(role: str | None) -> bool:
-    return bool(role) and any(s in role.lower() for s in DEFENDANT_ROLE_STEMS)  # type: ignore[union-attr]
+    return role is not None and any(s in role.lower() for s in DEFENDANT_ROLE_STEMS)
 
 
 def _read_people(table: Node, section_title: str) -> tuple[list[Defendant], list[Party]] | None:
@@ -247,8 +247,10 @@ def _read_people(table: Node, section_title: str) -> tuple[list[Defendant], list
 
 
 def _is_lower_court(title: str, pairs: list[tuple[str, str]]) -> bool:
+    """The lower-court block: by its title, else when its first labels all name the first
+    instance ("Суд первой инстанции", "Номер дела в первой инстанции" ...)."""
     lowered = title.lower()
-    if any(s in lowered for s in ("нижестоящ", "первой инстанции")):
+    if any(s in lowered for s in LOWER_COURT_STEMS):
         return True
     labels = [label.lower() for label, _ in pairs]
     return bool(labels) and all(any(s in lab for s in LOWER_COURT_STEMS) for lab in labels[:2])
@@ -301,7 +303,7 @@ def _pick(fields: dict[str, str], *labels: str) -> str | None:
     return None
 
 
-def card_from_tree(tree: Tree, template: Template | None, url: str | None = None) -> Card:
+def card_from_tree(tree: Tree, url: str | None = None) -> Card:
     """Read a card from a parsed page. Raises ParseError when the page has no readable card
     tables (it claims to be a card but is not one we can read)."""
     titles = _tab_titles(tree)
@@ -320,13 +322,14 @@ def card_from_tree(tree: Tree, template: Template | None, url: str | None = None
             complaints.extend(_read_complaints(section.table))
             continue
         pairs = _label_pairs(section.table)
-        if pairs is not None and len(pairs) >= 1 and not _looks_like_header(pairs):
+        if pairs and not _looks_like_header(pairs):
             target = lower_court if _is_lower_court(section.title, pairs) else fields
             for label, value in pairs:
                 target.setdefault(label, value)
             continue
         found_events = _read_events(section.table)
         if found_events is not None:
+            # the case's own events; a second event table elsewhere only when titled so
             if not events or _is_case_events_title(section.title):
                 events.extend(found_events)
             continue
@@ -392,7 +395,4 @@ def _is_case_events_title(title: str) -> bool:
 def parse_card(text: str, url: str | None = None) -> Card:
     """A decoded card page → Card. Raises ParseError (with the URL) when the page cannot be
     read as a card; `read_page` turns that into an unrecognized page with the reason."""
-    from kartoteka.sudrf.classify import detect_template
-
-    tree = parse_html(text)
-    return card_from_tree(tree, detect_template(tree), url)
+    return card_from_tree(parse_html(text), url)

@@ -29,7 +29,7 @@ def read_text(text: str, url: str | None = None) -> Page:
     kind, template = verdict.kind, verdict.template
     try:
         if kind is PageKind.CARD:
-            return Page(kind, template, card=card_from_tree(verdict.tree, template, url), url=url)
+            return Page(kind, template, card=card_from_tree(verdict.tree, url), url=url)
         if kind is PageKind.LISTING:
             listing = listing_from_tree(verdict.tree, verdict.body_text, url)
             return Page(kind, template, listing=listing, url=url)

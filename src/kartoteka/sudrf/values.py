@@ -84,7 +84,7 @@ def normalise_case_number(text: str | None) -> str | None:
 
 def is_hidden_name(text: str | None) -> bool:
     """ "Информация скрыта": the court hid the name. A legal state, not a missing value."""
-    return bool(text) and HIDDEN_NAME_STEM in text.lower()  # type: ignore[union-attr]
+    return text is not None and HIDDEN_NAME_STEM in text.lower()
 
 
 def link_params(href: str | None) -> dict[str, str]:
