@@ -33,6 +33,7 @@ from kartoteka.sudrf.html import (
     attr,
     cells,
     has_class,
+    in_page_copy,
     node_text,
     one_line,
     parse_html,
@@ -78,16 +79,11 @@ def _is_data_table(node: Node) -> bool:
 
 
 def _excluded(table: Node) -> bool:
-    """Nested in another data table, inside an act's text, or a mobile/print duplicate."""
+    """Nested in another data table, inside an act's text, or in a mobile/print copy."""
     for parent in ancestors(table):
-        if _is_data_table(parent):
+        if _is_data_table(parent) or attr(parent, "id").startswith("cont_doc"):
             return True
-        pid = attr(parent, "id")
-        if pid.startswith("cont_doc") or pid.startswith("printVersion") or pid == "resultMob":
-            return True
-        if has_class(parent, "block-mobile") or has_class(parent, "mobile-lawcase-item"):
-            return True
-    return False
+    return in_page_copy(table)
 
 
 def _tab_titles(tree: Tree) -> dict[str, str]:

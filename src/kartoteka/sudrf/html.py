@@ -140,6 +140,20 @@ def ancestors(node: Node) -> Iterator[Node]:
         parent = parent.parent
 
 
+def in_page_copy(node: Node) -> bool:
+    """Inside one of the copies the new template repeats its content in: the mobile block
+    (`#resultMob`, `.block-mobile`, `.mobile-lawcase-item`) or the print version
+    (`#printVersion…`). Reading those again would double rows and events."""
+    for parent in ancestors(node):
+        pid = attr(parent, "id")
+        if pid == "resultMob" or pid.startswith("printVersion"):
+            return True
+        classes = (parent.attributes.get("class") or "").split()
+        if "block-mobile" in classes or "mobile-lawcase-item" in classes:
+            return True
+    return False
+
+
 def has_class(node: Node, name: str) -> bool:
     """Whether the node's class attribute lists `name`."""
     classes = node.attributes.get("class") or ""

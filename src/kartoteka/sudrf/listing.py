@@ -26,10 +26,9 @@ from kartoteka.sudrf.columns import LISTING_COLUMNS, map_columns
 from kartoteka.sudrf.html import (
     Node,
     Tree,
-    ancestors,
     attr,
     cells,
-    has_class,
+    in_page_copy,
     node_text,
     one_line,
     parse_html,
@@ -50,13 +49,6 @@ _LABEL_PREFIX = re.compile(r"^[^:]{1,60}:\s*")
 _NAME_TRIM = " \t-–—:,;()"
 
 
-def _in_mobile_copy(node: Node) -> bool:
-    for parent in ancestors(node):
-        if attr(parent, "id") == "resultMob" or has_class(parent, "block-mobile"):
-            return True
-    return False
-
-
 def _header(table: Node) -> tuple[list[str], list[Node]]:
     """(header texts, data rows) of a result table, or ([], []) when it has no header."""
     table_rows = rows(table)
@@ -72,12 +64,10 @@ def _header(table: Node) -> tuple[list[str], list[Node]]:
 
 
 def _result_table(tree: Tree) -> tuple[dict[str, int], list[Node]] | None:
-    """The results table: the first table outside the mobile copy whose header maps a case
+    """The results table: the first data table outside the page copies whose header maps a case
     number column. Returns ({field: column}, data rows)."""
-    for table in tree.css("table"):
-        if attr(table, "id") != "tablcont" and not has_class(table, "law-case-table"):
-            continue
-        if _in_mobile_copy(table):
+    for table in tree.css("table#tablcont, table.law-case-table"):
+        if in_page_copy(table):
             continue
         headers, body = _header(table)
         if not headers:
