@@ -230,3 +230,23 @@ def test_real_fixture_and_sandbox_card_share_the_parser(quiet_site: Site, fixtur
         "Результат рассмотрения",
     }
     assert shared <= set(real.card.fields) and shared <= set(ours.card.fields)
+
+
+def test_listing_with_a_captcha_side_panel_is_still_a_listing(make_site) -> None:
+    """On captcha courts the results page carries the captcha form in a side panel: the rows
+    with case links win (DOMAIN.md §2), for the parser as for the real pages."""
+    from kartoteka.sandbox.config import FaultProfile
+
+    site = make_site(faults=FaultProfile(captcha=1.0))
+    court = max(
+        (c for c in site.network if c.captcha), key=lambda c: len(site.caseload.court(c.code).cases)
+    )
+    url = listing_url(court.host, court.dialect, dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    gate = fetch(site, url, t=1.0)
+    captcha_id = site.gate.captchas.current_id(court.host)
+    answer = site.gate.captchas.answer(court.host)
+    page_bytes = fetch(site, f"{url}&captcha={answer}&captchaid={captcha_id}", t=2.0).body
+    assert read_page(gate.body).kind is PageKind.CAPTCHA
+    assert "Проверочный код" in page_bytes.decode("cp1251")
+    page = read_page(page_bytes, url)
+    assert page.kind is PageKind.LISTING and page.listing.total > 0

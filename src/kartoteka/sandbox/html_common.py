@@ -198,3 +198,8 @@ def captcha_page(
     """The captcha gate: the search form with its "Проверочный код" row, instead of the page
     that was asked for."""
     return shell(court, search_form_body(court, instance, captcha_id, wrong_code))
+
+
+def side_panel_captcha(court: SimCourt, instance: Instance, captcha_id: str) -> str:
+    """The search form with its captcha row in a side panel next to the results."""
+    return f'<div class="box box_side">{search_form_body(court, instance, captcha_id)}</div>'

@@ -268,6 +268,12 @@ class Site:
         hrefs = self._page_hrefs(court, query, pages, page)
         module = html_new if court.template is Template.NEW else html_classic
         body = module.listing_body(court, instance, rows, total, page, PAGE_SIZE, self.now, hrefs)
+        if court.captcha and self.gate.profile.captcha > 0:
+            # Captcha courts also show the search form with its captcha in a side panel of
+            # the results page (rows with case links must win over it, as on the real sites).
+            body += html_common.side_panel_captcha(
+                court, instance, self.gate.captchas.current_id(court.host)
+            )
         return self._page(200, html_common.shell(court, body), "listing")
 
     @staticmethod
