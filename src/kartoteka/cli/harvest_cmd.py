@@ -1,9 +1,323 @@
-"""CLI commands of the harvest stage."""
+"""CLI commands of the harvest stage: `kartoteka harvest`, `kartoteka courts [import FILE]`.
+
+Thin: options are parsed here; the work is done by `kartoteka.harvest` (which the tests call
+directly) and the court registry API of the store (`kartoteka.store.courts`).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
+import sys
+from pathlib import Path
+
 import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from kartoteka.errors import KartotekaError, PolitenessError
+from kartoteka.harvest.captcha import CaptchaChallenge
+from kartoteka.harvest.harvester import CourtStatus, Harvester, HarvestReport
+from kartoteka.harvest.planner import DEFAULT_SINCE, PlanOptions
+from kartoteka.harvest.politeness import for_real, for_sandbox
+from kartoteka.harvest.state import HarvestState
+from kartoteka.paths import DataDir, resolve_data_dir
+from kartoteka.registry.articles import CHAPTER_33
+from kartoteka.registry.courts import Court, CourtLevel, read_courts, select_courts
+
+DATA_DIR_HELP = "Data directory (default: $KARTOTEKA_DATA_DIR, else the user data directory)."
+
+courts_app = typer.Typer(
+    help="The court registry: import a court list, list the courts.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+
+
+def _date(value: str | None, default: dt.date | None) -> dt.date | None:
+    if not value:
+        return default
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"{value!r}: use YYYY-MM-DD") from exc
+
+
+def _store_courts(data_dir: DataDir) -> list[Court]:
+    from kartoteka.store.courts import load_courts
+
+    return load_courts(data_dir)
+
+
+@courts_app.callback()
+def courts_list(
+    ctx: typer.Context,
+    data_dir: str | None = typer.Option(None, "--data-dir", help=DATA_DIR_HELP),
+) -> None:
+    """List the courts in the registry with their last harvest status."""
+    if ctx.invoked_subcommand is not None:
+        return
+    data = resolve_data_dir(data_dir)
+    courts = _store_courts(data)
+    if not courts:
+        typer.echo(
+            "No courts in the registry yet: run `kartoteka courts import FILE` "
+            "(a military_courts.csv or the sudrf directory JSON; see README)."
+        )
+        raise typer.Exit(1)
+    statuses: dict[str, tuple[str | None, str | None, str | None]] = {}
+    if (data.state / "harvest.sqlite3").exists():
+        state = HarvestState(data.state)
+        statuses = state.court_statuses()
+        state.close()
+    table = Table(title=f"{len(courts)} courts")
+    for col in ("code", "level", "name", "host", "dialect", "last harvest", "when"):
+        table.add_column(col)
+    for c in courts:
+        status, _detail, when = statuses.get(c.code, (None, None, None))
+        table.add_row(
+            c.code,
+            c.level.value,
+            c.name,
+            c.host,
+            c.dialect.value if c.dialect else "?",
+            status or "never",
+            (when or "")[:16],
+        )
+    Console().print(table)
+
+
+@courts_app.command("import")
+def courts_import(
+    file: Path = typer.Argument(
+        ..., exists=True, dir_okay=False, help="military_courts.csv or sudrf_websites.json"
+    ),
+    data_dir: str | None = typer.Option(None, "--data-dir", help=DATA_DIR_HELP),
+) -> None:
+    """Import courts from a CSV in the military_courts.csv format or the sudrf directory JSON."""
+    from kartoteka.store.courts import import_courts
+
+    try:
+        courts = read_courts(file)
+    except KartotekaError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    data = resolve_data_dir(data_dir).ensure()
+    count = import_courts(data, courts)
+    typer.echo(f"imported {count} courts from {file}")
+
+
+def _tty_solver(console: Console):
+    async def solve(challenge: CaptchaChallenge) -> str | None:
+        where = challenge.image_path or challenge.image_url or "(no image found on the page)"
+        console.print(
+            f"[bold yellow]Court {challenge.court_code} asks for a captcha.[/] Image: {where}"
+        )
+        answer = await asyncio.to_thread(
+            input, f"Code for {challenge.court_code} (empty to skip this court): "
+        )
+        return answer.strip() or None
+
+    return solve
+
+
+def summary_table(report: HarvestReport) -> Table:
+    """The closing summary: one row per court, then the totals."""
+    table = Table(title=f"Harvest run {report.run_id}" + (" (resumed)" if report.resumed else ""))
+    for col, justify in (
+        ("court", "left"),
+        ("status", "left"),
+        ("requests", "right"),
+        ("pages", "right"),
+        ("new", "right"),
+        ("changed", "right"),
+        ("time", "right"),
+        ("throttle use", "right"),
+        ("detail", "left"),
+    ):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    colours = {
+        CourtStatus.OK: "green",
+        CourtStatus.INCOMPLETE: "yellow",
+        CourtStatus.CAPTCHA: "magenta",
+        CourtStatus.UNAVAILABLE: "red",
+        CourtStatus.BLOCKED: "red",
+        CourtStatus.ERROR: "bold red",
+    }
+    for c in report.courts:
+        util = f"{c.utilisation:.0%}" if c.utilisation is not None else ""
+        table.add_row(
+            c.code,
+            f"[{colours[c.status]}]{c.status.value}[/]",
+            str(c.requests),
+            str(c.pages_used),
+            str(c.new_cases),
+            str(c.changed_cases),
+            f"{c.elapsed:.1f}s",
+            util,
+            (c.detail or "")[:80],
+        )
+    per_case = report.requests_per_case()
+    table.add_section()
+    table.add_row(
+        "total",
+        "",
+        str(report.requests),
+        str(sum(c.pages_used for c in report.courts)),
+        str(report.new_cases),
+        str(report.changed_cases),
+        f"{report.elapsed:.1f}s",
+        "",
+        f"requests per new/changed case: {per_case:.2f}" if per_case else "",
+    )
+    return table
+
+
+def harvest_command(
+    courts: str | None = typer.Option(None, "--courts", help="Court codes, comma-separated."),
+    level: CourtLevel | None = typer.Option(None, "--level", help="Only courts of this level."),
+    courts_file: Path | None = typer.Option(
+        None, "--courts-file", help="Read the courts from this file instead of the store."
+    ),
+    since: str | None = typer.Option(
+        None, "--since", help=f"First month of receipt (YYYY-MM-DD, default {DEFAULT_SINCE})."
+    ),
+    until: str | None = typer.Option(None, "--until", help="Last day (default today)."),
+    data_dir: str | None = typer.Option(None, "--data-dir", help=DATA_DIR_HELP),
+    archive: Path | None = typer.Option(
+        None, "--archive", help="WARC directory (default: the data directory's archive)."
+    ),
+    sandbox: str | None = typer.Option(
+        None,
+        "--sandbox",
+        help="Harvest the kartoteka sandbox at this URL instead of the real sites.",
+    ),
+    contact: str | None = typer.Option(
+        None,
+        "--contact",
+        help="Your e-mail or URL, sent in the User-Agent (required for real court sites).",
+    ),
+    proxy: str | None = typer.Option(None, "--proxy", help="HTTP(S)/SOCKS proxy URL."),
+    all_cards: bool = typer.Option(
+        False, "--all-cards", help="Fetch every card, not only the cases with watched charges."
+    ),
+    watch: str | None = typer.Option(
+        None, "--watch", help="Watched articles, comma-separated (default: all of Chapter 33)."
+    ),
+    recent_months: int = typer.Option(6, "--recent-months", help="Months every run re-lists."),
+    card_max_age_days: float = typer.Option(
+        7.0,
+        "--card-max-age-days",
+        help="Re-fetch the card of an undecided case after this many days.",
+    ),
+    per_host_interval: float | None = typer.Option(
+        None,
+        "--per-host-interval",
+        help="Seconds between requests to one court (real sites: ≥ 3; may only be raised).",
+    ),
+    global_interval: float | None = typer.Option(
+        None, "--global-interval", help="Seconds between any two requests (real sites: ≥ 1)."
+    ),
+    prompt_captcha: bool = typer.Option(
+        True,
+        "--prompt-captcha/--no-prompt-captcha",
+        help="Ask for captcha codes when a terminal is attached.",
+    ),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Live progress bars."),
+) -> None:
+    """Harvest the courts' case indexes politely into the WARC archive (resumable)."""
+    console = Console(stderr=True)
+    data = resolve_data_dir(data_dir).ensure()
+    overrides: dict[str, object] = {}
+    if per_host_interval is not None:
+        overrides["per_host_interval"] = per_host_interval
+    if global_interval is not None:
+        overrides["global_interval"] = global_interval
+    try:
+        config = for_sandbox(contact, **overrides) if sandbox else for_real(contact, **overrides)
+    except PolitenessError as exc:
+        console.print(f"[red]refused:[/] {exc}")
+        raise typer.Exit(2) from exc
+    try:
+        registry = read_courts(courts_file) if courts_file else _store_courts(data)
+    except KartotekaError as exc:
+        console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+    codes = [c for c in (courts or "").split(",") if c.strip()] or None
+    selected = select_courts(registry, codes, level)
+    if not selected:
+        console.print(
+            "[red]No courts selected.[/] Import a registry with "
+            "`kartoteka courts import FILE` or check --courts/--level."
+        )
+        raise typer.Exit(2)
+    options = PlanOptions(
+        since=_date(since, DEFAULT_SINCE) or DEFAULT_SINCE,
+        until=_date(until, None),
+        watch=frozenset(w.strip() for w in watch.split(",")) if watch else CHAPTER_33,
+        all_cards=all_cards,
+        recent_months=recent_months,
+        card_max_age=card_max_age_days * 86400,
+    )
+    solver = _tty_solver(console) if prompt_captcha and sys.stdin.isatty() else None
+
+    bars = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        disable=not progress,
+        transient=False,
+    )
+    overall = bars.add_task("all courts", total=None)
+    tasks: dict[str, TaskID] = {}
+    done: dict[str, tuple[int, int]] = {}
+
+    def on_progress(code: str, pages: int, planned: int) -> None:
+        if code not in tasks:
+            tasks[code] = bars.add_task(f"  {code}", total=planned)
+        bars.update(tasks[code], completed=pages, total=max(planned, pages))
+        done[code] = (pages, max(planned, pages))
+        bars.update(
+            overall,
+            completed=sum(p for p, _ in done.values()),
+            total=sum(t for _, t in done.values()),
+        )
+        if pages >= planned:
+            bars.update(tasks[code], visible=False)
+
+    harvester = Harvester(
+        data,
+        selected,
+        config,
+        options,
+        sandbox_url=sandbox,
+        proxy=proxy,
+        captcha_solver=solver,
+        progress=on_progress,
+        archive_dir=str(archive) if archive else None,
+    )
+    with bars:
+        report = asyncio.run(harvester.run())
+    Console().print(summary_table(report))
+    if report.truncated_warcs:
+        console.print(f"repaired torn WARC tails: {', '.join(report.truncated_warcs)}")
+    if any(c.status is CourtStatus.ERROR for c in report.courts):
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:
     """Add this stage's commands to the main app."""
+    app.command("harvest")(harvest_command)
+    app.add_typer(courts_app, name="courts")
