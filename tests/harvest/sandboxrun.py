@@ -1,0 +1,87 @@
+"""Helpers for the end-to-end tests: the sandbox in this process, the harvester in another
+(`kartoteka harvest` as a user runs it), so that the two do not share one interpreter lock and
+the sandbox's request log shows the intervals as they are on the wire."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from kartoteka.sandbox.server import SandboxHandle
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+def write_registry(
+    sb: SandboxHandle, path: Path, codes: list[str] | None = None, with_dialect: bool = False
+) -> list[str]:
+    """The sandbox's courts as a registry CSV (the military_courts.csv format)."""
+    rows = [c for c in sb.courts if codes is None or c.code in codes]
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(
+            [
+                "code",
+                "name",
+                "level",
+                "host",
+                "region_code",
+                "region",
+                "search_dialect",
+                "captcha_seen",
+            ]
+        )
+        for c in rows:
+            out.writerow(
+                [
+                    c.code,
+                    c.court.name,
+                    c.court.level.value,
+                    c.host,
+                    "",
+                    "",
+                    c.dialect.value if with_dialect else "",
+                    "",
+                ]
+            )
+    return [c.code for c in rows]
+
+
+def harvest_argv(
+    sb_url: str, registry: Path, data_dir: Path, since: str, until: str, *extra: str
+) -> list[str]:
+    return [
+        sys.executable,
+        "-c",
+        "from kartoteka.cli import main; main()",
+        "harvest",
+        "--courts-file",
+        str(registry),
+        "--sandbox",
+        sb_url,
+        "--data-dir",
+        str(data_dir),
+        "--since",
+        since,
+        "--until",
+        until,
+        "--no-progress",
+        "--no-prompt-captcha",
+        *extra,
+    ]
+
+
+def start(argv: list[str]) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONPATH": str(PROJECT / "src")}
+    return subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=PROJECT
+    )
+
+
+def run(argv: list[str], timeout: float = 300) -> subprocess.CompletedProcess[bytes]:
+    proc = start(argv)
+    out, err = proc.communicate(timeout=timeout)
+    return subprocess.CompletedProcess(argv, proc.returncode, out, err)
