@@ -189,3 +189,28 @@ def test_dropped_connections_and_slow_answers_over_a_socket() -> None:
         resp = httpx.get(url, headers={"User-Agent": UA})
         assert resp.status_code == 200
         assert time.perf_counter() - started >= 0.3
+
+
+def test_regional_captcha_opens_every_captcha_court_of_the_region(courts_csv) -> None:
+    from collections import Counter
+
+    from kartoteka.sandbox import build_site
+
+    site = build_site(
+        SandboxConfig(
+            seed=1,
+            now=dt.date(2025, 1, 1),
+            courts_path=courts_csv,
+            faults=FaultProfile(captcha=1.0, captcha_scope="region"),
+        )
+    )
+    regions = Counter(c.court.region_code for c in site.network if c.captcha)
+    region = next(r for r, n in regions.items() if n > 1)
+    a, b = [c for c in site.network if c.captcha and c.court.region_code == region][:2]
+    url_a = listing_url(a.host, a.dialect, dt.date(2024, 1, 1), dt.date(2024, 1, 31))
+    url_b = listing_url(b.host, b.dialect, dt.date(2024, 1, 1), dt.date(2024, 1, 31))
+    assert fetch(site, url_b, t=1.0).fault == "captcha"
+    code, cid = site.gate.captchas.answer(a.host), site.gate.captchas.current_id(a.host)
+    assert site.gate.captchas.answer(b.host) == code  # one challenge for the region
+    assert fetch(site, f"{url_a}&captcha={code}&captchaid={cid}", t=2.0).fault is None
+    assert fetch(site, url_b, t=3.0).fault is None

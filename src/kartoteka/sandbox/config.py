@@ -27,6 +27,9 @@ class FaultProfile:
     # for `captcha_open_s` seconds (wall clock).
     captcha: float = 0.0
     captcha_open_s: float = 600.0
+    # "court": each court has its own challenge; "region": one solved code opens every
+    # captcha court of the same region (as some courts do).
+    captcha_scope: str = "court"
     # "Информация временно недоступна" when a client comes back to one host sooner than this
     # (seconds; 0 = off), plus an optional random rate.
     min_interval_s: float = 0.0

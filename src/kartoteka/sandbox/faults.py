@@ -53,11 +53,13 @@ class CaptchaBook:
 
     rng: random.Random
     challenges: dict[str, _Challenge] = field(default_factory=dict)
+    gate_of: dict[str, str] = field(default_factory=dict)  # host → gate key (default: host)
 
     def _challenge(self, host: str) -> _Challenge:
-        found = self.challenges.get(host)
+        key = self.gate_of.get(host, host)
+        found = self.challenges.get(key)
         if found is None:
-            found = self.challenges[host] = self._new()
+            found = self.challenges[key] = self._new()
         return found
 
     def _new(self, open_until: float = 0.0) -> _Challenge:
@@ -80,7 +82,7 @@ class CaptchaBook:
         ch = self._challenge(host)
         if captcha_id != ch.captcha_id or code.strip() != ch.code:
             return False
-        self.challenges[host] = self._new(open_until=t + open_s)
+        self.challenges[self.gate_of.get(host, host)] = self._new(open_until=t + open_s)
         return True
 
 
@@ -90,10 +92,17 @@ CAPTCHA_OPERATIONS = {"r", "case", "doc", "r_juid"}
 class FaultGate:
     """Decides, request by request, whether a fault replaces the page."""
 
-    def __init__(self, profile: FaultProfile, seed: int):
+    def __init__(self, profile: FaultProfile, seed: int, courts: list[SimCourt] | None = None):
         self.profile = profile
         self.rng = random.Random(f"faults:{seed}")
-        self.captchas = CaptchaBook(random.Random(f"captcha:{seed}"))
+        gate_of = {}
+        if profile.captcha_scope == "region":
+            gate_of = {
+                c.host: f"region:{c.court.region_code or c.code[:2]}"
+                for c in courts or []
+                if c.captcha
+            }
+        self.captchas = CaptchaBook(random.Random(f"captcha:{seed}"), gate_of=gate_of)
         self._last: dict[str, float] = {}
         self._recent: dict[str, deque[float]] = {}
 

@@ -81,7 +81,7 @@ class Site:
         self.network = network
         self.by_host = {c.host.lower(): c for c in network}
         self.caseload = caseload
-        self.gate = FaultGate(config.fault_profile, config.seed)
+        self.gate = FaultGate(config.fault_profile, config.seed, network)
 
     # ------------------------------------------------------------------ routing
     def route(self, target: str, host_header: str | None) -> tuple[SimCourt | None, str, str]:
