@@ -13,7 +13,6 @@ Why these exist rather than calling the parser's own `.text()`:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -47,7 +46,6 @@ _BLOCK_TAGS = frozenset(
     }
 )
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "img", "input", "select"})
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2007\u202f\ufeff]+")
 _SECTION_TAGS = frozenset({"thead", "tbody", "tfoot"})
 
 
@@ -75,8 +73,8 @@ def node_text(node: Node | None) -> str:
         return clean_line(child.text_content or "")
     parts: list[str] = []
     _collect(node, parts)
-    lines = _SPACES.sub(" ", "".join(parts)).split("\n")
-    return "\n".join(stripped for line in lines if (stripped := line.strip()))
+    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def _collect(node: Node, parts: list[str]) -> None:
