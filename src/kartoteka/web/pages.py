@@ -102,18 +102,22 @@ def cached_overview(request: Request, con: Any, filters: Filters, t: Translator)
     """The overview for these filters, computed once per store snapshot."""
     snapshot = request.app.state.reader.info().taken_at
     return request.app.state.overview_cache.get(
-        snapshot, filters, t.lang, lambda: data.overview(con, filters, t))
+        snapshot, filters, t.lang, lambda: data.overview(con, filters, t)
+    )
 
 
 @router.get("/favicon.ico", include_in_schema=False)
 def favicon() -> Response:
-    return Response(FAVICON, media_type="image/svg+xml",
-                    headers={"Cache-Control": "public, max-age=86400"})
+    return Response(
+        FAVICON, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"}
+    )
 
 
-FAVICON = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">'
-           b'<rect width="16" height="16" rx="3" fill="#b3261e"/>'
-           b'<path d="M4 3h2v4l4-4h2.5l-4.5 4.5 4.8 5.5H10.3L6 8.2V13H4z" fill="#fff"/></svg>')
+FAVICON = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">'
+    b'<rect width="16" height="16" rx="3" fill="#b3261e"/>'
+    b'<path d="M4 3h2v4l4-4h2.5l-4.5 4.5 4.8 5.5H10.3L6 8.2V13H4z" fill="#fff"/></svg>'
+)
 
 
 def _cursor(request: Request) -> Any:
@@ -126,7 +130,7 @@ def overview_page(request: Request) -> HTMLResponse:
     filters, error = _filters(request)
     con = _cursor(request)
     try:
-        overview = data.overview(con, filters, t)
+        overview = cached_overview(request, con, filters, t)
         ctx = page_context(
             request,
             t,

@@ -66,7 +66,14 @@ def _signature(path: Path) -> tuple[int, int, int, int] | None:
 
 def _is_lock_error(exc: Exception) -> bool:
     text = str(exc).lower()
-    return "lock" in text or "conflicting" in text or "being used" in text
+    # another process holds the write lock; or, within one process, a read-write connection
+    # is open (DuckDB refuses a second configuration of the same file)
+    return (
+        "lock" in text
+        or "conflicting" in text
+        or "being used" in text
+        or "different configuration" in text
+    )
 
 
 class StoreReader:
