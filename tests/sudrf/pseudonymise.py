@@ -25,7 +25,7 @@ _JUDGE_LABEL = re.compile(r"судья|докладчик|председател
 
 
 def pseudonym(text: str) -> str:
-    """ "Ардуванова Д.Р." → "А.Д.Р.#3f2a1c": initials of the capitalised words + 6 hex."""
+    """ "Тестова Т.Т." → "Т.Т.Т.#3f2a1c": initials of the capitalised words + 6 hex."""
     initials = [w[0] for w in re.findall(rf"[{_UP}A-Z][{_LOW}a-z]*", text)][:4]
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:6]
     return "".join(f"{i}." for i in initials) + "#" + digest
