@@ -51,6 +51,15 @@ def test_classic_listing_rows_counter_links_and_criminal_info():
     assert row.acts[0].title == "Приговоры" and "name_op=doc" in row.acts[0].url
 
 
+def test_counter_is_found_after_other_uses_of_the_word():
+    news = "<div class='news'>По делу ничего не найдено, найдено 2 документа</div>"
+    html = markup.classic_listing(3, total=53, first=26).replace(
+        "<div id='content'>", news + "<div id='content'>"
+    )
+    listing = _read(html).listing
+    assert (listing.total, listing.first, listing.last) == (53, 26, 28)
+
+
 def test_unclosed_rows_are_all_read():
     page = _read(markup.classic_listing(10, close_tr=False))
     assert page.kind is PageKind.LISTING

@@ -82,22 +82,24 @@ def detect_template(tree: Tree) -> Template | None:
 
 def read_counter(text: str) -> tuple[int | None, int | None, int | None]:
     """(total, first, last) from "Всего по запросу найдено — N. На странице записи с A по B."
-    Any part may be None when the page does not print it. Only the text around the word
-    "найдено" is searched, so a whole page costs one substring search."""
+    Any part may be None when the page does not print it. Only windows around the word
+    "найдено" are searched, so a whole page costs a few substring searches."""
+    lowered: str | None = None
     at = text.find("найдено")
     if at < 0:
-        at = text.lower().find("найдено")
-        if at < 0:
-            return None, None, None
-    window = text[max(0, at - 40) : at + 300]
-    total = first = last = None
-    match = _COUNTER.search(window)
-    if match:
-        total = int(re.sub(r"\D", "", match.group(1)))
-    span = _RANGE.search(window)
-    if span:
-        first, last = int(span.group(1)), int(span.group(2))
-    return total, first, last
+        lowered = text.lower()
+        at = lowered.find("найдено")
+    while at >= 0:
+        window = text[max(0, at - 40) : at + 300]
+        match = _COUNTER.search(window)
+        if match:
+            total = int(re.sub(r"\D", "", match.group(1)))
+            span = _RANGE.search(window)
+            if span:
+                return total, int(span.group(1)), int(span.group(2))
+            return total, None, None
+        at = (lowered or text).find("найдено", at + 1)
+    return None, None, None
 
 
 def _has_card_structure(tree: Tree) -> bool:
