@@ -63,6 +63,8 @@ def _card_view(card: Card, console: Console) -> None:
         ("Result", card.result),
         ("Result date", card.result_date),
         ("Category", card.category),
+        ("Card online", card.published_at and f"{card.published_at:%Y-%m-%d %H:%M}"),
+        ("Card changed", card.modified_at and f"{card.modified_at:%Y-%m-%d %H:%M}"),
     ):
         summary.add_row(label, _dash(value))
     console.print(summary)
