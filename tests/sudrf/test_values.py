@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kartoteka.sudrf.uid import is_valid_uid, make_uid
+from kartoteka.sudrf.uid import is_valid_uid, make_uid, normalise_uid
 from kartoteka.sudrf.values import (
     case_number_raw,
     initials,
@@ -45,6 +45,14 @@ def test_dates_and_times():
     assert parse_date("—") is None
     assert parse_time("9:30") == "09:30"
     assert parse_time("25:00") is None
+
+
+def test_uid_is_read_out_of_a_longer_value():
+    assert normalise_uid(" 27gv0008-01-2019-000081-20 (прежний УИД: ...)") == (
+        "27GV0008-01-2019-000081-20"
+    )
+    assert normalise_uid("27GV0008 - 01 - 2019 - 000081 - 20") == "27GV0008-01-2019-000081-20"
+    assert not is_valid_uid("нет")
 
 
 def test_known_uids_pass_and_damaged_ones_fail():

@@ -26,12 +26,18 @@ def _as_number(text: str) -> int | None:
     return int("".join(digits)) if digits else None
 
 
+_UID_IN_TEXT = re.compile(r"[0-9A-ZА-Я]{8}\s*-\s*\d{2}\s*-\s*\d{4}\s*-\s*\d{6}\s*-\s*\d{2}")
+
+
 def normalise_uid(text: str | None) -> str | None:
     """A UID as printed → upper case, Cyrillic look-alike letters replaced by Latin ones,
-    surrounding blanks removed. None for empty input."""
+    blanks removed. When the value carries more than the UID (a note, a second UID), the
+    first UID-shaped part is taken; a value with none is kept whole (and fails the check)."""
     if not text:
         return None
-    value = "".join(text.split()).upper().translate(_LOOKALIKES)
+    upper = text.upper().translate(_LOOKALIKES)
+    match = _UID_IN_TEXT.search(upper)
+    value = "".join((match.group(0) if match else upper).split())
     return value or None
 
 
