@@ -81,5 +81,8 @@ def test_synthetic_listing_with_doubled_rows_and_garbage_tail():
         "</table></div>", "".join(markup.classic_row(i) for i in range(26, 51)) + "</table></div>"
     )
     assert _check(doubled.encode("utf-8")).kind is PageKind.UNRECOGNIZED
+    glued = markup.classic_listing(3) + markup.classic_listing(3, first=4)
+    page = _check(glued.encode("utf-8"))
+    assert page.kind is PageKind.UNRECOGNIZED and "2 result tables" in page.reason
     # windows-1251 as the sites send it, with binary junk after </html>: still the listing
     assert _check(encode_page(html) + bytes(range(256)) * 8).kind is PageKind.LISTING

@@ -63,9 +63,11 @@ def _header(table: Node) -> tuple[list[str], list[Node]]:
     return [], []
 
 
-def _result_table(tree: Tree) -> tuple[dict[str, int], list[Node]] | None:
-    """The results table: the first data table outside the page copies whose header maps a case
-    number column. Returns ({field: column}, data rows)."""
+def _result_table(tree: Tree, url: str | None) -> tuple[dict[str, int], list[Node]] | None:
+    """The results table: the data table outside the page copies whose header maps a case
+    number column. Returns ({field: column}, data rows). Two such tables mean two listings'
+    worth of rows on one page (pages glued together, a proxy's error): a ParseError."""
+    found: list[tuple[dict[str, int], list[Node]]] = []
     for table in tree.css("table#tablcont, table.law-case-table"):
         if in_page_copy(table):
             continue
@@ -74,8 +76,10 @@ def _result_table(tree: Tree) -> tuple[dict[str, int], list[Node]] | None:
             continue
         columns = map_columns(headers, LISTING_COLUMNS)
         if "case_number" in columns:
-            return columns, body
-    return None
+            found.append((columns, body))
+    if len(found) > 1:
+        raise ParseError(f"listing: {len(found)} result tables on one page", url)
+    return found[0] if found else None
 
 
 def defendants_from_info(info: str) -> list[Defendant]:
@@ -155,7 +159,7 @@ def _read_row(row_cells: list[Node], columns: dict[str, int]) -> ListingRow:
 def listing_from_tree(tree: Tree, body_text: str, url: str | None = None) -> Listing:
     """Read a listing from a parsed page (see `parse_listing`)."""
     total, first, last = read_counter(body_text)
-    found = _result_table(tree)
+    found = _result_table(tree, url)
     listing_rows: list[ListingRow] = []
     if found is not None:
         columns, body = found
