@@ -167,3 +167,14 @@ def test_scale_multiplies_the_caseload() -> None:
     n_small = len(small.caseload.court(code).cases)
     n_full = len(full.caseload.court(code).cases)
     assert n_small < 0.25 * n_full
+
+
+def test_cassations_follow_appeals_with_the_same_uid(truth) -> None:
+    appeals = {(t.court_code, t.case_number): t for t in truth if t.instance == "appeal"}
+    cassations = [t for t in truth if t.instance == "cassation"]
+    assert 10 <= len(cassations) <= 0.15 * len(appeals)
+    for c in cassations:
+        appeal = appeals[(c.lower_court_code, c.lower_case_number)]
+        assert c.uid == appeal.uid and c.entry_date > appeal.result_date
+        assert appeal.appeal_result in ("upheld", "changed")
+        assert c.case_number.startswith("7У-")

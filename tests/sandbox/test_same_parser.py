@@ -250,3 +250,26 @@ def test_listing_with_a_captcha_side_panel_is_still_a_listing(make_site) -> None
     assert "Проверочный код" in page_bytes.decode("cp1251")
     page = read_page(page_bytes, url)
     assert page.kind is PageKind.LISTING and page.listing.total > 0
+
+
+def test_cassation_listing_and_card(quiet_site: Site) -> None:
+    """The cassation court hears appeal rulings again: listing with the long delo_id pair,
+    card with ПРОИЗВОДСТВО / СЛУШАНИЯ tabs, the same UID through all three instances."""
+    court = next(c for c in quiet_site.network if c.level is CourtLevel.CASSATION)
+    cases = _visible(quiet_site, court, Instance.CASSATION)
+    assert cases
+    case = next(c for c in reversed(cases) if c.decided_at(NOW))
+    url = listing_url(
+        court.host, court.dialect, case.entry_date, case.entry_date, instance=Instance.CASSATION
+    )
+    page = read_page(fetch(quiet_site, url).body, url)
+    assert page.kind is PageKind.LISTING
+    row = next(r for r in page.listing.rows if r.case_id == case.case_id)
+    assert row.delo_id == "2450001" and row.case_number_raw == case.number
+    url = card_url(court.host, court.dialect, case.case_id, case.guid, instance=Instance.CASSATION)
+    card = read_page(fetch(quiet_site, url).body, url).card
+    assert card is not None and card.uid == case.uid == case.lower.uid == case.lower.lower.uid
+    assert card.case_number_raw == case.number
+    assert card.result == case.final_text and card.result_date == case.final_date
+    assert card.events and {e.name for e in card.events} == {"Судебное заседание"}
+    assert case.lower.number in str(card.lower_court or card.fields)

@@ -77,6 +77,8 @@ def _charge_words(c: SimCharge) -> str:
 def act_title(case: SimCase) -> str:
     if case.instance is Instance.APPEAL:
         return "Апелляционное определение"
+    if case.instance is Instance.CASSATION:
+        return "Кассационное определение"
     return "Приговор" if case.final_kind is ResultKind.VERDICT else "Постановление"
 
 
@@ -109,7 +111,7 @@ def act_html(case: SimCase, court_name: str) -> str:
             f"&lt;данные изъяты&gt;</span>, обвиняемого в совершении преступления, "
             f"предусмотренного {e(charges)},</p>"
         )
-    if case.instance is Instance.APPEAL:
+    if case.instance in (Instance.APPEAL, Instance.CASSATION):
         lines.append(f"{p}ОПРЕДЕЛИЛ: {e(case.final_text or '')}.</p>")
     elif case.final_kind is ResultKind.VERDICT and case.sentence is not None:
         lines.append('<p style="TEXT-ALIGN: center; TEXT-INDENT: 0.5in">ПРИГОВОРИЛ:</p>')

@@ -25,9 +25,10 @@ import random
 import threading
 import uuid
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TypeVar
 
 from kartoteka.registry.courts import CourtLevel
 from kartoteka.sandbox import calibration as cal
@@ -36,6 +37,8 @@ from kartoteka.sandbox.network import SimCourt
 from kartoteka.sandbox.people import SynthName, synth_name
 from kartoteka.sandbox.uid import make_uid
 from kartoteka.sudrf.urls import Instance
+
+T = TypeVar("T")
 
 
 class ResultKind(StrEnum):
@@ -111,6 +114,12 @@ class AppealSpec:
     act_lag_days: int | None  # None: the appeal ruling is not published
 
 
+CASSATION_TEXT = {
+    "upheld": "Кассационная жалоба / представление ОСТАВЛЕНО БЕЗ УДОВЛЕТВОРЕНИЯ",
+    "changed": "Приговор / апелляционное определение ИЗМЕНЕНО",
+    "overturned": "Апелляционное определение ОТМЕНЕНО с передачей на новое рассмотрение",
+}
+
 APPEAL_TEXT = {
     "upheld": "Приговор оставлен БЕЗ ИЗМЕНЕНИЯ",
     "changed": "Приговор ИЗМЕНЕН",
@@ -139,7 +148,7 @@ class SimCase:
     hearings: tuple[dt.date, ...] = ()  # sessions adjourned before the final one
     sentence: Sentence | None = None
     act_on: dt.date | None = None  # when the act text was published on the site
-    appeal: AppealSpec | None = None
+    appeal: AppealSpec | None = None  # first instance: its appeal; appeal: its cassation
     legal_force: dt.date | None = None
     lower: SimCase | None = None  # appeal: the first-instance case
     lower_court_name: str | None = None
@@ -201,15 +210,29 @@ def _poisson(rng: random.Random, lam: float) -> int:
         k += 1
 
 
-def _pick(rng: random.Random, mix: list[tuple[cal.Charge3, float]]) -> SimCharge:
-    total = sum(w for _, w in mix)
-    x = rng.random() * total
-    for (article, part, point), w in mix:
+def _ri(rng: random.Random, low: int, high: int) -> int:
+    """A uniform integer in [low, high]: `randint` without its overhead (hot path)."""
+    return low + int(rng.random() * (high - low + 1))
+
+
+def _choose(rng: random.Random, items: Sequence[T], weights: Sequence[float]) -> T:
+    """One item by weight (weights need not sum to 1): `choices(...)[0]`, cheaper."""
+    x = rng.random() * sum(weights)
+    for item, w in zip(items, weights, strict=True):
         x -= w
-        if x <= 0:
-            return SimCharge(article, part, point)
-    (article, part, point), _ = mix[-1]
-    return SimCharge(article, part, point)
+        if x < 0:
+            return item
+    return items[-1]
+
+
+_MIX_CACHE: dict[int, tuple[list[SimCharge], list[float]]] = {}
+
+
+def _pick(rng: random.Random, mix: list[tuple[cal.Charge3, float]]) -> SimCharge:
+    found = _MIX_CACHE.get(id(mix))
+    if found is None:
+        found = _MIX_CACHE[id(mix)] = ([SimCharge(*c) for c, _ in mix], [w for _, w in mix])
+    return _choose(rng, *found)
 
 
 def _peacetime(charge: SimCharge, entry: dt.date) -> SimCharge:
@@ -265,8 +288,8 @@ def _sentence(rng: random.Random, principal: SimCharge) -> Sentence:
     if x < p_fine:
         return Sentence("fine", fine_rub=rng.choice([20, 30, 50, 80, 100, 150, 200]) * 1000)
     if principal.article == "337" and principal.part in ("1", "3") and rng.random() < 0.3:
-        return Sentence("disciplinary_unit", months=rng.randint(3, 12))
-    months = rng.randint(low, high)
+        return Sentence("disciplinary_unit", months=_ri(rng, 3, 12))
+    months = _ri(rng, low, high)
     if x < p_fine + p_susp:
         return Sentence(
             "imprisonment",
@@ -274,7 +297,7 @@ def _sentence(rng: random.Random, principal: SimCharge) -> Sentence:
             suspended=True,
             probation_months=rng.choice([12, 18, 24, 36, 48]),
         )
-    regime = rng.choices(["general", "strict", "settlement"], [0.8, 0.1, 0.1])[0]
+    regime = _choose(rng, ["general", "strict", "settlement"], [0.8, 0.1, 0.1])
     return Sentence("imprisonment", months=months, regime=regime)
 
 
@@ -293,32 +316,41 @@ CONTRACT_SUSPENSION_BASIS = (
 CONTRACT_SUSPENSION_FROM = dt.date(2023, 6, 1)  # 270-ФЗ (2023) made this route common
 
 
+_OUTCOME_KINDS = [
+    ResultKind.VERDICT,
+    ResultKind.TERMINATED,
+    ResultKind.RETURNED,
+    ResultKind.TRANSFERRED,
+    ResultKind.OTHER,
+    ResultKind.SUSPENDED,
+]
+
+
 def _outcome(rng: random.Random, case: SimCase, allow_return: bool = True) -> None:
     """Draw the final decision (or suspension) of a first-instance case."""
     entry = case.entry_date
-    weights = {
-        ResultKind.VERDICT: 0.78,
-        ResultKind.TERMINATED: 0.07,
-        ResultKind.RETURNED: 0.04 if allow_return else 0.0,
-        ResultKind.TRANSFERRED: 0.03,
-        ResultKind.OTHER: 0.01,
-        ResultKind.SUSPENDED: 0.07 if entry >= CONTRACT_SUSPENSION_FROM else 0.0,
-    }
-    kinds, ws = zip(*weights.items(), strict=True)
-    kind = rng.choices(kinds, ws)[0]
+    weights = [
+        0.78,
+        0.07,
+        0.04 if allow_return else 0.0,
+        0.03,
+        0.01,
+        0.07 if entry >= CONTRACT_SUSPENSION_FROM else 0.0,
+    ]
+    kind = _choose(rng, _OUTCOME_KINDS, weights)
     decision = _weekday_on_or_after(entry + _days(rng.triangular(30, 120, 55)))
     hearings = []
-    d = entry + _days(rng.randint(10, 25))
+    d = entry + _days(_ri(rng, 10, 25))
     while d < decision - dt.timedelta(days=7) and rng.random() < 0.45:
         hearings.append(_weekday_on_or_after(d))
-        d += _days(rng.randint(10, 25))
+        d += _days(_ri(rng, 10, 25))
     case.hearings = tuple(hearings)
     if kind is ResultKind.SUSPENDED:
-        case.suspended_on = _weekday_on_or_after(entry + _days(rng.randint(15, 60)))
+        case.suspended_on = _weekday_on_or_after(entry + _days(_ri(rng, 15, 60)))
         case.hearings = tuple(h for h in hearings if h < case.suspended_on)
         if rng.random() < 0.6:
             case.final_kind = ResultKind.TERMINATED
-            case.final_date = _weekday_on_or_after(case.suspended_on + _days(rng.randint(90, 330)))
+            case.final_date = _weekday_on_or_after(case.suspended_on + _days(_ri(rng, 90, 330)))
             case.final_text = "Уголовное дело ПРЕКРАЩЕНО"
             case.final_basis = CONTRACT_TERMINATION_BASIS
         return
@@ -349,38 +381,46 @@ def _publication(rng: random.Random, case: SimCase) -> None:
         return
     p_act = {ResultKind.VERDICT: 0.35, ResultKind.TERMINATED: 0.15}.get(case.final_kind, 0.0)
     if rng.random() < p_act:
-        case.act_on = case.final_date + _days(rng.randint(5, 40))
+        case.act_on = case.final_date + _days(_ri(rng, 5, 40))
     if case.final_kind is ResultKind.VERDICT and rng.random() < 0.15:
-        entry = _weekday_on_or_after(case.final_date + _days(rng.randint(25, 60)))
-        decided = _weekday_on_or_after(entry + _days(rng.randint(20, 60)))
-        outcome = rng.choices(
-            ["upheld", "changed", "overturned", "withdrawn"], [0.68, 0.2, 0.08, 0.04]
-        )[0]
-        act_lag = rng.randint(5, 30) if rng.random() < 0.3 else None
+        entry = _weekday_on_or_after(case.final_date + _days(_ri(rng, 25, 60)))
+        decided = _weekday_on_or_after(entry + _days(_ri(rng, 20, 60)))
+        outcome = _choose(
+            rng, ["upheld", "changed", "overturned", "withdrawn"], [0.68, 0.2, 0.08, 0.04]
+        )
+        act_lag = _ri(rng, 5, 30) if rng.random() < 0.3 else None
         case.appeal = AppealSpec(entry, decided, outcome, _lag(rng), act_lag)
         if outcome in ("upheld", "changed"):
             case.legal_force = decided
     elif case.final_kind in (ResultKind.VERDICT, ResultKind.TERMINATED):
-        case.legal_force = case.final_date + _days(rng.randint(16, 30))
+        case.legal_force = case.final_date + _days(_ri(rng, 16, 30))
 
 
 def _lag(rng: random.Random) -> int:
     """Reporting lag in days between receipt and appearance on the site."""
     x = rng.random()
     if x < 0.7:
-        return rng.randint(0, 7)
+        return _ri(rng, 0, 7)
     if x < 0.95:
-        return rng.randint(8, 30)
-    return rng.randint(31, 90)
+        return _ri(rng, 8, 30)
+    return _ri(rng, 31, 90)
 
 
 def _removal(rng: random.Random, visible_from: dt.date) -> dt.date | None:
     if rng.random() < 0.015:
-        return visible_from + _days(rng.randint(30, 500))
+        return visible_from + _days(_ri(rng, 30, 500))
     return None
 
 
 # ----------------------------------------------------------------------------- per court
+
+_LEVEL_ORDER = {
+    CourtLevel.GARRISON: 0,
+    CourtLevel.DISTRICT: 1,
+    CourtLevel.FLEET: 1,
+    CourtLevel.APPELLATE: 2,
+    CourtLevel.CASSATION: 3,
+}
 
 
 @dataclass(slots=True)
@@ -424,6 +464,16 @@ class Caseload:
                 found = self._courts[code] = self._build_court(code)
             return found
 
+    def warm(self, stop: threading.Event | None = None) -> None:
+        """Generate every court, lowest level first, so that no request waits long for a
+        superior court (whose caseload needs all the courts below it). The lock is taken
+        court by court: a request to another court waits at most for one court's build."""
+        order = sorted(self._order, key=lambda code: _LEVEL_ORDER[self.courts[code].level])
+        for code in order:
+            if stop is not None and stop.is_set():
+                return
+            self.court(code)
+
     def all_cases(self) -> Iterator[SimCase]:
         for code in self._order:
             yield from self.court(code).cases
@@ -435,7 +485,7 @@ class Caseload:
     def judges(self, code: str) -> list[SynthName]:
         if code not in self._judges:
             rng = self._rng("judges", code)
-            self._judges[code] = [synth_name(rng) for _ in range(rng.randint(3, 7))]
+            self._judges[code] = [synth_name(rng) for _ in range(_ri(rng, 3, 7))]
         return self._judges[code]
 
     def _monthly_mean(self, court: SimCourt, year: int, month: int) -> tuple[float, float]:
@@ -539,7 +589,7 @@ class Caseload:
 
     def _resubmission(self, rng: random.Random, court: SimCourt, returned: SimCase) -> SimCase:
         assert returned.final_date is not None
-        entry = _weekday_on_or_after(returned.final_date + _days(rng.randint(20, 90)))
+        entry = _weekday_on_or_after(returned.final_date + _days(_ri(rng, 20, 90)))
         visible = entry + _days(_lag(rng))
         case = SimCase(
             court_code=court.code,
@@ -594,10 +644,53 @@ class Caseload:
                     appeal.legal_force = spec.decided
                 hearings = []
                 if rng.random() < 0.3:
-                    hearings.append(_weekday_on_or_after(spec.entry + _days(rng.randint(7, 15))))
+                    hearings.append(_weekday_on_or_after(spec.entry + _days(_ri(rng, 7, 15))))
                 appeal.hearings = tuple(h for h in hearings if h < spec.decided)
+                if spec.outcome in ("upheld", "changed") and rng.random() < 0.06:
+                    entry = _weekday_on_or_after(spec.decided + _days(_ri(rng, 60, 200)))
+                    decided = _weekday_on_or_after(entry + _days(_ri(rng, 30, 90)))
+                    outcome = _choose(rng, ["upheld", "changed", "overturned"], [0.8, 0.12, 0.08])
+                    act_lag = _ri(rng, 5, 30) if rng.random() < 0.5 else None
+                    appeal.appeal = AppealSpec(entry, decided, outcome, _lag(rng), act_lag)
                 out.append(appeal)
         del court
+        return out
+
+    def _cassations_heard_at(self, code: str) -> list[SimCase]:
+        """Cassation cases: appeal rulings of the courts below the appellate level (district
+        and fleet courts' appeal cases), heard by the cassation court, with the same UID."""
+        if self.courts[code].level is not CourtLevel.CASSATION:
+            return []
+        out = []
+        for appeal_code in self._order:
+            if self.courts[appeal_code].level not in (CourtLevel.DISTRICT, CourtLevel.FLEET):
+                continue
+            for appeal in self.court(appeal_code).by_instance.get(Instance.APPEAL, []):
+                spec = appeal.appeal
+                if spec is None or spec.entry > self.config.end:
+                    continue
+                rng = random.Random(appeal.seed ^ 0x3C3C3C3C)
+                case = SimCase(
+                    court_code=code,
+                    instance=Instance.CASSATION,
+                    entry_date=spec.entry,
+                    visible_from=spec.entry + _days(spec.lag_days),
+                    removed_from=None,
+                    defendants=appeal.defendants,
+                    judge=rng.choice(self.judges(code)),
+                    seed=rng.getrandbits(32),
+                    final_kind=ResultKind.OTHER,
+                    final_date=spec.decided,
+                    final_text=CASSATION_TEXT[spec.outcome],
+                    lower=appeal,
+                    lower_court_name=self.courts[appeal_code].name,
+                    appeal_outcome=spec.outcome,
+                    uid=appeal.uid,
+                    sentence=appeal.sentence if spec.outcome != "overturned" else None,
+                )
+                if spec.act_lag_days is not None:
+                    case.act_on = spec.decided + _days(spec.act_lag_days)
+                out.append(case)
         return out
 
     def court_first_numbered(self, code: str) -> list[SimCase]:
@@ -615,14 +708,14 @@ class Caseload:
         rng = self._rng("numbers", code, prefix)
         for case in cases:
             year = case.entry_date.year
-            per_year[year] = per_year.get(year, 0) + rng.randint(1, 3)
+            per_year[year] = per_year.get(year, 0) + _ri(rng, 1, 3)
             case.year_seq = per_year[year]
             case.number = f"{prefix}-{per_year[year]}/{year}"
             if assign_uid:
                 if case.resubmission_of is not None and case.resubmission_of.uid:
                     case.uid = case.resubmission_of.uid
                 else:
-                    uid_serial[year] = uid_serial.get(year, 0) + rng.randint(1, 4)
+                    uid_serial[year] = uid_serial.get(year, 0) + _ri(rng, 1, 4)
                     case.uid = make_uid(code, year, uid_serial[year])
 
     def _build_court(self, code: str) -> CourtCases:
@@ -630,13 +723,18 @@ class Caseload:
         first = list(self.court_first_numbered(code))
         appeals = self._appeals_heard_at(code)
         self._number(code, appeals, prefix="22", assign_uid=False)
-        cases = first + appeals
+        cassations = self._cassations_heard_at(code)
+        self._number(code, cassations, prefix="7У", assign_uid=False)
+        for case in cassations:  # `7У-1297/2026 [77-655/2026]`: complaint and case numbers
+            year = case.entry_date.year
+            case.number = f"7У-{case.year_seq * 3 + 11}/{year} [77-{case.year_seq}/{year}]"
+        cases = first + appeals + cassations
         cases.sort(key=lambda c: (c.entry_date, c.instance, c.number))
         rng = self._rng("ids", code)
-        next_id = rng.randint(1_000, 90_000) * 100
+        next_id = _ri(rng, 1_000, 90_000) * 100
         by_id: dict[str, SimCase] = {}
         for case in cases:
-            next_id += rng.randint(1, 40)
+            next_id += _ri(rng, 1, 40)
             case.case_id = str(next_id)
             case.guid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
             case.articles_text = "; ".join(charges_text(d.charges) for d in case.defendants).lower()

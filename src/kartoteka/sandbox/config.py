@@ -116,6 +116,9 @@ class SandboxConfig:
     start: dt.date = DEFAULT_START
     horizon: dt.date | None = None
     down_court: str | None = None  # court code that is always down (when the profile says so)
+    # Generate every court's caseload in a background thread as soon as the server runs
+    # (≈ 3 s for 111 courts), so that no request waits for a superior court's generation.
+    warm: bool = True
 
     @property
     def fault_profile(self) -> FaultProfile:

@@ -154,9 +154,12 @@ def all_events(case: SimCase) -> list[SimEvent]:
 
 
 def events_at(case: SimCase, now: dt.date) -> list[SimEvent]:
-    """The events a card shows at `now`: published ones; results only for past dates."""
+    """The events a card shows at `now`: published ones; results only for past dates.
+    Cassation cards (СЛУШАНИЯ) list only the hearings."""
     out = []
     for e in all_events(case):
+        if case.instance is Instance.CASSATION and e.name != "Судебное заседание":
+            continue
         if e.published is not None and e.published > now:
             continue
         if e.date > now:

@@ -16,7 +16,7 @@ import datetime as dt
 from kartoteka.sandbox.acts import act_html, act_title
 from kartoteka.sandbox.caseload import SimCase, charges_text
 from kartoteka.sandbox.events import events_at
-from kartoteka.sandbox.html_common import INSTANCE_TITLE, e, fmt
+from kartoteka.sandbox.html_common import INSTANCE_TITLE, e, fmt, lower_court_rows
 from kartoteka.sandbox.network import SimCourt
 from kartoteka.sudrf.urls import CASE_KINDS, Instance
 
@@ -151,6 +151,7 @@ def _row(values: list[str]) -> str:
 
 
 def card_body(court: SimCourt, case: SimCase, now: dt.date) -> str:
+    cassation = case.instance is Instance.CASSATION
     decided = case.decided_at(now)
     result = e(case.final_text or "")
     if case.final_basis and decided:
@@ -184,27 +185,19 @@ def card_body(court: SimCourt, case: SimCase, now: dt.date) -> str:
     tabs: list[tuple[str, str]] = []
     tabs.append(
         (
-            "ДЕЛО",
+            "ПРОИЗВОДСТВО" if cassation else "ДЕЛО",
             '<br><table width="100%" border="0" cellspacing="0" cellpadding="3" '
             'id="tablcont">\n<tbody><tr>\n<th colspan="2" align="center" valign="center">'
             "ДЕЛО</th>\n</tr><tr>\n</tr>" + _label_rows(delo_rows) + "</tbody></table>",
         )
     )
     if case.lower is not None:
-        lower = case.lower
         tabs.append(
             (
                 "РАССМОТРЕНИЕ В НИЖЕСТОЯЩЕМ СУДЕ",
                 _table(
                     "РАССМОТРЕНИЕ В НИЖЕСТОЯЩЕМ СУДЕ",
-                    _label_rows(
-                        [
-                            ("Суд первой инстанции", e(case.lower_court_name or "")),
-                            ("Номер дела в первой инстанции", e(lower.number)),
-                            ("Судья первой инстанции", e(lower.judge.short)),
-                            ("Дата рассмотрения в первой инстанции", fmt(lower.final_date)),
-                        ]
-                    ),
+                    _label_rows(lower_court_rows(case)),
                     colspan=2,
                 ),
             )
@@ -237,7 +230,9 @@ def card_body(court: SimCourt, case: SimCase, now: dt.date) -> str:
         )
         for ev in events
     )
-    tabs.append(("ДВИЖЕНИЕ ДЕЛА", _table("ДВИЖЕНИЕ ДЕЛА", ev_head + ev_rows)))
+    # Cassation cards list hearings as СЛУШАНИЯ where other cards have ДВИЖЕНИЕ ДЕЛА.
+    events_title = "СЛУШАНИЯ" if cassation else "ДВИЖЕНИЕ ДЕЛА"
+    tabs.append((events_title, _table(events_title, ev_head + ev_rows)))
     people_head = _header_row(
         [
             "Фамилия / наименование",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 
+from kartoteka.sandbox.caseload import SimCase
 from kartoteka.sandbox.network import SimCourt
 from kartoteka.sudrf.models import Template
 from kartoteka.sudrf.urls import CASE_KINDS, Dialect, Instance
@@ -58,6 +59,29 @@ def shell(court: SimCourt, body: str, *, title_suffix: str = "") -> str:
         '<div class="box__head box__head_white">СУДЕБНОЕ ДЕЛОПРОИЗВОДСТВО</div>\n'
         f"{body}\n</div>\n</body></html>\n"
     )
+
+
+def lower_court_rows(case: SimCase) -> list[tuple[str, str]]:
+    """The "РАССМОТРЕНИЕ В НИЖЕСТОЯЩЕМ СУДЕ" block of an appeal or cassation card."""
+    lower = case.lower
+    if lower is None:
+        return []
+    if case.instance is Instance.CASSATION and lower.lower is not None:
+        first = lower.lower
+        return [
+            ("Суд апелляционной инстанции", e(case.lower_court_name or "")),
+            ("Номер дела в апелляционной инстанции", e(lower.number)),
+            ("Дата решения апелляционной инстанции", fmt(lower.final_date)),
+            ("Суд первой инстанции", e(lower.lower_court_name or "")),
+            ("Номер дела в первой инстанции", e(first.number)),
+            ("Дата решения первой инстанции", fmt(first.final_date)),
+        ]
+    return [
+        ("Суд первой инстанции", e(case.lower_court_name or "")),
+        ("Номер дела в первой инстанции", e(lower.number)),
+        ("Судья первой инстанции", e(lower.judge.short)),
+        ("Дата решения первой инстанции", fmt(lower.final_date)),
+    ]
 
 
 def unavailable_page(court: SimCourt) -> str:

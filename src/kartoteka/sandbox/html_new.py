@@ -18,7 +18,7 @@ from kartoteka.sandbox.acts import act_html, act_title
 from kartoteka.sandbox.caseload import SimCase, charges_text
 from kartoteka.sandbox.events import events_at
 from kartoteka.sandbox.html_classic import HIDDEN, SIDES, doc_href
-from kartoteka.sandbox.html_common import INSTANCE_TITLE, e, fmt
+from kartoteka.sandbox.html_common import INSTANCE_TITLE, e, fmt, lower_court_rows
 from kartoteka.sandbox.network import SimCourt
 from kartoteka.sudrf.urls import CASE_KINDS, Instance
 
@@ -181,20 +181,8 @@ def card_body(court: SimCourt, case: SimCase, now: dt.date) -> str:
     )
     tabs: list[tuple[str, str, str]] = [("Case", "Дело", _label_table(rows))]
     if case.lower is not None:
-        lower = case.lower
         tabs.append(
-            (
-                "LowerCourt",
-                "Рассмотрение в нижестоящем суде",
-                _label_table(
-                    [
-                        ("Суд первой инстанции", e(case.lower_court_name or "")),
-                        ("Номер дела в первой инстанции", e(lower.number)),
-                        ("Судья первой инстанции", e(lower.judge.short)),
-                        ("Дата рассмотрения в первой инстанции", fmt(lower.final_date)),
-                    ]
-                ),
-            )
+            ("LowerCourt", "Рассмотрение в нижестоящем суде", _label_table(lower_court_rows(case)))
         )
     header = [
         "Наименование события",

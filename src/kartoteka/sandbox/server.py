@@ -232,9 +232,18 @@ def run_sandbox(config: SandboxConfig | None = None) -> Iterator[SandboxHandle]:
         log.close()
         raise state["error"]  # type: ignore[misc]
     handle = SandboxHandle(config, site, server, int(state["port"]))  # type: ignore[call-overload]
+    stop_warming = threading.Event()
+    if config.warm:
+        threading.Thread(
+            target=site.caseload.warm,
+            args=(stop_warming,),
+            name="kartoteka-sandbox-warm",
+            daemon=True,
+        ).start()
     try:
         yield handle
     finally:
+        stop_warming.set()
 
         async def stop() -> None:
             srv = state["server"]

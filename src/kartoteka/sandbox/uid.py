@@ -8,15 +8,15 @@ pass, so that parsers which flag damaged UIDs see none on sandbox pages.
 
 from __future__ import annotations
 
+import re
+
+_NOT_ALNUM = re.compile(r"[^0-9A-Z]")
+_LETTERS = {ord(c): str(ord(c) - ord("A") + 10) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+
 
 def _digits(text: str) -> str:
-    out = []
-    for ch in text.upper():
-        if ch.isdigit():
-            out.append(ch)
-        elif "A" <= ch <= "Z":
-            out.append(str(ord(ch) - ord("A") + 10))
-    return "".join(out)
+    """Alphanumerics as digits: digits stay, A=10 … Z=35, everything else is dropped."""
+    return _NOT_ALNUM.sub("", text.upper()).translate(_LETTERS)
 
 
 def uid_is_valid(uid: str) -> bool:
