@@ -150,3 +150,19 @@ def test_windows_1251_query_matches_and_utf8_finds_nothing() -> None:
             bad = read_page(client.get(sb.court_url(utf8)).content)
         assert ok.kind is PageKind.LISTING and ok.listing.total > 0
         assert bad.kind is PageKind.EMPTY
+
+
+def test_the_other_dialect_finds_nothing(quiet_site: Site) -> None:
+    """A court understands only its own dialect: asked in the other one it answers with an
+    empty result, which is why the harvester must know or detect the dialect."""
+    from kartoteka.sudrf.urls import Dialect
+
+    for court in quiet_site.network:
+        if court.level.value != "garrison":
+            continue
+        other = Dialect.VNKOD if court.dialect is Dialect.CLASSIC else Dialect.CLASSIC
+        start, end = dt.date(2024, 1, 1), dt.date(2024, 12, 31)
+        own = read_page(fetch(quiet_site, listing_url(court.host, court.dialect, start, end)).body)
+        wrong = read_page(fetch(quiet_site, listing_url(court.host, other, start, end)).body)
+        if own.kind is PageKind.LISTING:
+            assert wrong.kind is PageKind.EMPTY

@@ -5,7 +5,8 @@ with that host (or, for a client that sends real URLs through a proxy, the Host 
 the fault gate, and renders the page the real site would answer, in windows-1251:
 
 - `name_op=sf`: the search form (with a captcha row where the gate is closed);
-- `name_op=r`: a listing in either dialect (read with `kartoteka.sudrf.urls.read_listing_query`),
+- `name_op=r`: a listing in the court's own dialect (read with
+  `kartoteka.sudrf.urls.read_listing_query`; the other dialect's parameters find nothing),
   filtered by entry-date range, article substring, UID and case number, newest first, 25 rows
   a page, with the counter; nothing found: "Данных по запросу не обнаружено". A query whose
   Cyrillic was percent-encoded in UTF-8 decodes to mojibake and matches nothing, as on the
@@ -218,8 +219,10 @@ class Site:
 
     def listing(self, court: SimCourt, query: str, params: dict[str, str]) -> Response:
         q = read_listing_query(params)
-        instance = q.instance if q.instance is not None else None
-        if instance is None:  # a wrong delo_id: an empty (not a foreign) page
+        instance = q.instance
+        # A wrong delo_id, or parameters of the other dialect (which the court's software does
+        # not know), find nothing: empty is not proof of absence (DOMAIN.md §2).
+        if instance is None or q.dialect is not court.dialect:
             return self._page(200, html_common.empty_page(court), "empty")
         cases = self.caseload.court(court.code).in_entry_range(instance, q.entry_from, q.entry_to)
         cases = self._visible(cases)
