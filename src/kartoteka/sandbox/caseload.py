@@ -9,7 +9,8 @@ other) or a suspension while the defendant serves under a contract (some termina
 cases still undecided at the clock are pending. A returned case often comes back under a new
 number with the same UID. Some verdicts are appealed: the appeal is a case of the superior
 district/fleet court with the same UID (district courts' own first-instance verdicts go to the
-appellate court). A minority of decisions have a published act.
+appellate court); a few appeal rulings of district/fleet courts go on to the cassation court,
+again with the same UID. A minority of decisions have a published act.
 
 Cases appear on the site `visible_from` a reporting lag after receipt; a few are removed
 later (`removed_from`). Everything derives from the seed and the court code, so a court's
