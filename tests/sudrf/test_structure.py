@@ -91,6 +91,13 @@ def test_listing_columns_are_mapped_by_header_in_any_order(order):
     assert row.defendants[0].charges[0].key == "338.3"
 
 
+def test_new_listing_counter_followed_by_page_links():
+    html = markup.new_listing(3, total=29).replace(
+        "</b></div>", "</b></div><div class='pages'><a>1</a> <a>2</a></div>"
+    )
+    assert _read(html).listing.total == 29
+
+
 def test_new_listing_with_more_rows_than_a_page_is_not_a_listing():
     page = _read(markup.new_listing(26, total=300))
     assert page.kind is PageKind.UNRECOGNIZED and "26 rows" in page.reason

@@ -30,7 +30,9 @@ EMPTY_TEXT = "данных по запросу не обнаружено"
 CAPTCHA_TEXT = "проверочный код"
 COUNTER_TEXT = "всего по запросу найдено"
 
-_COUNTER = re.compile(r"всего по запросу найдено\s*[—–-]?\s*(\d[\d\s\u00a0]*)", re.IGNORECASE)
+# The number is printed without thousands separators; digits after a blank belong to what
+# follows (pagination links come right after the counter in the page text).
+_COUNTER = re.compile(r"всего по запросу найдено\s*[—–-]?\s*(\d+)", re.IGNORECASE)
 _RANGE = re.compile(r"записи\s+с\s+(\d+)\s+по\s+(\d+)", re.IGNORECASE)
 
 _NEW_MARKS = ", ".join(
@@ -93,7 +95,7 @@ def read_counter(text: str) -> tuple[int | None, int | None, int | None]:
         window = text[max(0, at - 40) : at + 300]
         match = _COUNTER.search(window)
         if match:
-            total = int(re.sub(r"\D", "", match.group(1)))
+            total = int(match.group(1))
             span = _RANGE.search(window)
             if span:
                 return total, int(span.group(1)), int(span.group(2))
