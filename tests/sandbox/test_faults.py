@@ -5,6 +5,7 @@ limits; the captcha gate opens with the code from the test-only channel."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import time
 
@@ -173,13 +174,18 @@ def test_profiles_by_name() -> None:
         _ = SandboxConfig(faults="chaos").fault_profile
 
 
-def test_dropped_connections_and_slow_answers_over_a_socket() -> None:
-    config = SandboxConfig(seed=3, faults=FaultProfile(drop=1.0), now=dt.date(2025, 1, 1))
+def test_dropped_connections_and_slow_answers_over_a_socket(tmp_path) -> None:
+    log = tmp_path / "requests.jsonl"
+    config = SandboxConfig(
+        seed=3, faults=FaultProfile(drop=1.0), now=dt.date(2025, 1, 1), request_log=log, warm=False
+    )
     with run_sandbox(config) as sb:
         court = sb.courts[5]
         url = sb.court_url(listing_url(court.host, court.dialect, None, None))
         with pytest.raises(httpx.TransportError):
             httpx.get(url, headers={"User-Agent": UA})
+    record = json.loads(log.read_text(encoding="utf-8").splitlines()[0])
+    assert (record["host"], record["status"], record["fault"]) == (court.host, 0, "drop")
     config = SandboxConfig(
         seed=3, faults=FaultProfile(slow=1.0, slow_s=0.3), now=dt.date(2025, 1, 1)
     )
