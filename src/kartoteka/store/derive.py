@@ -131,9 +131,15 @@ def facts_sql() -> str:
            ch.n_defendants,
            j.info_v AS info_version, j.charges_v AS charges_version,
            j.first_seen_at, coalesce(j.last_seen_at, j.first_seen_at) AS last_seen_at,
-           j.removed_at, j.simulated
+           j.removed_at, j.simulated,
+           coalesce(cl.articles, []) AS articles, coalesce(cl.charge_keys, []) AS charge_keys
     FROM joined j
     JOIN case_versions ch ON ch.case_key = j.case_key AND ch.version = j.charges_v
+    LEFT JOIN (
+        SELECT case_key, version, list(DISTINCT article ORDER BY article) AS articles,
+               list(DISTINCT charge_key ORDER BY charge_key) AS charge_keys
+        FROM charges GROUP BY case_key, version
+    ) cl ON cl.case_key = j.case_key AND cl.version = j.charges_v
     """
 
 

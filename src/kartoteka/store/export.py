@@ -93,8 +93,13 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str, names: bool) -> list[tu
     return [(n, t) for n, t in rows if n not in drop]
 
 
-def _select(table: str, columns: list[tuple[str, str]], tz: bool = False) -> str:
-    cols = ", ".join(f'"{n}"' for n, _ in columns)
+def _select(table: str, columns: list[tuple[str, str]]) -> str:
+    """Lists (e.g. the charge keys of a case) are exported as `;`-joined strings, the way
+    the sandbox truth writes charges, so every format and spreadsheet can read them."""
+    cols = ", ".join(
+        f'array_to_string("{n}", \';\') AS "{n}"' if t.endswith("[]") else f'"{n}"'
+        for n, t in columns
+    )
     return f"SELECT {cols} FROM {table} ORDER BY ALL"
 
 

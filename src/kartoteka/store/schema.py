@@ -239,6 +239,14 @@ CREATE TABLE case_charges (
 );
 """,
     ),
+    Migration(
+        3,
+        "charge lists on cases, for fast multi-label filters",
+        """
+ALTER TABLE cases ADD COLUMN articles VARCHAR[];     -- distinct articles charged, sorted
+ALTER TABLE cases ADD COLUMN charge_keys VARCHAR[];  -- distinct article.part keys, sorted
+""",
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

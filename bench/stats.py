@@ -1,0 +1,249 @@
+"""Benchmark: the headline statistics over one million synthetic cases, and ingest speed.
+
+1. Loads N synthetic cases (default 1,000,000) straight into a fresh store: the history
+   tables (one listing version, one observation, 1–2 charges per case) are generated in SQL,
+   then the derived tables are computed by the store's own `refresh_derived`.
+2. Times each headline query (the web dashboard's first screen and the CLI's `stats`):
+   median and p95 over repeated runs, in milliseconds.
+3. Times a real ingest: WARC records of synthetic listing pages and cards, read back through
+   `kartoteka.harvest.warc.iter_responses` and written by `ingest` (page parsing is replaced
+   by a lookup, so this measures the store, not the parser: see bench/parse.py for that).
+
+The last line is `p95_ms N`, the worst p95 of the headline queries (target: < 100 ms).
+Usage: python bench/stats.py [--cases N] [--repeat R] [--ingest-cases M]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from kartoteka.paths import DataDir
+from kartoteka.stats import metrics as m
+from kartoteka.stats.metrics import Filter
+from kartoteka.store.db import connect_path
+from kartoteka.store.derive import refresh_derived
+from kartoteka.store.ingest import ingest
+from kartoteka.store.synthetic import SyntheticArchive, card, defendant, row
+
+ARTICLES = [  # (article, part, mobilisation, weight per 100)
+    ("337", "5", True, 60),
+    ("337", "3.1", True, 15),
+    ("337", "2.1", True, 8),
+    ("332", "2.1", True, 6),
+    ("338", "3", True, 5),
+    ("339", "3", True, 3),
+    ("352.1", None, True, 2),
+    ("334", "3", True, 1),
+]
+OUTCOMES = [
+    ("verdict", 70),
+    ("terminated", 6),
+    ("returned", 3),
+    ("transferred", 3),
+    ("suspended", 6),
+    ("pending", 12),
+]
+
+
+def _pick_sql(column: str, choices: list[tuple], salt: str) -> str:
+    """A deterministic weighted choice per row, in SQL."""
+    total = sum(c[-1] for c in choices)
+    cases, upto = [], 0
+    for choice in choices:
+        upto += choice[-1]
+        cases.append(f"WHEN hash(i, '{salt}') % {total} < {upto} THEN {column}[{len(cases) + 1}]")
+    return "CASE " + " ".join(cases) + " END"
+
+
+def load_synthetic(path: Path, n: int) -> float:
+    """Generate n cases into a new store at `path`; return the seconds it took."""
+    started = time.perf_counter()
+    con = connect_path(path)
+    courts = [
+        (
+            f"{10 + i // 20:02d}GV{i % 20:04d}",
+            f"Гарнизонный военный суд {i}",
+            "garrison",
+            f"gvs{i}.example",
+            str(i % 85),
+            f"Регион {i % 85}",
+            None,
+            None,
+            None,
+            i,
+        )
+        for i in range(100)
+    ]
+    con.executemany("INSERT INTO courts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", courts)
+    con.execute("UPDATE courts SET district = substr(code, 1, 2) || 'OV0000'")
+    arts = "[" + ", ".join(f"'{a}'" for a, *_ in ARTICLES) + "]"
+    parts = "[" + ", ".join(f"'{p}'" if p else "NULL" for _, p, *_ in ARTICLES) + "]"
+    outs = "[" + ", ".join(f"'{o}'" for o, _ in OUTCOMES) + "]"
+    con.execute(f"""
+        CREATE TEMP TABLE gen AS
+        SELECT i,
+               (SELECT list(code ORDER BY position) FROM courts)
+                   [CAST(1 + hash(i, 'court') % 100 AS BIGINT)] AS court_code,
+               DATE '2022-01-01' + CAST(hash(i, 'entry') % 1461 AS INTEGER) AS entry_date,
+               {_pick_sql(arts, ARTICLES, "art")} AS article,
+               {_pick_sql(parts, ARTICLES, "art")} AS part,
+               {_pick_sql(outs, OUTCOMES, "outcome")} AS outcome,
+               CAST(1 + hash(i, 'def') % 100 // 90 AS INTEGER) AS n_def,
+               TIMESTAMP '2022-01-01' + to_days(CAST(hash(i, 'entry') % 1461 AS INTEGER)
+                   + CAST(3 + hash(i, 'lag') % 40 AS INTEGER)) AS seen
+        FROM range({n}) t(i)""")
+    con.execute("""
+        INSERT INTO case_versions
+        SELECT court_code || '/first/' || i, 1, 'listing', court_code, 'first', CAST(i AS VARCHAR),
+               md5(CAST(i AS VARCHAR)), seen, seen, 'bench.warc.gz', i, true,
+               NULL, NULL, '1-' || i || '/2024', '1-' || i || '/2024', entry_date, NULL, NULL,
+               CASE WHEN outcome = 'verdict' THEN 'Вынесен ПРИГОВОР' END,
+               CASE WHEN outcome IN ('verdict', 'terminated', 'returned', 'transferred')
+                    THEN entry_date + CAST(20 + hash(i, 'days') % 200 AS INTEGER) END,
+               NULL, outcome, n_def, 1 + (hash(i, 'second') % 10 = 0)::INTEGER, article,
+               article || coalesce('.' || part, ''), '{}'
+        FROM gen""")
+    con.execute("""
+        INSERT INTO observations
+        SELECT 'bench.warc.gz', i, 0, court_code || '/first/' || i, 'listing', 1, seen FROM gen""")
+    con.execute("""
+        INSERT INTO charges
+        SELECT court_code || '/first/' || i, 1, 0, 0, 'УК РФ', article, part, NULL,
+               article || coalesce('.' || part, ''), 'ст.' || article, true FROM gen
+        UNION ALL
+        SELECT court_code || '/first/' || i, 1, 0, 1, 'УК РФ', '338', '3', NULL, '338.3',
+               'ст.338 ч.3', true FROM gen WHERE hash(i, 'second') % 10 = 0""")
+    con.execute("BEGIN TRANSACTION")
+    refresh_derived(con)
+    con.execute("COMMIT")
+    con.execute("CHECKPOINT")
+    con.close()
+    return time.perf_counter() - started
+
+
+HEADLINE = {
+    "cases_by_month_337": lambda c: m.cases_received_by_month(c, Filter(article="337")),
+    "cases_by_month_all": lambda c: m.cases_received_by_month(c, Filter()),
+    "cumulative_since_mobilisation": lambda c: m.cumulative_cases(c, Filter(article="337")),
+    "by_charge": lambda c: m.cases_by_charge(c, Filter()),
+    "by_principal_article": lambda c: m.cases_by_principal_article(c, Filter()),
+    "ytd_vs_previous_year": lambda c: m.ytd_vs_previous_year(c, Filter(article="337"), 2024),
+    "verdicts_by_month": lambda c: m.verdicts_by_month(c, Filter()),
+    "outcomes": lambda c: m.outcomes(c, Filter()),
+    "days_to_verdict": lambda c: m.days_to_verdict(c, Filter(article="337")),
+    "by_court": lambda c: m.cases_by_court(c, Filter()),
+    "by_region_337_5": lambda c: m.cases_by_region(c, Filter(article="337", part="5")),
+    "cases_behind_a_month": lambda c: m.list_cases(c, Filter(), "month", "2024-02", limit=100),
+}
+SECONDARY = {  # reported, not part of the headline p95: recompute history for a past day
+    "as_of_cases_by_month": lambda c: m.cases_received_by_month(
+        c, Filter(article="337", as_of=dt.date(2024, 6, 30))
+    ),
+    "completeness_by_month": lambda c: m.completeness_by_month(c, Filter(article="337")),
+}
+
+
+def time_queries(path: Path, queries: dict, repeat: int) -> dict[str, tuple[float, float]]:
+    con = connect_path(path, read_only=True)
+    out = {}
+    for name, query in queries.items():
+        query(con)  # warm
+        samples = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            query(con)
+            samples.append((time.perf_counter() - t) * 1000)
+        samples.sort()
+        p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
+        out[name] = (statistics.median(samples), p95)
+    con.close()
+    return out
+
+
+def time_ingest(root: Path, n_cases: int) -> tuple[int, int, float]:
+    """WARC records of listing pages (25 rows) and one card per case; returns (records,
+    rows + cards, seconds of ingest)."""
+    data_dir = DataDir(root).ensure()
+    archive = SyntheticArchive(data_dir.archive)
+    start = dt.datetime(2024, 3, 1, tzinfo=dt.UTC)
+    rows = [
+        row(
+            str(i),
+            f"1-{i}/2024",
+            dt.date(2024, 1, 1) + dt.timedelta(days=i % 60),
+            [defendant(f"Фамилия{i} Имя Отчество", "ст.337 ч.5 УК РФ")],
+        )
+        for i in range(n_cases)
+    ]
+    archive.write_listing(
+        "gvs0.example", "10GV0000", rows, dt.date(2024, 1, 1), dt.date(2024, 3, 1), start
+    )
+    for i in range(n_cases):
+        archive.write_card(
+            "gvs0.example",
+            "10GV0000",
+            str(i),
+            card(
+                f"1-{i}/2024",
+                dt.date(2024, 1, 1) + dt.timedelta(days=i % 60),
+                [defendant(f"Фамилия{i} Имя Отчество", "ст.337 ч.5 УК РФ")],
+                result="Вынесен ПРИГОВОР",
+                result_date=dt.date(2024, 4, 1),
+            ),
+            start + dt.timedelta(seconds=i),
+        )
+    archive.close()
+    t = time.perf_counter()
+    summary = ingest(data_dir, reader=archive.book)
+    return summary.records, n_cases * 2, time.perf_counter() - t
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--ingest-cases", type=int, default=5_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="kartoteka-bench-") as tmp:
+        path = Path(tmp) / "bench.duckdb"
+        load_s = load_synthetic(path, args.cases)
+        print(
+            f"loaded {args.cases:,} synthetic cases (history + derived tables) in "
+            f"{load_s:.1f} s ({args.cases / load_s:,.0f} cases/s)"
+        )
+        con = connect_path(path, read_only=True)
+        baseline_ms = _baseline(con, args.repeat)
+        con.close()
+        print(f"baseline: count(*) over cases, median {baseline_ms:.2f} ms")
+        print(f"{'query':34} {'median_ms':>10} {'p95_ms':>8} {'x_baseline':>10}")
+        headline = time_queries(path, HEADLINE, args.repeat)
+        for name, (med, p95) in headline.items():
+            print(f"{name:34} {med:10.1f} {p95:8.1f} {med / baseline_ms:10.1f}")
+        for name, (med, p95) in time_queries(path, SECONDARY, max(3, args.repeat // 5)).items():
+            print(f"{name + ' (secondary)':34} {med:10.1f} {p95:8.1f} {med / baseline_ms:10.1f}")
+        records, rows, seconds = time_ingest(Path(tmp) / "ingest", args.ingest_cases)
+        print(
+            f"ingest: {records:,} WARC records ({rows:,} listing rows + cards) in "
+            f"{seconds:.2f} s = {records / seconds:,.0f} records/s, "
+            f"{rows / seconds:,.0f} rows/s"
+        )
+        worst = max(p95 for _, p95 in headline.values())
+        print(f"p95_ms {worst:.1f}")
+
+
+def _baseline(con, repeat: int) -> float:
+    samples = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        con.execute("SELECT count(*) FROM cases").fetchall()
+        samples.append((time.perf_counter() - t) * 1000)
+    return statistics.median(samples)
+
+
+if __name__ == "__main__":
+    main()
