@@ -11,10 +11,9 @@ queries, chart specs, templating, gzip; no network):
   stats queries and assembly alone), so the ratio shows what the web layer adds;
 - transferred bytes (gzip): the overview HTML, and the chart bundle a first visit also loads.
 
-The store is loaded straight into the store's schema (created by `kartoteka.store.db`) with
-DuckDB SQL: courts, `cases`, `case_charges`, a fetch log, and, for the as-of queries,
-`case_versions`, `charges` and `observations`. Target: p95 < 300 ms (cold). The last line is
-`p95_ms N` (cold p95).
+The store is loaded by the store stage's own bulk loader (`load_synthetic` of bench/stats.py:
+100 courts, history generated in SQL, derived tables by `refresh_derived`). Target: p95 <
+300 ms (cold). The last line is `p95_ms N` (cold p95).
 
     .venv/bin/python bench/web.py [--cases 1000000] [--rounds 1]
 """
@@ -23,120 +22,27 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 from kartoteka.store.db import connect_path
 
-ARTICLES = [
-    ("337", "5", True, 0.80),
-    ("337", "3.1", True, 0.05),
-    ("332", "2.1", True, 0.06),
-    ("338", "3", True, 0.05),
-    ("339", "3", True, 0.015),
-    ("352.1", None, True, 0.01),
-    ("334", "3", True, 0.01),
-    ("335", "2", False, 0.005),
-]
-
 
 def load(path: Path, n_cases: int) -> None:
-    """Synthetic courts and cases written straight into the store's schema (by column name,
-    so that columns the store adds later, if nullable, do not break the loader)."""
+    """The store engineer's bulk loader (bench/stats.py): history tables generated in SQL,
+    derived tables by the store's own `refresh_derived`; plus a fetch log, which the
+    dashboard reads for its as-of date and the simulated-data banner."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from stats import load_synthetic  # bench/stats.py
+
+    load_synthetic(path, n_cases)
     con = connect_path(path)
-    con.execute("SET TimeZone = 'UTC'")
-    con.execute("""
-        INSERT INTO courts BY NAME
-        SELECT code, 'Суд ' || code AS name,
-               CASE WHEN i % 18 = 0 THEN 'district' ELSE 'garrison' END AS level,
-               lower(code) || '.sudrf.ru' AS host,
-               lpad(CAST(i % 85 AS VARCHAR), 2, '0') AS region_code,
-               'Регион ' || CAST(i % 40 AS VARCHAR) AS region,
-               lpad(CAST(i // 18 AS VARCHAR), 2, '0') || 'OV0000' AS district,
-               false AS captcha_seen, i AS position
-        FROM (SELECT i, lpad(CAST(i // 18 AS VARCHAR), 2, '0')
-                        || CASE WHEN i % 18 = 0 THEN 'OV0000'
-                                ELSE 'GV' || lpad(CAST(i % 18 AS VARCHAR), 4, '0') END AS code
-              FROM range(111) t(i))
-    """)
-    cum, cases_sql = 0.0, []
-    for article, part, _, share in ARTICLES:  # a weighted draw of the principal charge
-        cum += share
-        cases_sql.append(f"WHEN r < {cum:.4f} THEN '{article}|{part or ''}'")
-    draw = "CASE " + " ".join(cases_sql) + " ELSE '337|5' END"
-    con.execute(f"""
-        CREATE TEMP TABLE gen AS
-        SELECT i, (i * 7919) % 111 AS court_position,
-               DATE '2022-09-21' + CAST(floor(pow(random(), 0.6) * 1160) AS INTEGER)
-                   AS entry_date,
-               {draw} AS charge,
-               random() AS o, random() AS second, CAST(floor(random() * 120) AS INTEGER) AS lag
-        FROM (SELECT i, random() AS r FROM range({n_cases}) t(i))
-    """)
-    con.execute("""
-        INSERT INTO cases BY NAME
-        SELECT 'C/first/' || i AS case_key, k.code AS court_code, 'first' AS instance,
-               CAST(i AS VARCHAR) AS case_id,
-               '1-' || i || '/' || year(entry_date) AS case_number, entry_date,
-               CASE WHEN o < 0.7 THEN 'Вынесен ПРИГОВОР' WHEN o < 0.8 THEN 'ПРЕКРАЩЕНО' END
-                   AS result_raw,
-               CASE WHEN o < 0.8 THEN entry_date + 40 + lag END AS result_date,
-               CASE WHEN o < 0.7 THEN 'verdict' WHEN o < 0.8 THEN 'terminated'
-                    WHEN o < 0.85 THEN 'suspended' WHEN o < 0.87 THEN 'returned'
-                    ELSE 'pending' END AS outcome,
-               split_part(charge, '|', 1) AS principal_article,
-               CASE WHEN split_part(charge, '|', 2) = '' THEN split_part(charge, '|', 1)
-                    ELSE split_part(charge, '|', 1) || '.' || split_part(charge, '|', 2) END
-                   AS principal_charge,
-               1 AS n_defendants, 1 AS info_version, 1 AS charges_version,
-               CAST(entry_date + lag AS TIMESTAMP) AS first_seen_at,
-               TIMESTAMP '2025-11-20 12:00:00' AS last_seen_at, true AS simulated
-        FROM gen JOIN courts k ON k.position = gen.court_position
-    """)
-    con.execute("""
-        INSERT INTO case_charges BY NAME
-        SELECT case_key, principal_article AS article,
-               NULLIF(substr(principal_charge, length(principal_article) + 2), '') AS part,
-               principal_charge AS charge_key, true AS mobilisation
-        FROM cases
-    """)
-    con.execute("""
-        INSERT INTO case_charges BY NAME
-        SELECT c.case_key, '332' AS article, '2.1' AS part, '332.2.1' AS charge_key,
-               true AS mobilisation
-        FROM cases c JOIN gen g ON c.case_id = CAST(g.i AS VARCHAR)
-        WHERE g.second < 0.05 AND c.principal_article <> '332'
-    """)
-    # history tables, so that as-of queries have something to replay
-    con.execute("""
-        INSERT INTO case_versions BY NAME
-        SELECT case_key, 1 AS version, 'listing' AS source, court_code, instance, case_id,
-               md5(case_key) AS content_hash, first_seen_at, last_seen_at,
-               'bench.warc.gz' AS warc_file, 0 AS warc_offset, true AS simulated, uid,
-               case_number, case_number AS case_number_raw, entry_date, result_raw,
-               result_date, outcome, n_defendants, 1 AS n_charges, principal_article,
-               principal_charge, '{}' AS content
-        FROM cases
-    """)
-    con.execute("""
-        INSERT INTO charges BY NAME
-        SELECT case_key, 1 AS version, 0 AS defendant,
-               CAST(row_number() OVER (PARTITION BY case_key) - 1 AS INTEGER) AS position,
-               'УК РФ' AS code, article, part, charge_key, mobilisation
-        FROM case_charges
-    """)
-    con.execute("""
-        INSERT INTO observations BY NAME
-        SELECT 'bench.warc.gz' AS warc_file, CAST(case_id AS BIGINT) AS warc_offset,
-               0 AS row_position, case_key, 'listing' AS source, 1 AS version,
-               first_seen_at AS fetched_at
-        FROM cases
-    """)
     con.execute("""
         INSERT INTO fetch_log BY NAME
         SELECT 'bench.warc.gz' AS warc_file, i AS warc_offset, 'http://bench/' || i AS url,
-               TIMESTAMP '2025-11-20 12:00:00' - INTERVAL (i) MINUTE AS fetched_at,
+               (SELECT max(last_seen_at) FROM cases) - INTERVAL (i) MINUTE AS fetched_at,
                200 AS status, 'listing' AS page_kind, true AS simulated, 'bench' AS run_id
         FROM range(1000) t(i)
     """)
@@ -216,7 +122,7 @@ def main() -> None:
             client.get("/api/v1/courts")  # first request: takes the snapshot
             snapshot_ms = (time.perf_counter() - t) * 1000
             for _ in range(args.rounds):
-                app.state.overview_cache = data.OverviewCache()
+                app.state.figures_cache = data.FiguresCache()
                 for query in FILTER_SETS:
                     t = time.perf_counter()
                     r = client.get(f"/?{query}", headers={"Accept-Encoding": "gzip"})

@@ -25,8 +25,8 @@ from kartoteka.paths import DataDir
 from kartoteka.store.privacy import keep_names_configured
 from kartoteka.web import api, pages
 from kartoteka.web.assets import vega_bundle
-from kartoteka.web.data import OverviewCache
-from kartoteka.web.filters import FilterError
+from kartoteka.web.data import FiguresCache, gather
+from kartoteka.web.filters import FilterError, Filters
 from kartoteka.web.snapshot import Mode, StoreReader, StoreUnavailable
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -108,7 +108,21 @@ def create_app(
     )
     app.state.config = config
     app.state.reader = reader
-    app.state.overview_cache = OverviewCache()
+    app.state.figures_cache = FiguresCache()
+
+    def warm_landing_page() -> None:
+        """Compute the unfiltered overview of a new snapshot before anyone asks for it."""
+        try:
+            snapshot = reader.info().taken_at
+            con = reader.cursor()
+            try:
+                app.state.figures_cache.get(snapshot, Filters(), lambda: gather(con, Filters()))
+            finally:
+                con.close()
+        except Exception:  # a warm-up is an optimisation: the request path reports errors
+            return
+
+    reader.on_snapshot.append(warm_landing_page)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

@@ -186,17 +186,10 @@ def article_label(article: str, t: Translator) -> str:
 
 
 # -- the overview -----------------------------------------------------------------------------
-def _headlines(
-    con: duckdb.DuckDBPyConnection,
-    flt: m.Filter,
-    t: Translator,
-    as_of: dt.date,
-    monthly: list[m.MonthCount],
-    completeness: dict[str, float | None],
-) -> list[Headline]:
+def _headlines(fig: Figures, t: Translator) -> list[Headline]:
+    as_of, total, ytd, monthly = fig.as_of, fig.total, fig.ytd, fig.monthly
+    completeness = {c.period: c.expected_complete for c in fig.completeness}
     stamp = as_of.isoformat()
-    total = m.cumulative_cases(con, flt)
-    ytd = m.ytd_vs_previous_year(con, flt, year=(flt.until or as_of).year)
     heads = [
         Headline(
             "since_mobilisation",
@@ -267,7 +260,6 @@ def _stacked_monthly(
     flt: m.Filter,
     filters: Filters,
     monthly: list[m.MonthCount],
-    t: Translator,
 ) -> list[dict[str, Any]]:
     """Rows (period, article, cases) for the stacked chart (see the module docstring)."""
     if filters.article:
@@ -293,22 +285,57 @@ def _stacked_monthly(
     return rows
 
 
-def overview(con: duckdb.DuckDBPyConnection, filters: Filters, t: Translator) -> Overview:
-    """Headline figures, charts and tables for the filters (all from kartoteka.stats)."""
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """Every stats result the overview shows, before any labelling (language-independent,
+    so one computation serves both languages and the cache holds these)."""
+
+    as_of: dt.date
+    total: m.Total
+    ytd: m.YearToDate
+    monthly: list[m.MonthCount]
+    completeness: list[m.MonthCompleteness]
+    stacked: list[dict[str, Any]]
+    verdicts: list[m.MonthCount]
+    outcomes: list[m.OutcomeCount]
+    courts: list[m.GroupCount]
+    regions: list[m.GroupCount]
+
+
+def gather(con: duckdb.DuckDBPyConnection, filters: Filters) -> Figures:
+    """Run the stats functions the overview needs (the expensive part). Sequential on
+    purpose: DuckDB already uses every core for each query, and running them side by side
+    measured slower on a two-core machine."""
     flt = to_stats_filter(filters)
     as_of = data_as_of(con, filters)
     monthly = m.cases_received_by_month(con, flt)
-    completeness_rows = m.completeness_by_month(con, flt)
-    completeness = {c.period: c.expected_complete for c in completeness_rows}
-    headlines = _headlines(con, flt, t, as_of, monthly, completeness)
+    return Figures(
+        as_of=as_of,
+        total=m.cumulative_cases(con, flt),
+        ytd=m.ytd_vs_previous_year(con, flt, year=(flt.until or as_of).year),
+        monthly=monthly,
+        completeness=m.completeness_by_month(con, flt),
+        stacked=_stacked_monthly(con, flt, filters, monthly),
+        verdicts=m.verdicts_by_month(con, flt),
+        outcomes=m.outcomes(con, flt),
+        courts=m.cases_by_court(con, flt),
+        regions=m.cases_by_region(con, flt),
+    )
 
-    stacked = _stacked_monthly(con, flt, filters, monthly, t)
-    lag_rows = [
-        {"period": c.period, "completeness": c.expected_complete} for c in completeness_rows
-    ]
+
+def overview(con: duckdb.DuckDBPyConnection, filters: Filters, t: Translator) -> Overview:
+    """Headline figures, charts and tables for the filters (all from kartoteka.stats)."""
+    return arrange(gather(con, filters), t)
+
+
+def arrange(fig: Figures, t: Translator) -> Overview:
+    """Labels, chart specs and tables for computed figures, in one language (cheap)."""
+    headlines = _headlines(fig, t)
+    completeness = {c.period: c.expected_complete for c in fig.completeness}
+    stacked = fig.stacked
+    lag_rows = [{"period": c.period, "completeness": c.expected_complete} for c in fig.completeness]
     verdicts = [
-        {"period": x.period, "verdicts": x.cases, "defendants": x.defendants}
-        for x in m.verdicts_by_month(con, flt)
+        {"period": x.period, "verdicts": x.cases, "defendants": x.defendants} for x in fig.verdicts
     ]
     outcome_rows = [
         {
@@ -317,7 +344,7 @@ def overview(con: duckdb.DuckDBPyConnection, filters: Filters, t: Translator) ->
             "cases": o.cases,
             "defendants": o.defendants,
         }
-        for o in m.outcomes(con, flt)
+        for o in fig.outcomes
     ]
     court_rows = [
         {
@@ -328,11 +355,11 @@ def overview(con: duckdb.DuckDBPyConnection, filters: Filters, t: Translator) ->
             "verdicts": g.verdicts,
             "href": f"/courts/{g.key}" if g.key else None,
         }
-        for g in m.cases_by_court(con, flt)
+        for g in fig.courts
     ]
     region_rows = [
         {"region": g.key, "cases": g.cases, "defendants": g.defendants, "verdicts": g.verdicts}
-        for g in m.cases_by_region(con, flt)
+        for g in fig.regions
     ]
 
     monthly_chart = Chart(
@@ -396,44 +423,35 @@ def overview(con: duckdb.DuckDBPyConnection, filters: Filters, t: Translator) ->
             definition=definition(m.cases_by_region),
         ),
     ]
-    empty = not monthly and not court_rows
-    return Overview(as_of=as_of, headlines=headlines, charts=charts, tables=tables, empty=empty)
+    empty = not fig.monthly and not court_rows
+    return Overview(as_of=fig.as_of, headlines=headlines, charts=charts, tables=tables, empty=empty)
 
 
-class OverviewCache:
-    """Overviews by (snapshot, filters, language): a snapshot never changes, so neither do
-    its figures. Small LRU; cleared when the snapshot changes."""
+class FiguresCache:
+    """Figures by filters for one store snapshot: a snapshot never changes, so neither do its
+    figures. A small LRU, emptied when the snapshot changes."""
 
     def __init__(self, size: int = 64) -> None:
         self.size = size
         self._lock = threading.Lock()
-        self._items: OrderedDict[tuple[Any, ...], Overview] = OrderedDict()
+        self._items: OrderedDict[Filters, Figures] = OrderedDict()
         self._snapshot: Any = None
 
-    def get(
-        self, snapshot: Any, filters: Filters, lang: str, build: Callable[[], Overview]
-    ) -> Overview:
-        key = (filters, lang)
+    def get(self, snapshot: Any, filters: Filters, build: Callable[[], Figures]) -> Figures:
         with self._lock:
             if snapshot != self._snapshot:
                 self._items.clear()
                 self._snapshot = snapshot
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
+            if filters in self._items:
+                self._items.move_to_end(filters)
+                return self._items[filters]
         value = build()
         with self._lock:
             if snapshot == self._snapshot:
-                self._items[key] = value
+                self._items[filters] = value
                 while len(self._items) > self.size:
                     self._items.popitem(last=False)
         return value
-
-
-def overview_item(
-    con: duckdb.DuckDBPyConnection, filters: Filters, t: Translator, key: str
-) -> Chart | Table | None:
-    return overview(con, filters, t).item(key)
 
 
 # -- API: grouped counts -------------------------------------------------------------------------

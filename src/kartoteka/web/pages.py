@@ -101,9 +101,10 @@ def _filters(request: Request) -> tuple[Filters, str | None]:
 def cached_overview(request: Request, con: Any, filters: Filters, t: Translator) -> Any:
     """The overview for these filters, computed once per store snapshot."""
     snapshot = request.app.state.reader.info().taken_at
-    return request.app.state.overview_cache.get(
-        snapshot, filters, t.lang, lambda: data.overview(con, filters, t)
+    figures = request.app.state.figures_cache.get(
+        snapshot, filters, lambda: data.gather(con, filters)
     )
+    return data.arrange(figures, t)
 
 
 @router.get("/favicon.ico", include_in_schema=False)

@@ -22,10 +22,12 @@ server whose store never changes while it runs (a published snapshot, a demo, te
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -96,12 +98,16 @@ class StoreReader:
         self._taken_at: dt.datetime | None = None
         self._stale = False
         self._serial = 0
+        # called (in a background thread) after each new snapshot, e.g. to warm caches
+        self.on_snapshot: list[Callable[[], None]] = []
 
     # -- lifecycle ---------------------------------------------------------------------
     def close(self) -> None:
         with self._lock:
             if self._con is not None:
-                self._con.close()
+                # a request or warm-up may still run on it: then it goes with the process
+                with contextlib.suppress(duckdb.Error):
+                    self._con.close()
                 self._con = None
             if self._copy is not None:
                 self._remove_copy(self._copy)
@@ -162,6 +168,8 @@ class StoreReader:
         self._signature = signature
         self._taken_at = dt.datetime.now(dt.UTC)
         self._stale = False
+        for callback in self.on_snapshot:
+            threading.Thread(target=callback, name="kartoteka-snapshot-hook", daemon=True).start()
 
     def _take_snapshot(self) -> None:
         """Copy the store while our read-only open keeps writers out, then open the copy."""
@@ -175,9 +183,10 @@ class StoreReader:
         if wal.exists():
             shutil.copyfile(wal, copy.with_name(copy.name + ".wal"))
         con = duckdb.connect(str(copy), read_only=True)
-        old_con, old_copy = self._con, self._copy
+        old_copy = self._copy
+        # The previous connection is not closed here: requests may still be reading through
+        # cursors of it. Dropping the reference lets it close when they finish; its file can
+        # be unlinked at once (open files stay readable on POSIX systems).
         self._con, self._copy = con, copy
-        if old_con is not None:
-            old_con.close()
         if old_copy is not None:
             self._remove_copy(old_copy)
