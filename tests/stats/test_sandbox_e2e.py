@@ -255,3 +255,52 @@ def test_sandbox_harvest_ingest_metrics_equal_the_ground_truth(tmp_path):
     con = connect(data_dir, read_only=True)
     assert dump_tables(con) == incremental
     con.close()
+
+
+def test_update_command_harvests_ingests_and_stats_match_the_truth(tmp_path):
+    from typer.testing import CliRunner
+
+    from kartoteka.cli import app
+
+    config = sandbox.SandboxConfig(seed=3, faults="none", scale=0.2, now=T1)
+    with sandbox.run_sandbox(config) as sb:
+        court = _pick(sb)[0]
+        data_dir = DataDir(tmp_path / "data").ensure()
+        import_courts(data_dir, [c.court for c in sb.courts])
+        common = ["--data-dir", str(data_dir.root)]
+        result = CliRunner().invoke(
+            app,
+            [
+                "update",
+                "--sandbox",
+                sb.url,
+                "--courts",
+                court.code,
+                "--since",
+                "2024-01-01",
+                "--until",
+                T1.isoformat(),
+                "--no-progress",
+                "--no-prompt-captcha",
+                *common,
+            ],
+        )
+        assert result.exit_code == 0, result.output
+        assert "cases in the store" in result.output
+        truth = [
+            r
+            for r in _truth(sb, tmp_path / "truth")
+            if r["court_code"] == court.code
+            and r["instance"] == "first"
+            and r["entry_date"] >= "2024-01-01"
+            and _date(r["visible_from"]) <= T1
+            and (not r["removed_from"] or _date(r["removed_from"]) > T1)
+        ]
+    stats = CliRunner().invoke(app, ["stats", "--by", "month", "--format", "json", *common])
+    assert stats.exit_code == 0, stats.output
+    import json
+
+    rows = json.loads(stats.stdout[stats.stdout.index("[") :])
+    assert {r["period"]: r["cases"] for r in rows} == dict(
+        Counter(r["entry_date"][:7] for r in truth)
+    )

@@ -9,8 +9,10 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import inspect
 import io
 import json
+import typing
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -246,17 +248,47 @@ def register(app: typer.Typer) -> None:
         for path in result.files:
             typer.echo(str(path))
 
-    @app.command()
-    def update(
-        data_dir: str | None = typer.Option(None, help=DATA_DIR_HELP),
-    ) -> None:
-        """Harvest every court, then ingest: the one command to run on a schedule."""
-        typer.echo(
-            "kartoteka update: the harvest stage is not wired in yet; run "
-            "`kartoteka harvest` then `kartoteka ingest`.",
-            err=True,
-        )
-        raise typer.Exit(2)
+    app.command("update")(update_command)
+
+
+def update_command(**options: Any) -> None:
+    """Harvest the courts (same options as `kartoteka harvest`), then ingest what was
+    archived: the one command a newsroom runs on a schedule. The ingest runs even when some
+    courts failed (what was archived is evidence); the exit code is the harvest's."""
+    from kartoteka.cli.harvest_cmd import harvest_command
+    from kartoteka.store.ingest import ingest as run_ingest
+
+    failure: typer.Exit | None = None
+    try:
+        harvest_command(**options)
+    except typer.Exit as exc:
+        if exc.exit_code == 2:  # nothing harvested: refused config or no courts
+            raise
+        failure = exc
+    summary = run_ingest(resolve_data_dir(options.get("data_dir")), archive=options.get("archive"))
+    typer.echo(
+        f"ingested {summary.records} new records; {summary.cases} cases in the store "
+        f"({summary.removed} removed from court sites), {summary.parse_failures} unreadable pages"
+    )
+    if failure is not None:
+        raise failure
+
+
+def _take_harvest_options() -> None:
+    """Typer reads a command's options from its signature and type hints: give `update`
+    exactly `harvest`'s (resolved, since that module's annotations are strings)."""
+    from kartoteka.cli.harvest_cmd import harvest_command
+
+    hints = typing.get_type_hints(harvest_command)
+    signature = inspect.signature(harvest_command)
+    update_command.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[p.replace(annotation=hints[p.name]) for p in signature.parameters.values()],
+        return_annotation=None,
+    )
+    update_command.__annotations__ = {**hints, "return": None}
+
+
+_take_harvest_options()
 
 
 def _simulated(con: Any) -> bool:
