@@ -113,10 +113,9 @@ async def test_per_host_and_global_floors_hold_under_concurrency():
     async with _gateway(recorder) as gw:
         await asyncio.gather(*(court(gw, h) for h in hosts))
     assert len(recorder.pages()) == 30
-    # Exactly, where the gateway stamps each request as it leaves ...
+    # Exactly, where the gateway stamps each request as it leaves (the wire, as a server
+    # sees it, is checked against the sandbox's request log in test_sandbox_e2e.py).
     _assert_spacing(gw.send_log, per_host=0.03, overall=0.01, slack=0.0)
-    # ... and as the server sees them (in-process jitter between the two clocks: 0.5 ms).
-    _assert_spacing([(h, t) for h, t, _ in recorder.log], per_host=0.03, overall=0.01, slack=0.0005)
 
 
 def _gaps(times):

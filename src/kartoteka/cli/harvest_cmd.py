@@ -310,7 +310,8 @@ def harvest_command(
     )
     with bars:
         report = asyncio.run(harvester.run())
-    Console().print(summary_table(report))
+    # Logs of scheduled runs are read later: give the table room there too.
+    Console(width=None if sys.stdout.isatty() else 160).print(summary_table(report))
     if report.truncated_warcs:
         console.print(f"repaired torn WARC tails: {', '.join(report.truncated_warcs)}")
     if any(c.status is CourtStatus.ERROR for c in report.courts):

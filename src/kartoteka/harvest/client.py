@@ -218,14 +218,21 @@ class Gateway:
                 return
             await asyncio.sleep(left - 0.0015 if left > 0.002 else 0)
 
-    async def _slot(self, host: str) -> float:
-        """Wait until a request to `host` may start; return its start instant."""
+    async def _acquire(self, host: str) -> float:
+        """Wait until a request to `host` may leave and take the gate; return the instant.
+
+        The gate stays taken until `_release`, i.e. until the request's headers are written,
+        so that however long the event loop takes to get them onto the socket (another
+        task may be parsing a page), the next request is timed from when this one really
+        left, never from when it was allowed to.
+        """
         # Requests to one host are sequential (one task per court), so the per-host wait
         # can happen outside the gate without letting anyone else in ahead of this host.
         last = self._last_host.get(host)
         if last is not None:
             await self._sleep_until(last + self.config.per_host_interval)
-        async with self._gate:
+        await self._gate.acquire()
+        try:
             last = self._last_host.get(host)
             target = max(
                 (last + self.config.per_host_interval) if last is not None else 0.0,
@@ -234,11 +241,24 @@ class Gateway:
                 else 0.0,
             )
             await self._sleep_until(target)
-            now = time.monotonic()
-            self._last_global = now
-            self._last_host[host] = now
-            self.send_log.append((host, now))
+        except BaseException:
+            self._gate.release()
+            raise
+        return time.monotonic()
+
+    def _release(self, host: str) -> float:
+        """The request has left: stamp it and open the gate for the next one."""
+        now = time.monotonic()
+        self._last_global = now
+        self._last_host[host] = now
+        self.send_log.append((host, now))
+        self._gate.release()
         return now
+
+    async def _slot(self, host: str) -> float:
+        """Acquire and release at once: for transports that give no "headers sent" event."""
+        await self._acquire(host)
+        return self._release(host)
 
     # -- cooldowns and caps --------------------------------------------------------------
     def cool_down(self, host: str, seconds: float | None = None) -> float:
@@ -316,18 +336,33 @@ class Gateway:
             await self._wait_cooldown(host)
             self._check_cap(host, url)
             started: list[float] = []
+            holding = [False]
 
             async def on_wire(
-                event: str, info: object, host: str = host, started: list[float] = started
+                event: str,
+                info: object,
+                host: str = host,
+                started: list[float] = started,
+                holding: list[bool] = holding,
             ) -> None:
                 if event.endswith("send_request_headers.started") and not started:
-                    started.append(await self._slot(host))
+                    started.append(await self._acquire(host))
+                    holding[0] = True
+                elif (
+                    event.endswith(("send_request_headers.complete", "send_request_headers.failed"))
+                    and holding[0]
+                ):
+                    holding[0] = False
+                    started[0] = self._release(host)
 
             if not self._slot_on_wire:
                 started.append(await self._slot(host))
             try:
                 raw = await self.http.get(url, headers=headers, extensions={"trace": on_wire})
             except (httpx.TimeoutException, httpx.TransportError) as exc:
+                if holding[0]:
+                    holding[0] = False
+                    self._release(host)
                 self._count(stats, started)
                 if attempt >= self.config.max_retries:
                     raise FetchFailed(f"no answer after {attempt + 1} tries: {exc!r}", url) from exc
@@ -337,6 +372,10 @@ class Gateway:
                 stats.backoff_seconds += wait
                 await asyncio.sleep(wait)
                 continue
+            except BaseException:
+                if holding[0]:
+                    self._release(host)
+                raise
             start = self._count(stats, started)
             resp = Response(
                 url=url,

@@ -1,7 +1,8 @@
 """What to fetch: windows of cases by month of receipt, and which cards matter. Pure logic.
 
 - Windows: for each court, criminal first-instance cases by month of receipt from `since` to
-  `until`; district, fleet and the appellate court also their criminal appeals (DOMAIN.md §1).
+  `until`; district, fleet and the appellate court also their criminal appeals, the
+  Cassation Military Court its criminal cassation cases (DOMAIN.md §1).
 - Incremental runs re-list only windows that overlap the recent period (default the last six
   months: cards appear on court sites weeks late and outcomes change) and windows that were
   never complete; a complete old window is left alone.
@@ -77,6 +78,8 @@ def instances_for(court: Court, options: PlanOptions) -> list[Instance]:
     out = [Instance(i) for i in options.instances]
     if options.appeals and court.level in APPEAL_LEVELS and Instance.APPEAL not in out:
         out.append(Instance.APPEAL)
+    if options.appeals and court.level is CourtLevel.CASSATION and Instance.CASSATION not in out:
+        out.append(Instance.CASSATION)
     return out
 
 
