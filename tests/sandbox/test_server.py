@@ -114,3 +114,9 @@ def test_two_sandboxes_side_by_side() -> None:
         run_sandbox(SandboxConfig(seed=2, faults="none")) as b,
     ):
         assert a.port != b.port
+
+
+def test_background_generation_finishes() -> None:
+    with run_sandbox(SandboxConfig(seed=3, faults="none", scale=0.2)) as sb:
+        assert sb.wait_warm(timeout=60)
+        assert all(code in sb.site.caseload._courts for code in (c.code for c in sb.courts))
