@@ -152,6 +152,18 @@ class SandboxHandle:
         self.host = config.host
         self.port = port
         self.url = f"http://{config.host}:{port}"
+        self._warm_thread: threading.Thread | None = None
+
+    def wait_warm(self, timeout: float | None = None) -> bool:
+        """Block until every court's caseload is generated (True) or `timeout` passes.
+
+        Call it before measuring intervals on the wire: while the background generation runs
+        it competes with the server thread for the interpreter lock, which delays request
+        timestamps by up to the switch interval (5 ms) and bunches them."""
+        if self._warm_thread is None:
+            return True
+        self._warm_thread.join(timeout)
+        return not self._warm_thread.is_alive()
 
     @property
     def now(self) -> dt.date:
@@ -234,12 +246,13 @@ def run_sandbox(config: SandboxConfig | None = None) -> Iterator[SandboxHandle]:
     handle = SandboxHandle(config, site, server, int(state["port"]))  # type: ignore[call-overload]
     stop_warming = threading.Event()
     if config.warm:
-        threading.Thread(
+        handle._warm_thread = threading.Thread(
             target=site.caseload.warm,
             args=(stop_warming,),
             name="kartoteka-sandbox-warm",
             daemon=True,
-        ).start()
+        )
+        handle._warm_thread.start()
     try:
         yield handle
     finally:
