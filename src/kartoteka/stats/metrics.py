@@ -513,13 +513,17 @@ def reporting_lag(
         con,
         flt,
         """
-        , lags AS (
-            SELECT entry_date, date_diff('day', entry_date, CAST(first_seen_at AS DATE)) AS lag,
-                   min(CAST(first_seen_at AS DATE)) OVER (PARTITION BY court_code) AS began
-            FROM sel WHERE entry_date IS NOT NULL)
-        SELECT n, count(*) FILTER (WHERE lag <= n), count(*)
+        , began AS (SELECT court_code, min(CAST(first_seen_at AS DATE)) AS began
+                    FROM sel GROUP BY court_code),
+        lags AS (  -- one pass over the cases, then the thresholds over the small groups
+            SELECT s.entry_date, CAST(s.first_seen_at AS DATE) - s.entry_date AS lag,
+                   count(*) AS n_cases
+            FROM sel s JOIN began b USING (court_code)
+            WHERE s.entry_date IS NOT NULL AND s.entry_date >= b.began
+            GROUP BY ALL)
+        SELECT n, coalesce(sum(n_cases) FILTER (WHERE lag <= n), 0), sum(n_cases)
         FROM lags, unnest($days) AS t(n)
-        WHERE entry_date >= began AND entry_date <= $reference - CAST(n AS INTEGER)
+        WHERE entry_date <= $reference - CAST(n AS INTEGER)
         GROUP BY n""",
         extra={"days": list(days), "reference": reference},
     )

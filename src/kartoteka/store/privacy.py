@@ -95,12 +95,16 @@ class NamePolicy:
         (a listing's "Информация по делу")."""
         if text is None or self.keep_names:
             return text
+        folded = text.casefold()
         for name in sorted(names, key=len, reverse=True):
             words = _WORD.findall(name)
             replacement = initials(name) or ""
-            patterns = [re.escape(name.strip())]
-            if words and len(words[0]) >= 3:
+            patterns = []
+            if name.strip().casefold() in folded:
+                patterns.append(re.escape(name.strip()))
+            if words and len(words[0]) >= 3 and words[0].casefold() in folded:
                 patterns.append(r"(?<!\w)" + re.escape(words[0]) + r"(?!\w)")
-            for pattern in patterns:
+            for pattern in patterns:  # only names that occur: compiling patterns is costly
                 text = re.sub(pattern, replacement, text, flags=re.IGNORECASE)
+            folded = text.casefold()
         return text
