@@ -146,8 +146,9 @@ def _header_row(names: list[str]) -> str:
     return "<tr>" + "".join(f'<td align="center"><b>{n}</b></td>' for n in names) + "</tr>"
 
 
-def _row(values: list[str]) -> str:
-    return "<tr>" + "".join(f"<td>{v}</td>" for v in values) + "</tr>"
+def _row(values: list[str], close: bool = True) -> str:
+    """A table row; `close=False` leaves `</tr>` out, as some court servers do."""
+    return "<tr>" + "".join(f"<td>{v}</td>" for v in values) + ("</tr>" if close else "")
 
 
 def card_body(court: SimCourt, case: SimCase, now: dt.date) -> str:
@@ -226,7 +227,8 @@ def card_body(court: SimCourt, case: SimCase, now: dt.date) -> str:
                 e(ev.basis),
                 e(ev.note),
                 fmt(ev.published),
-            ]
+            ],
+            close=not court.unclosed_rows,
         )
         for ev in events
     )

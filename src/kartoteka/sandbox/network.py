@@ -5,8 +5,8 @@ host) or, without one, from a generated set of plainly fictional courts. Each co
 drawn from the seed where the registry is silent: query dialect (a court that speaks the vnkod
 dialect serves the new page template, as on the real sites), whether it asks for a captcha,
 whether it hides articles in its listings, its column order, its share of the national
-caseload, its superior court (where its appeals go), and whether it is the court that is
-always down.
+caseload, its superior court (where its appeals go), markup quirks (event rows left
+unclosed), and whether it is the court that is always down.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ class SimCourt:
     hides_listing_articles: bool = False  # listings omit articles (the card is the authority)
     events_date_first: bool = False  # new template: event tables with the date first
     listing_columns: str = "standard"  # new template: "standard" or "judge-first"
+    unclosed_rows: bool = False  # classic: event rows without </tr>, as some servers send
 
     @property
     def code(self) -> str:
@@ -188,6 +189,7 @@ def build_network(config: SandboxConfig) -> list[SimCourt]:
                 listing_columns=(
                     "judge-first" if template is Template.NEW and rng.random() < 0.5 else "standard"
                 ),
+                unclosed_rows=(template is Template.CLASSIC and rng.random() < 0.2),
             )
         )
     return sim
