@@ -58,6 +58,10 @@ class Case:
     removed_in_run2: bool = False
 
     @property
+    def uid(self) -> str:
+        return f"{self.court}-01-{self.entry.year}-{int(self.case_id):06d}-00"
+
+    @property
     def number(self) -> str:
         return f"1-{self.case_id}/2024"
 
@@ -172,6 +176,7 @@ def write_run(arc: SyntheticArchive, run: int) -> None:
                     result=c.result if decided else None,
                     result_date=c.result_date if decided else None,
                     events=events,
+                    uid=c.uid,
                 ),
                 when + dt.timedelta(minutes=10 + n),
             )
@@ -186,6 +191,7 @@ def write_run(arc: SyntheticArchive, run: int) -> None:
                 _defendants(CASES[1]),
                 result="Приговор оставлен БЕЗ ИЗМЕНЕНИЯ",
                 result_date=dt.date(2024, 3, 1),
+                uid=CASES[1].uid,  # the UID follows the case to appeal
             ),
             RUN2 + dt.timedelta(hours=2),
             instance=Instance.APPEAL,

@@ -63,6 +63,10 @@ def test_case_shows_versions_and_warc_evidence(history):
     assert [v["outcome"] for v in found["versions"]][-1] == "verdict"
     assert {e["source"] for e in found["evidence"]} == {"card", "listing"}
     assert all(e["warc_file"].endswith(".warc.gz") for e in found["evidence"])
+    (appealed,) = json.loads(
+        _run(history, "case", "27GV0008", "1-2/2024", "--format", "json").stdout
+    )
+    assert [o["court_code"] for o in appealed["other_instances"]] == ["27OV0000"]
     missing = runner.invoke(
         app, ["case", "27GV0008", "1-999/2024", "--data-dir", str(history.data_dir.root)]
     )

@@ -184,3 +184,18 @@ def test_grouped_objects_for_the_cli(con):
     }
     with pytest.raises(ValueError):
         m.cases_by(con, Filter(), "colour")
+
+
+def test_principal_filter_with_a_part(con):
+    from kartoteka.registry.articles import principal_article
+
+    expected = sum(
+        1 for c in _visible() if principal_article(parse_charges(c.charges)).key == "337.5"
+    )
+    assert (
+        expected
+        and m.cumulative_cases(con, Filter(article="337", part="5", principal=True)).cases
+        == expected
+    )
+    rows = m.cases_by_charge(con, Filter(article="337", part="5"))
+    assert [r.charge for r in rows] == ["337.5"] and rows[0].mobilisation

@@ -153,6 +153,7 @@ def _store_metrics(con, flt: Filter) -> dict[str, object]:
         "verdicts_by_month": {x.period: x.cases for x in m.verdicts_by_month(con, flt)},
         "by_court": {g.key: g.cases for g in m.cases_by_court(con, flt)},
         "days_to_verdict": m.days_to_verdict(con, flt),
+        "appeals": {a.result: a.cases for a in m.appeals(con, flt)},
     }
 
 
@@ -172,6 +173,9 @@ def _truth_metrics(truth: Truth) -> dict[str, object]:
         "verdicts_by_month": truth.verdicts_by_month(),
         "by_court": truth.by_court(),
         "days_to_verdict": m.DurationStats(len(days), statistics.median(days), *_quartiles(days)),
+        "appeals": dict(
+            Counter(r["appeal_result"] or "pending" for r in truth.all if r["instance"] == "appeal")
+        ),
     }
 
 
@@ -219,6 +223,7 @@ def test_sandbox_harvest_ingest_metrics_equal_the_ground_truth(tmp_path):
         at_t1 = _store_metrics(con, Filter())
         con.close()
         _assert_equal(at_t1, _truth_metrics(truth1))
+        assert at_t1["appeals"] and at_t1["outcomes"]["suspended"]  # both were exercised
         first_harvest_done = dt.datetime.now(dt.UTC)  # harvest times are real, not simulated
 
         # a simulated month later: new cases, decisions, removals

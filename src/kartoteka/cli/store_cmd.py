@@ -215,6 +215,9 @@ def register(app: typer.Typer) -> None:
             typer.echo(render(history.defendants, OutputFormat(fmt)))
             typer.echo("versions:")
             typer.echo(render(history.versions, OutputFormat(fmt)))
+            if history.other_instances:
+                typer.echo("the same case at other instances (by UID):")
+                typer.echo(render(history.other_instances, OutputFormat(fmt)))
             typer.echo("evidence (WARC records):")
             typer.echo(render([dataclasses.asdict(e) for e in history.evidence], OutputFormat(fmt)))
 

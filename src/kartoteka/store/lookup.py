@@ -1,5 +1,6 @@
 """One case with its history and evidence (`kartoteka case COURT NUMBER`): the case as known
-now, every version of it with when it was seen, and the WARC records it was read from."""
+now, every version of it with when it was seen, the WARC records it was read from, and the
+same case at other instances (linked by its UID, "Уникальный идентификатор дела")."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ class CaseHistory:
     evidence: list[Evidence] = field(default_factory=list)
     charges: list[dict[str, Any]] = field(default_factory=list)
     defendants: list[dict[str, Any]] = field(default_factory=list)
+    other_instances: list[dict[str, Any]] = field(default_factory=list)  # same UID
 
 
 def _dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -80,5 +82,13 @@ def find_cases(con: duckdb.DuckDBPyConnection, court: str, number: str) -> list[
                 [key, case["charges_version"]],
             )
         )
+        if case["uid"]:
+            history.other_instances = _dicts(
+                con.execute(
+                    "SELECT case_key, court_code, instance, case_number, outcome, result_raw, "
+                    "result_date FROM cases WHERE uid = ? AND case_key <> ? ORDER BY case_key",
+                    [case["uid"], key],
+                )
+            )
         out.append(history)
     return out
