@@ -6,6 +6,7 @@ Thin: they resolve the data directory and call `kartoteka.web.create_app` and
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Annotated
 
@@ -85,7 +86,103 @@ def report(
         typer.echo(f"  chart: {path}")
 
 
+def demo(
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--data-dir",
+            help="A fresh directory for the demo's data (default: a new temporary "
+            "directory; never your real data directory).",
+        ),
+    ] = None,
+    courts: Annotated[int, typer.Option(help="Simulated garrison courts to harvest.")] = 8,
+    scale: Annotated[float, typer.Option(help="Share of the national caseload simulated.")] = 0.3,
+    seed: Annotated[int, typer.Option(help="Sandbox seed (same seed, same courts and cases).")] = 1,
+    faults: Annotated[str, typer.Option(help="Sandbox faults: realistic or none.")] = "realistic",
+    now: Annotated[
+        str | None, typer.Option(help="The sandbox clock, YYYY-MM-DD (default: today).")
+    ] = None,
+    lang: Annotated[str, typer.Option(help="Report and dashboard language: ru or en.")] = "ru",
+    serve_after: Annotated[
+        bool, typer.Option("--serve", help="Serve the dashboard over the demo data afterwards.")
+    ] = False,
+    port: Annotated[int, typer.Option(help="Port for --serve.")] = 8000,
+) -> None:
+    """The whole pipeline offline: sandbox, real harvester, ingest, figures, report."""
+    import datetime as dt
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from kartoteka.report.demo import DemoError, DemoOptions, run_demo
+
+    if faults not in ("realistic", "none"):
+        raise typer.BadParameter("faults must be realistic or none", param_hint="--faults")
+    try:
+        clock = dt.date.fromisoformat(now) if now else None
+    except ValueError:
+        raise typer.BadParameter("now must be a date as YYYY-MM-DD", param_hint="--now") from None
+    console = Console()
+    options = DemoOptions(
+        data_dir=data_dir,
+        courts=courts,
+        seed=seed,
+        scale=scale,
+        faults=faults,
+        now=clock,
+        lang=lang,
+    )
+    try:
+        result = run_demo(options, progress=lambda line: console.print(f"[dim]·[/dim] {line}"))
+    except DemoError as exc:
+        raise typer.BadParameter(exc.message, param_hint="--data-dir") from None
+    table = Table(
+        title=f"SIMULATED DATA — headline figures as of {result.now} "
+        f"({len(result.courts)} sandbox courts)"
+    )
+    table.add_column("figure")
+    table.add_column("kartoteka", justify="right")
+    table.add_column("ground truth", justify="right")
+    table.add_column("")
+    for f in result.figures:
+        table.add_row(
+            f.label, str(f.store), str(f.truth), "[green]=[/green]" if f.matches else "[red]≠[/red]"
+        )
+    console.print(table)
+    console.print(
+        f"{result.cases_ingested:,} cases ingested from {result.requests:,} requests, "
+        f"{result.parse_failures} parse failures, {result.seconds:.0f} s in all"
+    )
+    console.print(
+        "every figure matches the sandbox's ground truth"
+        if result.all_match
+        else "[red]some figures differ from the ground truth[/red]"
+    )
+    console.print(f"report: {result.report}")
+    console.print(f"dashboard: kartoteka serve --data-dir {result.data_dir.root}")
+    if serve_after:
+        import webbrowser
+
+        import uvicorn
+
+        from kartoteka.web import create_app
+
+        url = f"http://127.0.0.1:{port}/?lang={lang}"
+        console.print(f"serving the dashboard on {url} (Ctrl-C to stop)")
+        with contextlib.suppress(Exception):  # no browser here: the URL is printed above
+            webbrowser.open(url)
+        uvicorn.run(
+            create_app(result.data_dir, mode="direct", default_lang=lang),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+        )
+    if not result.all_match:
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
     """Add this stage's commands to the main app."""
     app.command()(serve)
     app.command()(report)
+    app.command()(demo)

@@ -32,6 +32,10 @@ EVIDENCE_CSP = (
     "frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
 )
 
+# Court cards show one tab (div#cont1..N) at a time through scripts, which are removed:
+# evidence shows every tab at once.
+SHOW_ALL_TABS = '<style>[id^="cont"]{display:block!important;visibility:visible!important}</style>'
+
 _UPPER = "А-ЯЁ"
 _LOWER = "а-яё"
 _WORD = f"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?"
@@ -144,6 +148,7 @@ def load_evidence(
         charset = content_type.split("charset=", 1)[1].split(";")[0].strip()
     text = decode_page(record.body, charset)
     html = _META_CHARSET.sub('<meta charset="utf-8">', sanitise(text))
+    html = SHOW_ALL_TABS + html
     if not show_names:
         html = mask_names(html, _names_on_page(record.body, record.url))
     return EvidencePage(
