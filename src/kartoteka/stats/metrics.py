@@ -578,7 +578,7 @@ def completeness_by_month(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[M
             middle = dt.date(y, m, (calendar.monthrange(y, m)[1] + 1) // 2)
             age = (reference - middle).days
             reached = [p.share for p in lag if p.days <= age]
-            expected = reached[-1] if reached else 0.0
+            expected = (reached[-1] or 0.0) if reached else 0.0
             if age >= lag[-1].days:
                 expected = max(expected, lag[-1].share or 0.0)
         out.append(MonthCompleteness(month.period, month.cases, expected))

@@ -110,9 +110,8 @@ def export(
     only if the store holds them (built with keep-names)."""
     fmt = ExportFormat(fmt)
     out_dir.mkdir(parents=True, exist_ok=True)
-    simulated = bool(
-        con.execute("SELECT coalesce(bool_or(simulated), false) FROM fetch_log").fetchone()[0]
-    )  # type: ignore[index]
+    flag = con.execute("SELECT coalesce(bool_or(simulated), false) FROM fetch_log").fetchone()
+    simulated = bool(flag and flag[0])
     tables = XLSX_TABLES if fmt is ExportFormat.XLSX else tuple(TABLES)
     files: list[Path] = []
     rows: dict[str, int] = {}

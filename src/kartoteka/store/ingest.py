@@ -71,16 +71,35 @@ INGESTED_TABLES = (
 class ResponseRecord(Protocol):
     """What ingest needs of a WARC response (kartoteka.harvest.warc.ArchivedResponse)."""
 
-    url: str
-    fetched_at: dt.datetime
-    court_code: str | None
-    page_kind: str | None
-    simulated: bool
-    status: int
-    body: bytes
-    warc_file: str
-    offset: int
-    record_id: str
+    @property
+    def url(self) -> str: ...
+
+    @property
+    def fetched_at(self) -> dt.datetime: ...
+
+    @property
+    def court_code(self) -> str | None: ...
+
+    @property
+    def page_kind(self) -> str | None: ...
+
+    @property
+    def simulated(self) -> bool: ...
+
+    @property
+    def status(self) -> int: ...
+
+    @property
+    def body(self) -> bytes: ...
+
+    @property
+    def warc_file(self) -> str: ...
+
+    @property
+    def offset(self) -> int: ...
+
+    @property
+    def record_id(self) -> str: ...
 
 
 @dataclass
@@ -335,7 +354,8 @@ class Ingestor:
         return None
 
     def _card_content(self, card: Card) -> dict[str, Any]:
-        names = [p.name for p in [*card.defendants, *card.parties] if p.name]
+        names = [d.name for d in card.defendants if d.name]
+        names += [p.name for p in card.parties if p.name]
         content = to_jsonable(card)
         content["defendants"] = [self._defendant_json(d) for d in card.defendants]
         content["parties"] = [self._party_json(p) for p in card.parties]
