@@ -151,3 +151,32 @@ def test_missing_store_is_a_json_503(tmp_path):
         assert response.status_code == 503
         assert "no store" in response.json()["detail"]
         assert c.get("/").status_code == 503
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"by": "month"},
+        {"by": "court", "article": "337"},
+        {"by": "region", "article": "337", "principal": "true"},
+        {"by": "part", "since": "2025-01-01"},
+        {"by": "outcome", "as_of": "2025-03-05"},
+    ],
+)
+def test_stats_endpoint_gives_what_the_cli_prints(client, web_store, params):
+    import json
+
+    from typer.testing import CliRunner
+
+    from kartoteka.cli import app
+
+    args = ["stats", "--format", "json", "--data-dir", str(web_store.data_dir.root)]
+    for key, value in params.items():
+        if key == "principal":
+            args.append("--principal")
+        else:
+            args += [f"--{key.replace('_', '-')}", value]
+    cli = CliRunner().invoke(app, args)
+    assert cli.exit_code == 0, cli.output
+    printed = json.loads(cli.stdout[cli.stdout.index("[") :])
+    assert client.get("/api/v1/stats", params=params).json() == printed

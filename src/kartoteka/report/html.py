@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import vl_convert as vlc
 
 from kartoteka.paths import DataDir
@@ -34,7 +35,7 @@ def _store_path(source: DataDir | str | os.PathLike[str]) -> Path:
 
 
 def build_report_html(
-    con: object, *, lang: str = "ru", filters: Filters | None = None
+    con: duckdb.DuckDBPyConnection, *, lang: str = "ru", filters: Filters | None = None
 ) -> tuple[str, data.Overview]:
     """The report's HTML for an open store connection, and the overview it shows."""
     t = Translator(lang)
@@ -44,7 +45,7 @@ def build_report_html(
     ctx = base_context(
         t,
         offline=True,
-        simulated=records.is_simulated(con),  # type: ignore[arg-type]
+        simulated=records.is_simulated(con),
         link=lambda path, **_: "#",
         overview=overview,
         filters=filters,

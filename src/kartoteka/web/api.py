@@ -92,13 +92,16 @@ def stats(
         Literal["month", "court", "district", "region", "part", "article", "outcome"],
         Query(description="How to group the cases"),
     ] = "month",
+    principal: Annotated[
+        bool, Query(description="Count each case once, under its principal article")
+    ] = False,
 ) -> list[dict[str, Any]]:
     """One object per group with its key (`period` as YYYY-MM, `court_code`, `district`,
     `region`, `part` (article.part, multi-label), `article` (principal), `outcome`) and
     `cases`, plus the other counts `kartoteka.stats.metrics.cases_by` gives."""
     con = _con(request)
     try:
-        return data.stats_rows(con, filters, by)
+        return data.stats_rows(con, filters, by, principal=principal)
     finally:
         con.close()
 

@@ -9,7 +9,7 @@ the offline report embeds.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
@@ -42,7 +42,6 @@ class Chart:
     columns: list[str]
     note: str | None = None
     definition: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _base(width: int | str = "container", height: int = 260) -> dict[str, Any]:

@@ -15,7 +15,8 @@ combination is arithmetic on its results, written out below:
   `cumulative_cases` with no start date, i.e. the same selection.
 
 Results for one store snapshot and one set of filters never change, so overviews are cached
-per snapshot (see `OverviewCache`).
+per snapshot (see `FiguresCache`): the stats results, not the labelled pages, so both
+languages share one computation.
 """
 
 from __future__ import annotations
@@ -87,10 +88,8 @@ class Overview:
     empty: bool = False
 
     def item(self, key: str) -> Chart | Table | None:
-        for item in [*self.charts, *self.tables]:
-            if item.key == key:
-                return item
-        return None
+        items: list[Chart | Table] = [*self.charts, *self.tables]
+        return next((item for item in items if item.key == key), None)
 
 
 @dataclass(slots=True)
@@ -455,9 +454,12 @@ class FiguresCache:
 
 
 # -- API: grouped counts -------------------------------------------------------------------------
-def stats_rows(con: duckdb.DuckDBPyConnection, filters: Filters, by: str) -> list[dict[str, Any]]:
+def stats_rows(
+    con: duckdb.DuckDBPyConnection, filters: Filters, by: str, *, principal: bool = False
+) -> list[dict[str, Any]]:
     """Exactly what `kartoteka stats --by BY --format json` prints (`metrics.cases_by`)."""
-    return [records.jsonable_row(r) for r in m.cases_by(con, to_stats_filter(filters), by)]
+    flt = to_stats_filter(filters, principal=principal)
+    return [records.jsonable_row(r) for r in m.cases_by(con, flt, by)]
 
 
 # -- cases ---------------------------------------------------------------------------------------
