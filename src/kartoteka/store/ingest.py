@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -49,6 +50,26 @@ from kartoteka.sudrf.models import (
 from kartoteka.sudrf.urls import INSTANCE_BY_DELO_ID, Instance, parse_query, read_listing_query
 
 PageReader = Callable[[bytes, str], Page]
+_JUDGE_LABEL = re.compile(r"судья|докладчик|председательствующ|judge", re.IGNORECASE)
+# Keys of parsed records whose values are identifiers or already privacy-processed.
+_UNSCRUBBED_KEYS = frozenset(
+    {
+        "url",
+        "uid",
+        "case_uid",
+        "case_id",
+        "delo_id",
+        "case_number",
+        "case_number_raw",
+        "number",
+        "initials",
+        "name_hash",
+        "name_hidden",
+        "text_sha256",
+        "charges",
+        "charges_raw",
+    }
+)
 BATCH_RECORDS = 5000
 MAX_REPORTED_FAILURES = 50
 
@@ -336,10 +357,9 @@ class Ingestor:
     def _row_content(self, row: ListingRow) -> dict[str, Any]:
         names = [d.name for d in row.defendants if d.name]
         content = to_jsonable(row)
-        content["info"] = self.policy.scrub(row.info, names)
         content["defendants"] = [self._defendant_json(d) for d in row.defendants]
         content["acts"] = [self._act_json(a) for a in row.acts]
-        return content
+        return self._scrub_tree(content, names)  # type: ignore[no-any-return]
 
     # -- cards ---------------------------------------------------------------------------
     def _card(self, record: ResponseRecord, card: Card, fetched_at: dt.datetime) -> str | None:
@@ -360,15 +380,22 @@ class Ingestor:
         content["defendants"] = [self._defendant_json(d) for d in card.defendants]
         content["parties"] = [self._party_json(p) for p in card.parties]
         content["acts"] = [self._act_json(a) for a in card.acts]
-        content["fields"] = {k: self.policy.scrub(v, names) for k, v in card.fields.items()}
-        if card.lower_court is not None:
-            content["lower_court"] = {
-                k: self.policy.scrub(v, names) for k, v in card.lower_court.items()
-            }
-        for event in content["events"]:
-            event["note"] = self.policy.scrub(event["note"], names)
-            event["basis"] = self.policy.scrub(event["basis"], names)
-        return content
+        return self._scrub_tree(content, names)  # type: ignore[no-any-return]
+
+    def _scrub_tree(self, value: Any, names: list[str], key: str = "") -> Any:
+        """Every free-text string of a parsed record, however deep (the parser may add fields,
+        e.g. a cassation card's complaint blocks), scrubbed of personal names. Kept as they
+        are: identifiers, the privacy-processed name fields, and judges (public officials
+        named by the court itself)."""
+        if self.policy.keep_names or key in _UNSCRUBBED_KEYS or _JUDGE_LABEL.search(key):
+            return value
+        if isinstance(value, str):
+            return self.policy.scrub(value, names)
+        if isinstance(value, dict):
+            return {k: self._scrub_tree(v, names, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._scrub_tree(v, names, key) for v in value]
+        return value
 
     # -- privacy-filtered parts ----------------------------------------------------------
     def _defendant_json(self, d: Defendant) -> dict[str, Any]:

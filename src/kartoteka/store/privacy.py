@@ -24,6 +24,18 @@ from kartoteka.paths import DataDir
 SECRET_BYTES = 32
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
 
+# Shapes of a Russian personal name in free text: "Иванов И.И.", "ИВАНОВ И. И.",
+# "Иванов Иван Иванович". Used on fields that may name someone the page does not list as a
+# party (e.g. the complainant in a cassation card's complaint block).
+_SURNAME = r"[А-ЯЁ][а-яёА-ЯЁ]+(?:-[А-ЯЁ][а-яёА-ЯЁ]+)?"
+_NAME_SHAPES = (
+    re.compile(rf"(?<![\w.])({_SURNAME})\s+([А-ЯЁ])\.\s*([А-ЯЁ])\.?"),
+    re.compile(
+        rf"(?<![\w.])({_SURNAME})\s+([А-ЯЁ][а-яё]+)\s+"
+        r"([А-ЯЁ][а-яё]+(?:вич|вна|чна|ична|инична|ьич|ич))(?!\w)"
+    ),
+)
+
 
 def normalise_name(name: str) -> str:
     """Case-folded words, ё → е, punctuation and spacing dropped: "ИВАНОВ  Иван-Пётр" and
@@ -36,6 +48,15 @@ def initials(name: str) -> str | None:
     """ "Иванов Иван Иванович" and "Иванов И.И." → "И.И.И." (None when no letters)."""
     words = _WORD.findall(name)
     return "".join(w[0].upper() + "." for w in words) or None
+
+
+def redact_name_shapes(text: str | None) -> str | None:
+    """`text` with anything shaped like a personal name replaced by its initials."""
+    if not text:
+        return text
+    for shape in _NAME_SHAPES:
+        text = shape.sub(lambda m: "".join(g[0].upper() + "." for g in m.groups()), text)
+    return text
 
 
 def load_or_create_secret(data_dir: DataDir) -> bytes:
@@ -90,9 +111,10 @@ class NamePolicy:
         )
 
     def scrub(self, text: str | None, names: list[str]) -> str | None:
-        """`text` with every occurrence of the given names (and their surnames) replaced by
-        initials, unless names are kept. For free-text fields that repeat a defendant's name
-        (a listing's "Информация по делу")."""
+        """`text` with every occurrence of the given names (and their surnames), and anything
+        else shaped like a personal name, replaced by initials, unless names are kept. For
+        free-text fields that may name people (a listing's "Информация по делу", a card's
+        complaint block)."""
         if text is None or self.keep_names:
             return text
         folded = text.casefold()
@@ -107,4 +129,4 @@ class NamePolicy:
             for pattern in patterns:  # only names that occur: compiling patterns is costly
                 text = re.sub(pattern, replacement, text, flags=re.IGNORECASE)
             folded = text.casefold()
-        return text
+        return redact_name_shapes(text)
