@@ -1,4 +1,5 @@
 import csv
+import datetime as dt
 import io
 import json
 from collections import Counter
@@ -71,3 +72,12 @@ def test_case_shows_versions_and_warc_evidence(history):
         app, ["case", "27GV0008", "1-999/2024", "--data-dir", str(history.data_dir.root)]
     )
     assert missing.exit_code == 1
+
+
+def test_headline_figures(history):
+    rows = _json(_run(history, "stats", "--headline", "--format", "json").stdout)
+    figures = {r["metric"]: r["value"] for r in rows}
+    assert figures["cases_since"] == sum(1 for c in CASES if c.entry >= dt.date(2022, 9, 21))
+    assert figures["removed_from_court_sites"] == sum(1 for c in CASES if c.removed_in_run2)
+    assert figures["suspended"] == sum(1 for c in CASES if c.suspended)
+    assert figures["previous_year_cases"] == sum(1 for c in CASES if c.entry.year == 2023)

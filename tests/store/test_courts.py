@@ -87,3 +87,31 @@ def test_the_real_registry_imports_whole(tmp_path, courts_csv):
     data_dir = DataDir(tmp_path)
     assert import_courts(data_dir, courts) == 111
     assert load_courts(data_dir) == courts
+
+
+def test_a_store_from_an_older_release_is_migrated_in_place(tmp_path):
+    from kartoteka.store.db import migrate
+    from kartoteka.store.schema import MIGRATIONS
+
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description VARCHAR)")
+    for migration in MIGRATIONS[:2]:  # a v2 store with one case charged under 337.5
+        con.execute(migration.sql)
+        con.execute(
+            "INSERT INTO schema_version VALUES (?, ?)", [migration.version, migration.description]
+        )
+    con.execute(
+        "INSERT INTO charges VALUES ('C/first/1', 1, 0, 0, 'УК РФ', '337', '5', NULL, "
+        "'337.5', 'ст.337 ч.5', true)"
+    )
+    con.execute(
+        "INSERT INTO cases VALUES ('C/first/1', 'C', 'first', '1', NULL, NULL, NULL, "
+        "NULL, NULL, 'pending', '337', '337.5', 1, 1, 1, TIMESTAMP '2024-01-01', "
+        "TIMESTAMP '2024-01-01', NULL, false)"
+    )
+    assert migrate(con) == len(MIGRATIONS) - 2
+    assert con.execute("SELECT articles, charge_keys FROM cases").fetchall() == [
+        (["337"], ["337.5"])
+    ]
+    con.close()

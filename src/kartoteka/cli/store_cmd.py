@@ -150,13 +150,17 @@ def register(app: typer.Typer) -> None:
             help="Count only what had been seen by the "
             "end of this day (reproduces earlier figures).",
         ),
+        headline: bool = typer.Option(
+            False,
+            help="The headline figures instead of a "
+            "grouping (since mobilisation, YTD, verdicts ...).",
+        ),
         fmt: OutputFormat = typer.Option(OutputFormat.TABLE, "--format"),
         data_dir: str | None = typer.Option(None, help=DATA_DIR_HELP),
     ) -> None:
         """Cases received, grouped by month, court, district, region, part, article or
-        outcome (definitions: docs/metrics.md)."""
-        from kartoteka.stats.metrics import Filter, cases_by
-        from kartoteka.store.db import connect
+        outcome, or the headline figures (definitions: docs/metrics.md)."""
+        from kartoteka.stats.metrics import Filter, cases_by, headline_figures
 
         flt = Filter(
             article=article,
@@ -169,9 +173,9 @@ def register(app: typer.Typer) -> None:
             as_of=_moment(as_of),
             principal=principal,
         )
-        con = connect(resolve_data_dir(data_dir), read_only=True)
+        con = _open_read_only(data_dir)
         try:
-            rows = cases_by(con, flt, by.value)
+            rows = headline_figures(con, flt) if headline else cases_by(con, flt, by.value)
             simulated = _simulated(con)
         finally:
             con.close()
@@ -189,10 +193,9 @@ def register(app: typer.Typer) -> None:
         data_dir: str | None = typer.Option(None, help=DATA_DIR_HELP),
     ) -> None:
         """A case, its versions, and the WARC records it was read from."""
-        from kartoteka.store.db import connect
         from kartoteka.store.lookup import find_cases
 
-        con = connect(resolve_data_dir(data_dir), read_only=True)
+        con = _open_read_only(data_dir)
         try:
             found = find_cases(con, court, number)
         finally:
@@ -233,7 +236,6 @@ def register(app: typer.Typer) -> None:
         data_dir: str | None = typer.Option(None, help=DATA_DIR_HELP),
     ) -> None:
         """Export the dataset as open data (never full names unless opted in)."""
-        from kartoteka.store.db import connect
         from kartoteka.store.export import ExportFormat
         from kartoteka.store.export import export as run_export
 
@@ -241,7 +243,7 @@ def register(app: typer.Typer) -> None:
             export_format = ExportFormat(fmt)
         except ValueError as exc:
             raise typer.BadParameter(f"--format {fmt}: csv, parquet, xlsx or datapackage") from exc
-        con = connect(resolve_data_dir(data_dir), read_only=True)
+        con = _open_read_only(data_dir)
         try:
             result = run_export(con, out, export_format, names=names)
         finally:
@@ -292,6 +294,18 @@ def _take_harvest_options() -> None:
 
 
 _take_harvest_options()
+
+
+def _open_read_only(data_dir: str | None) -> Any:
+    """The store for reading, or a one-line error (no traceback) when there is none yet."""
+    from kartoteka.errors import KartotekaError
+    from kartoteka.store.db import connect
+
+    try:
+        return connect(resolve_data_dir(data_dir), read_only=True)
+    except KartotekaError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
 
 
 def _simulated(con: Any) -> bool:

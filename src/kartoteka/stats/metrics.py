@@ -718,6 +718,31 @@ def cases_by(con: duckdb.DuckDBPyConnection, flt: Filter, by: str) -> list[dict[
     raise ValueError(f"unknown grouping {by!r}: one of {', '.join(BY_KEYS)}")
 
 
+def headline_figures(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[dict[str, Any]]:
+    """The figures a story quotes, in one list of `{metric, value}` objects: cases and
+    defendants since mobilisation (21.09.2022), this year to date against the whole previous
+    year with the date it overtook it, verdicts, median days from receipt to verdict, cases
+    suspended, and cases removed from the courts' sites. Each value is the metric of the same
+    name above, with the same filter (`Filter.since` replaces the mobilisation date)."""
+    total = cumulative_cases(con, flt)
+    ytd = ytd_vs_previous_year(con, flt)
+    outcome = {o.outcome: o.cases for o in outcomes(con, flt)}
+    days = days_to_verdict(con, flt)
+    removed = total.cases - cumulative_cases(con, replace(flt, include_removed=False)).cases
+    return [
+        {"metric": "cases_since", "since": total.since, "value": total.cases},
+        {"metric": "defendants_since", "since": total.since, "value": total.defendants},
+        {"metric": "ytd_cases", "year": ytd.year, "through": ytd.through, "value": ytd.ytd_cases},
+        {"metric": "previous_year_cases", "year": ytd.year - 1, "value": ytd.previous_year_cases},
+        {"metric": "ytd_overtook_previous_year_on", "value": ytd.overtaken_on},
+        {"metric": "verdicts", "value": outcome.get("verdict", 0)},
+        {"metric": "suspended", "value": outcome.get("suspended", 0)},
+        {"metric": "pending", "value": outcome.get("pending", 0)},
+        {"metric": "median_days_to_verdict", "value": days.median_days},
+        {"metric": "removed_from_court_sites", "value": removed},
+    ]
+
+
 # The metrics, in the order the documentation presents them.
 METRICS: tuple[Callable[..., Any], ...] = (
     cases_received_by_month,
@@ -735,6 +760,7 @@ METRICS: tuple[Callable[..., Any], ...] = (
     cases_by_region,
     reporting_lag,
     completeness_by_month,
+    headline_figures,
     list_cases,
     cases_by,
 )

@@ -247,6 +247,19 @@ ALTER TABLE cases ADD COLUMN articles VARCHAR[];     -- distinct articles charge
 ALTER TABLE cases ADD COLUMN charge_keys VARCHAR[];  -- distinct article.part keys, sorted
 """,
     ),
+    Migration(
+        4,
+        "fill the charge lists of cases ingested before migration 3",
+        """
+UPDATE cases SET articles = l.articles, charge_keys = l.charge_keys
+FROM (SELECT case_key, version, list(DISTINCT article ORDER BY article) AS articles,
+             list(DISTINCT charge_key ORDER BY charge_key) AS charge_keys
+      FROM charges GROUP BY case_key, version) l
+WHERE l.case_key = cases.case_key AND l.version = cases.charges_version
+  AND cases.articles IS NULL;
+UPDATE cases SET articles = [], charge_keys = [] WHERE articles IS NULL;
+""",
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
