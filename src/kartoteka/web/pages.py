@@ -250,6 +250,7 @@ def case_page(request: Request, case_key: str) -> HTMLResponse:
             t,
             con,
             detail=detail,
+            outcome_label=lambda o: data.outcome_label(o, t),
             filters=Filters(),
             archive=request.app.state.config.archive_dir is not None,
         )
