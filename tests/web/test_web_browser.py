@@ -78,11 +78,12 @@ def wait_for_charts(page) -> list[tuple[str, str, int]]:
         "document.querySelectorAll('.vis').length",
         timeout=20000,
     )
+    # marks, not axes: Vega's SVG renderer puts each mark's shapes in a group `g.mark-<type>`
     return [
         (
             v.get_attribute("data-chart"),
             v.get_attribute("data-rendered"),
-            v.locator("svg path, canvas").count(),
+            v.locator("svg g.mark-rect path").count(),
         )
         for v in page.locator(".vis").all()
     ]

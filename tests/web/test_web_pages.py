@@ -113,7 +113,9 @@ def test_court_page_and_case_list(client, web_store):
     html = client.get("/courts/27GV0001?lang=en").text
     assert "Екатеринбургский гарнизонный военный суд" in html
     assert headline(html, "since_mobilisation") == str(by_court(web_store.truth)["27GV0001"])
-    assert client.get("/courts/99GV9999").status_code == 404
+    missing = client.get("/courts/99GV9999")
+    assert missing.status_code == 404
+    assert 'id="simulated-banner"' in missing.text  # error pages say it too
     cases = client.get("/cases?lang=en&court=39GV0005").text
     assert f"1–{by_court(web_store.truth)['39GV0005']} of" in cases
 

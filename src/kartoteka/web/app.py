@@ -30,6 +30,8 @@ from kartoteka.web.filters import FilterError, Filters
 from kartoteka.web.snapshot import Mode, StoreReader, StoreUnavailable
 
 STATIC_DIR = Path(__file__).parent / "static"
+# overviews computed in the background whenever a new snapshot is taken
+WARM_FILTERS = (Filters(), *(Filters(article=a) for a in ("337", "338", "332", "339", "352.1")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,19 +112,21 @@ def create_app(
     app.state.reader = reader
     app.state.figures_cache = FiguresCache()
 
-    def warm_landing_page() -> None:
-        """Compute the unfiltered overview of a new snapshot before anyone asks for it."""
+    def warm_up() -> None:
+        """Compute the most asked-for overviews of a new snapshot before anyone asks: the
+        unfiltered one (the landing page), then one per "refusal to fight" article."""
         try:
             snapshot = reader.info().taken_at
             con = reader.cursor()
             try:
-                app.state.figures_cache.get(snapshot, Filters(), lambda: gather(con, Filters()))
+                for filters in WARM_FILTERS:
+                    app.state.figures_cache.get(snapshot, filters, lambda f=filters: gather(con, f))
             finally:
                 con.close()
         except Exception:  # a warm-up is an optimisation: the request path reports errors
             return
 
-    reader.on_snapshot.append(warm_landing_page)
+    reader.on_snapshot.append(warm_up)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

@@ -7,6 +7,7 @@ Pages gather data through `kartoteka.web.data` (statistics) and `kartoteka.web.r
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
@@ -78,10 +79,17 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
     """An error as a page (the API answers JSON instead; see app.py)."""
     t = translator(request)
     title = t("error.not_found") if status == 404 else f"{t('error.title')} {status}"
+    simulated = False
+    with contextlib.suppress(Exception):  # the error may be that the store cannot be read
+        con = request.app.state.reader.cursor()
+        try:
+            simulated = records.is_simulated(con)
+        finally:
+            con.close()
     ctx = base_context(
         t,
         offline=False,
-        simulated=False,
+        simulated=simulated,
         link=lambda path, **p: with_query(path, {"lang": t.lang, **p}),
         title=title,
         message=message,
