@@ -136,8 +136,8 @@ def facts_sql() -> str:
     FROM joined j
     JOIN case_versions ch ON ch.case_key = j.case_key AND ch.version = j.charges_v
     LEFT JOIN (
-        SELECT case_key, version, list(DISTINCT article ORDER BY article) AS articles,
-               list(DISTINCT charge_key ORDER BY charge_key) AS charge_keys
+        SELECT case_key, version, list_sort(list_distinct(list(article))) AS articles,
+               list_sort(list_distinct(list(charge_key))) AS charge_keys
         FROM charges GROUP BY case_key, version
     ) cl ON cl.case_key = j.case_key AND cl.version = j.charges_v
     """
