@@ -203,6 +203,58 @@ def time_ingest(root: Path, n_cases: int) -> tuple[int, int, float]:
     return summary.records, n_cases * 2, time.perf_counter() - t
 
 
+def time_real_ingest(root: Path, n_cards: int) -> tuple[int, float] | None:
+    """Cards rendered by the sandbox (real markup), archived, then ingested through the real
+    parser: records per second including parsing. None when the sandbox is unavailable."""
+    try:
+        from kartoteka.harvest.warc import WarcWriter
+        from kartoteka.sandbox import SandboxConfig, build_site
+        from kartoteka.sudrf.urls import MODULE_PATH, card_url, parse_query
+    except ImportError:
+        return None
+    from urllib.parse import urlsplit
+
+    site = build_site(SandboxConfig(seed=1, faults="none", now=dt.date(2025, 6, 30)))
+    courts = {c.code: c for c in site.network}
+    data_dir = DataDir(root).ensure()
+    writer = WarcWriter(data_dir.archive)
+    written = 0
+    for case in _truth(site):
+        if written >= n_cards:
+            break
+        court = courts.get(case.court_code)
+        if court is None or case.instance != "first" or not case.visible:
+            continue
+        url = card_url(court.host, court.dialect, case.case_id, case.uid)
+        query = urlsplit(url).query
+        page = site.page(court, MODULE_PATH, query, parse_query(query))
+        if page.status != 200 or page.kind != "card":
+            continue
+        writer.write_exchange(
+            url,
+            {},
+            200,
+            page.headers,
+            page.body,
+            court.code,
+            "card",
+            True,
+            "bench",
+            dt.datetime(2025, 7, 1, tzinfo=dt.UTC),
+        )
+        written += 1
+    writer.close()
+    t = time.perf_counter()
+    summary = ingest(data_dir)
+    return summary.records, time.perf_counter() - t
+
+
+def _truth(site):  # type: ignore[no-untyped-def]
+    from kartoteka.sandbox import truth_cases
+
+    return truth_cases(site.caseload, site.now)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=1_000_000)
@@ -232,6 +284,12 @@ def main() -> None:
             f"{seconds:.2f} s = {records / seconds:,.0f} records/s, "
             f"{rows / seconds:,.0f} rows/s"
         )
+        real = time_real_ingest(Path(tmp) / "real", args.ingest_cases)
+        if real:
+            print(
+                f"ingest with the real parser (sandbox-rendered cards): {real[0]:,} records "
+                f"in {real[1]:.2f} s = {real[0] / real[1]:,.0f} records/s"
+            )
         worst = max(p95 for _, p95 in headline.values())
         print(f"p95_ms {worst:.1f}")
 
