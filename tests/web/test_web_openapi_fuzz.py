@@ -5,6 +5,8 @@ schema must exist before the tests are generated)."""
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -14,7 +16,9 @@ from webstore import build_store
 
 from kartoteka.web import create_app
 
-_STORE = build_store(Path(tempfile.mkdtemp(prefix="kartoteka-fuzz-")) / "data")
+_ROOT = Path(tempfile.mkdtemp(prefix="kartoteka-fuzz-"))
+atexit.register(shutil.rmtree, _ROOT, True)
+_STORE = build_store(_ROOT / "data")
 schema = schemathesis.openapi.from_asgi(
     "/api/v1/openapi.json", create_app(_STORE.data_dir, mode="direct")
 )
