@@ -217,3 +217,21 @@ def test_a_removed_case_that_reappears_is_not_removed(data_dir, archive):
     archive.run_id = "run-3"
     archive.write_listing(HOST, COURT, _rows(3), MAR1, MAR31, at(5, 6))
     assert _ingest(data_dir, archive).removed == 0
+
+
+def test_closed_warc_files_read_to_the_end_are_not_read_again(data_dir, archive):
+    for run in range(1, 4):
+        archive.run_id = f"run-{run}"
+        archive.write_listing(HOST, COURT, _rows(3 * run), MAR1, MAR31, at(5, 3 + run))
+        summary = _ingest(data_dir, archive)
+    # the third ingest skipped run 1's file; run 2's file was still the newest last time
+    assert (summary.records, summary.already_ingested) == (1, 1)
+    con = duckdb.connect(str(data_dir.store), read_only=True)
+    incremental = dump_tables(con)
+    con.close()
+    assert len(incremental["ingested_files"]) == 2
+    rebuilt = ingest(data_dir, reader=archive.book, rebuild=True)
+    assert rebuilt.records == 3
+    con = duckdb.connect(str(data_dir.store), read_only=True)
+    assert dump_tables(con) == incremental
+    con.close()

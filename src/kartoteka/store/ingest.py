@@ -12,12 +12,15 @@ The archive is the source of truth and the store its projection (DESIGN.md "Stor
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
+import os
 import re
+import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -86,6 +89,7 @@ INGESTED_TABLES = (
     "acts",
     "cases",
     "case_charges",
+    "ingested_files",
 )
 
 
@@ -727,13 +731,48 @@ def ingest(
     reader: PageReader | None = None,
 ) -> IngestSummary:
     """`kartoteka ingest`: read the archive's new response records into the store."""
-    from kartoteka.harvest.warc import iter_responses
-
     archive_dir = archive or data_dir.archive
     policy = name_policy(data_dir.ensure(), keep_names)
     con = connect(data_dir)
     try:
-        records = iter_responses(archive_dir) if archive_dir.exists() else iter(())
-        return ingest_records(con, records, policy, reader, rebuild=rebuild)
+        with _unread_records(con, archive_dir, rebuild) as (records, closed):
+            summary = ingest_records(con, records, policy, reader, rebuild=rebuild)
+        if closed:
+            con.executemany("INSERT OR REPLACE INTO ingested_files VALUES (?, ?)", closed)
+        return summary
     finally:
         con.close()
+
+
+@contextlib.contextmanager
+def _unread_records(
+    con: duckdb.DuckDBPyConnection, archive_dir: Path, rebuild: bool
+) -> Iterator[tuple[Iterable[ResponseRecord], list[tuple[str, int]]]]:
+    """The archive's response records, skipping closed WARC files already read to their end,
+    and the closed files this read will have finished (name, size).
+
+    Skipping uses a view of the archive (a temporary directory of links to the files still to
+    read) so that the harvest stage's reader, with its torn-tail handling, reads them; where
+    links cannot be made, the whole archive is read (slower, same result)."""
+    from kartoteka.harvest.warc import iter_responses, warc_files
+
+    names = warc_files(archive_dir)
+    sizes = {n: (archive_dir / n).stat().st_size for n in names}
+    closed = [(n, sizes[n]) for n in names[:-1]]  # the newest file may still grow
+    done = (
+        {}
+        if rebuild
+        else dict(con.execute("SELECT warc_file, size_bytes FROM ingested_files").fetchall())
+    )
+    todo = [n for n in names if done.get(n) != sizes[n]]
+    if len(todo) == len(names):
+        yield (iter_responses(archive_dir) if names else iter(())), closed
+        return
+    with tempfile.TemporaryDirectory(prefix="kartoteka-ingest-") as view:
+        try:
+            for name in todo:
+                os.symlink(archive_dir.resolve() / name, Path(view) / name)
+        except OSError:
+            yield iter_responses(archive_dir), closed
+            return
+        yield iter_responses(view), closed

@@ -260,6 +260,18 @@ WHERE l.case_key = cases.case_key AND l.version = cases.charges_version
 UPDATE cases SET articles = [], charge_keys = [] WHERE articles IS NULL;
 """,
     ),
+    Migration(
+        5,
+        "WARC files read to their end, so that ingest skips them",
+        """
+-- A WARC file is closed once a newer one exists (every writer starts a new file): when
+-- ingest has read a closed file to its end, later ingests need not read it again.
+CREATE TABLE ingested_files (
+    warc_file  VARCHAR PRIMARY KEY,
+    size_bytes BIGINT NOT NULL
+);
+""",
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
