@@ -2,7 +2,8 @@
 
 The archive is the source of truth and the store its projection (DESIGN.md "Storage"):
 - records are read in archive order and each is ingested once (`fetch_log` remembers
-  `(warc_file, offset)`), so running ingest again only adds what is new;
+  `(warc_file, offset)`), so running ingest again only adds what is new; closed WARC files
+  already read to their end are not even opened again (`ingested_files`);
 - history tables are append-only (versions, observations, listing pages, fetch log); the
   tables describing the present (`cases`, `case_charges`) are recomputed from that history at
   the end, so an incremental ingest and `--rebuild` from an empty store give the same rows;
