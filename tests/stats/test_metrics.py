@@ -199,3 +199,18 @@ def test_principal_filter_with_a_part(con):
     )
     rows = m.cases_by_charge(con, Filter(article="337", part="5"))
     assert [r.charge for r in rows] == ["337.5"] and rows[0].mobilisation
+
+
+def test_several_articles_or_a_group_count_each_case_once(con):
+    either = sum(1 for c in _visible() if _articles(c) & {"337", "338"})
+    assert m.cumulative_cases(con, Filter(article="337,338")).cases == either
+    refusal = {"337", "338", "332", "339", "352.1"}
+    assert m.cumulative_cases(con, Filter(article="refusal")).cases == sum(
+        1 for c in _visible() if _articles(c) & refusal
+    )
+    principal = m.cumulative_cases(con, Filter(article="338,352.1", principal=True)).cases
+    assert principal == sum(1 for c in _visible() if _articles(c) & {"338", "352.1"})
+    parts = {c.charge for c in m.cases_by_charge(con, Filter(article="337,338"))}
+    assert {p.split(".")[0] for p in parts} == {"337", "338"}
+    with pytest.raises(ValueError):
+        m.cumulative_cases(con, Filter(article="337,338", part="5"))

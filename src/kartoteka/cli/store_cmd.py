@@ -134,7 +134,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def stats(
-        article: str | None = typer.Option(None, help="Article, e.g. 337 or 352.1."),
+        article: str | None = typer.Option(
+            None, help="Article (337, 352.1), several (337,338) or a group (refusal, chapter33)."
+        ),
         part: str | None = typer.Option(None, help="Part of the article, e.g. 5 or 2.1."),
         principal: bool = typer.Option(
             False, help="Count each case once, under its principal article (default: multi-label)."
@@ -175,7 +177,11 @@ def register(app: typer.Typer) -> None:
         )
         con = _open_read_only(data_dir)
         try:
-            rows = headline_figures(con, flt) if headline else cases_by(con, flt, by.value)
+            try:
+                rows = headline_figures(con, flt) if headline else cases_by(con, flt, by.value)
+            except ValueError as exc:  # a filter that cannot be applied, e.g. part + group
+                typer.echo(f"error: {exc}", err=True)
+                raise typer.Exit(2) from exc
             simulated = _simulated(con)
         finally:
             con.close()

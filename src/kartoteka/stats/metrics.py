@@ -38,7 +38,12 @@ from typing import Any
 
 import duckdb
 
-from kartoteka.registry.articles import ARTICLES, is_mobilisation_part
+from kartoteka.registry.articles import (
+    ARTICLES,
+    CHAPTER_33,
+    REFUSAL_TO_FIGHT,
+    is_mobilisation_part,
+)
 from kartoteka.store.derive import cutoff_for, facts_sql
 from kartoteka.store.outcomes import AppealResult, Outcome, classify_appeal
 
@@ -49,7 +54,7 @@ MOBILISATION = dt.date(2022, 9, 21)  # decree 647 of 21.09.2022: partial mobilis
 class Filter:
     """Which cases a metric counts. Every field is optional; all given ones must hold."""
 
-    article: str | None = None  # "337", "352.1"
+    article: str | None = None  # "337", "352.1"; several: "337,338"; or a group (GROUPS)
     part: str | None = None  # "5", "2.1" (with article)
     court: str | None = None  # court code, e.g. 27GV0008
     district: str | None = None  # code of the district/fleet court above the court
@@ -180,7 +185,14 @@ def _selection(
                FROM charges ch JOIN f
                  ON ch.case_key = f.case_key AND ch.version = f.charges_version)"""
     where = ["f.instance = $instance"]
-    if flt.article:
+    several = article_set(flt.article) if flt.article else None
+    if several is not None and (len(several) > 1 or flt.article in ARTICLE_GROUPS):
+        if flt.part:
+            raise ValueError("a part needs a single article, not a list or group")
+        params["articles"] = sorted(several)
+        column = "[f.principal_article]" if flt.principal else "f.articles"
+        where.append(f"list_has_any({column}, $articles)")
+    elif flt.article:
         params["article"] = flt.article
         if flt.principal:
             if flt.part:
@@ -219,6 +231,23 @@ def _selection(
     sel AS ({source} WHERE {" AND ".join(where)})
     """
     return sql, params
+
+
+ARTICLE_GROUPS: dict[str, frozenset[str]] = {
+    # "Refusal to fight" in newsroom usage: AWOL, desertion, disobeying orders, evasion by
+    # malingering, voluntary surrender (333/334, violence against commanders, apart).
+    "refusal": REFUSAL_TO_FIGHT,
+    "chapter33": CHAPTER_33,  # every crime against military service
+}
+
+
+def article_set(article: str) -> frozenset[str]:
+    """A Filter's `article` as a set: one article, a comma-separated list, or a group name
+    ("refusal", "chapter33"). With several, a case counts once if any of its charges (or,
+    with `principal`, its principal article) is in the set."""
+    if article in ARTICLE_GROUPS:
+        return ARTICLE_GROUPS[article]
+    return frozenset(a.strip() for a in article.split(",") if a.strip())
 
 
 def _seen_nothing_since(con: duckdb.DuckDBPyConnection, cutoff: dt.datetime) -> bool:
@@ -285,8 +314,8 @@ def cases_by_charge(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[ChargeC
     out = []
     for key, n in rows:
         article, part = split_charge_key(key)
-        wanted = flt.article and not flt.principal
-        if wanted and (article != flt.article or (flt.part and part != flt.part)):
+        wanted = article_set(flt.article) if flt.article and not flt.principal else None
+        if wanted is not None and (article not in wanted or (flt.part and part != flt.part)):
             continue
         out.append(ChargeCount(article, part, key, is_mobilisation_part(article, part), int(n)))
     return out
