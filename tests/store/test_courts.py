@@ -115,3 +115,18 @@ def test_a_store_from_an_older_release_is_migrated_in_place(tmp_path):
         (["337"], ["337.5"])
     ]
     con.close()
+
+
+def test_reading_an_older_store_migrates_it_first(tmp_path):
+    from kartoteka.store.db import connect_path
+    from kartoteka.store.schema import MIGRATIONS
+
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description VARCHAR)")
+    con.execute(MIGRATIONS[0].sql)
+    con.execute("INSERT INTO schema_version VALUES (1, 'courts')")
+    con.close()
+    reader = connect_path(path, read_only=True)
+    assert schema_version(reader) == LATEST_VERSION
+    reader.close()

@@ -64,20 +64,30 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
 
 def connect_path(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open a store file. Read-write opens create and migrate it; read-only opens require an
-    existing store at the current schema version."""
+    existing store, and migrate an older one first (which needs a moment of write access)."""
     path = Path(path)
     if read_only:
         if not path.exists():
             raise StoreError(f"no store at {path}: run `kartoteka ingest` first")
         con = duckdb.connect(str(path), read_only=True)
         version = schema_version(con)
-        if version != LATEST_VERSION:
-            con.close()
+        if version == LATEST_VERSION:
+            return con
+        con.close()
+        if version > LATEST_VERSION:
+            raise StoreError(
+                f"store at {path} has schema v{version}, newer than this "
+                f"kartoteka (v{LATEST_VERSION}): upgrade kartoteka"
+            )
+        try:  # an older store: migrate it once (quick), then read it
+            connect_path(path).close()
+        except duckdb.Error as exc:
             raise StoreError(
                 f"store at {path} has schema v{version}, this kartoteka needs "
-                f"v{LATEST_VERSION}: run `kartoteka ingest` to migrate it"
-            )
-        return con
+                f"v{LATEST_VERSION}, and it cannot be migrated now ({exc}): run "
+                "`kartoteka ingest` when no other process uses it"
+            ) from exc
+        return duckdb.connect(str(path), read_only=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
     con.execute("SET TimeZone = 'UTC'")
