@@ -214,3 +214,11 @@ def test_several_articles_or_a_group_count_each_case_once(con):
     assert {p.split(".")[0] for p in parts} == {"337", "338"}
     with pytest.raises(ValueError):
         m.cumulative_cases(con, Filter(article="337,338", part="5"))
+
+
+def test_revisions_show_a_figure_growing_as_late_cases_appear(con):
+    flt = Filter(since=dt.date(2024, 1, 1), until=dt.date(2024, 1, 31))
+    points = m.revisions(con, flt)
+    assert [p.as_of for p in points] == [RUN1.date(), RUN2.date()]
+    january = [c for c in CASES if c.entry.strftime("%Y-%m") == "2024-01"]
+    assert [p.cases for p in points] == [sum(1 for c in january if c.first_run == 1), len(january)]

@@ -747,6 +747,24 @@ def cases_by(con: duckdb.DuckDBPyConnection, flt: Filter, by: str) -> list[dict[
     raise ValueError(f"unknown grouping {by!r}: one of {', '.join(BY_KEYS)}")
 
 
+def revisions(
+    con: duckdb.DuckDBPyConnection,
+    flt: Filter,
+    as_of: list[dt.date] | None = None,
+) -> list[Total]:
+    """How a figure was revised as late cards appeared: the cases received in the filter's
+    period (`since`..`until`; all dates when unset) counted as of each date in `as_of`
+    (default: every day on which the archive saw anything), oldest first. This is how "5,024
+    AWOL cases in 2023" (counted on 29 Dec 2023) became 5,096 by August 2024. Each point
+    recomputes the store's history: allow about a second per point on a million cases."""
+    if as_of is None:
+        days = con.execute(
+            "SELECT DISTINCT CAST(fetched_at AS DATE) AS day FROM fetch_log ORDER BY day"
+        ).fetchall()
+        as_of = [d for (d,) in days]
+    return [cumulative_cases(con, replace(flt, as_of=day), since=flt.since) for day in as_of]
+
+
 def headline_figures(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[dict[str, Any]]:
     """The figures a story quotes, in one list of `{metric, value}` objects: cases and
     defendants since mobilisation (21.09.2022), this year to date against the whole previous
@@ -789,6 +807,7 @@ METRICS: tuple[Callable[..., Any], ...] = (
     cases_by_region,
     reporting_lag,
     completeness_by_month,
+    revisions,
     headline_figures,
     list_cases,
     cases_by,
