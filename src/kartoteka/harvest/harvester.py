@@ -18,8 +18,11 @@ for a usable response of that run; only pages not archived yet are fetched.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import datetime as dt
 import math
+import multiprocessing
+import sys
 import time
 import traceback
 from collections.abc import Callable
@@ -95,6 +98,7 @@ class CourtReport:
     changed_cases: int = 0
     elapsed: float = 0.0
     utilisation: float | None = None  # time at the per-host bound / elapsed
+    imposed_wait: float = 0.0  # seconds the site made us wait (cooldowns, Retry-After, backoff)
     problems: list[str] = field(default_factory=list)
 
 
@@ -159,6 +163,7 @@ class Harvester:
         captcha_solver: CaptchaSolver | None = None,
         progress: ProgressHook | None = None,
         archive_dir: str | None = None,
+        parse_workers: int = 1,
     ) -> None:
         self.data_dir = data_dir
         self.courts = courts
@@ -173,31 +178,54 @@ class Harvester:
             data_dir.archive if archive_dir is None else __import__("pathlib").Path(archive_dir)
         )
         self._by_host = {c.host: c for c in courts}
+        self.parse_workers = parse_workers
+        self._parsers: concurrent.futures.Executor | None = None
+        self._io: concurrent.futures.Executor | None = None
         self.run_id = ""
         self.writer: WarcWriter | None = None
         self.state: HarvestState | None = None
         self.gateway: Gateway | None = None
 
     # -- the archive hook ----------------------------------------------------------------
-    def _classify(self, resp: Response) -> tuple[str | None, Page]:
-        page = read_page(resp.body, resp.url)
+    async def _classify(self, resp: Response) -> tuple[str | None, Page]:
+        """Classify (and parse) in a worker process: parsing is the harvest's main CPU cost,
+        and on the event loop it would delay every court's next request."""
+        loop = asyncio.get_running_loop()
+        page = await loop.run_in_executor(self._parsers, read_page, resp.body, resp.url)
         return page.kind.value, page
 
-    def _archive(self, resp: Response, kind: str | None) -> None:
-        assert self.writer is not None
+    async def _archive(self, resp: Response, kind: str | None) -> None:
+        """Write the exchange to the WARC archive in the writer thread (gzip and SQLite let
+        go of the interpreter lock, so this overlaps with the event loop)."""
         court = self._by_host.get(urlsplit(resp.url).netloc)
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._io, self._write, resp, kind, court.code if court else None)
+
+    def _write(self, resp: Response, kind: str | None, court_code: str | None) -> None:
+        assert self.writer is not None
         self.writer.write_exchange(
             resp.url,
             resp.request_headers,
             resp.status,
             resp.headers,
             resp.body,
-            court_code=court.code if court else None,
+            court_code=court_code,
             page_kind=kind,
             simulated=resp.simulated,
             run_id=self.run_id,
             fetched_at=resp.fetched_at,
         )
+
+    async def _read_archived(self, warc_file: str, offset: int) -> bytes:
+        loop = asyncio.get_running_loop()
+        record = await loop.run_in_executor(
+            self._io, read_response, self.archive_dir, warc_file, offset
+        )
+        return record.body
+
+    async def _parse(self, body: bytes, url: str) -> Page:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._parsers, read_page, body, url)
 
     # -- fetching one page (or replaying it) ---------------------------------------------
     async def _page(self, court: Court, url: str, report: CourtReport) -> Page:
@@ -206,10 +234,10 @@ class Harvester:
         archived = self.writer.index.lookup(url, run_id=self.run_id, page_kinds=USABLE_KINDS)
         if archived:
             entry = archived[-1]
-            record = read_response(self.archive_dir, entry.warc_file, entry.offset)
+            body = await self._read_archived(entry.warc_file, entry.offset)
             report.replayed += 1
             report.pages_used += 1
-            return read_page(record.body, url)
+            return await self._parse(body, url)
         extra: dict[str, str] = {}
         tries = 0
         while True:
@@ -239,7 +267,7 @@ class Harvester:
             if target != url and page.kind.value in USABLE_KINDS:
                 # Answered after a captcha: file the page under its plain URL too, so that a
                 # resumed run finds it.
-                self._archive(
+                await self._archive(
                     Response(
                         url,
                         resp.status,
@@ -479,6 +507,7 @@ class Harvester:
         stats = self.gateway.stats.get(court.host)
         if stats is not None:
             report.requests = stats.requests
+            report.imposed_wait = stats.cooldown_seconds + stats.backoff_seconds
             if report.elapsed > 0:
                 report.utilisation = min(
                     1.0, stats.requests * self.config.per_host_interval / report.elapsed
@@ -491,6 +520,22 @@ class Harvester:
     # -- the run -------------------------------------------------------------------------
     async def run(self) -> HarvestReport:
         started = time.monotonic()
+        self._parsers = concurrent.futures.ProcessPoolExecutor(
+            max_workers=self.parse_workers, mp_context=multiprocessing.get_context("spawn")
+        )
+        self._io = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc")
+        # The event loop must get the interpreter lock back quickly from the writer thread,
+        # or every court's next request waits for it.
+        switch = sys.getswitchinterval()
+        sys.setswitchinterval(0.0005)
+        try:
+            return await self._run(started)
+        finally:
+            sys.setswitchinterval(switch)
+            self._io.shutdown(wait=True)
+            self._parsers.shutdown(wait=True, cancel_futures=True)
+
+    async def _run(self, started: float) -> HarvestReport:
         self.state = HarvestState(self.data_dir.state)
         self.writer = WarcWriter(self.archive_dir)
         self.run_id, resumed = self.state.open_run(self.options.params())

@@ -223,7 +223,10 @@ class ArchiveIndex:
     def __init__(self, archive_dir: Path) -> None:
         self.archive_dir = archive_dir
         archive_dir.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(archive_dir / INDEX_NAME, isolation_level=None)
+        # Shared by the harvester's event loop (look-ups) and its writer thread (inserts).
+        self.db = sqlite3.connect(
+            archive_dir / INDEX_NAME, isolation_level=None, check_same_thread=False
+        )
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(_SCHEMA)
