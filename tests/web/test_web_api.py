@@ -29,6 +29,8 @@ def test_stats_by_month_and_court_match_the_fixture(client, web_store):
     ("params", "keep"),
     [
         ({"article": "338"}, lambda c: c.article == "338"),
+        ({"article": "337,338"}, lambda c: c.article in ("337", "338")),
+        ({"article": "refusal"}, lambda c: c.article in ("337", "338", "332", "339", "352.1")),
         ({"article": "337", "part": "3.1"}, lambda c: c.article == "337" and c.part == "3.1"),
         ({"court": "27GV0001"}, lambda c: c.court == "27GV0001"),
         ({"district": "27OV0000"}, lambda c: DISTRICT_OF[c.court] == "27OV0000"),

@@ -177,4 +177,7 @@ def test_every_interface_key_used_in_templates_is_translated():
     for path in TEMPLATES_DIR.glob("*.html"):
         used |= set(re.findall(r't\("([a-z_.]+)"', path.read_text(encoding="utf-8")))
     assert used and used <= set(MESSAGES)
+    from kartoteka.stats.metrics import ARTICLE_GROUPS
+
+    assert {f"group.{name}" for name in ARTICLE_GROUPS} <= set(MESSAGES)
     assert all(ru and en for ru, en in MESSAGES.values())

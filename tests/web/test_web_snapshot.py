@@ -93,3 +93,15 @@ def test_a_missing_store_is_unavailable(tmp_path):
     with pytest.raises(StoreUnavailable, match="no store"):
         reader.cursor()
     reader.close()
+
+
+def test_a_store_of_another_schema_version_is_unavailable_with_the_reason(tmp_path):
+    path = tmp_path / "kartoteka.duckdb"
+    _store(path)
+    con = connect_path(path)
+    con.execute("INSERT INTO schema_version VALUES (9999, 'from the future')")
+    con.close()
+    reader = StoreReader(path, snapshot_dir=tmp_path / "snap")
+    with pytest.raises(StoreUnavailable, match=r"schema v9999"):
+        reader.cursor()
+    reader.close()

@@ -18,6 +18,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
+from kartoteka.stats.metrics import ARTICLE_GROUPS
 from kartoteka.web import data, pages, records
 from kartoteka.web.filters import ARTICLE, COURT, PART, Filters, parse_filters
 from kartoteka.web.i18n import Translator
@@ -29,7 +30,12 @@ MAX_PER_PAGE = 500
 
 def filters_dependency(
     article: Annotated[
-        str | None, Query(description="Article, e.g. 337 or 352.1", pattern=ARTICLE.pattern)
+        str | None,
+        Query(
+            description="Article (337, 352.1), several (337,338) or a group: "
+            + ", ".join(sorted(ARTICLE_GROUPS)),
+            pattern=ARTICLE.pattern,
+        ),
     ] = None,
     part: Annotated[
         str | None, Query(description="Part of the article, e.g. 5 or 2.1", pattern=PART.pattern)

@@ -120,6 +120,8 @@ def create_app(
             con = reader.cursor()
             try:
                 for filters in WARM_FILTERS:
+                    if reader.closing.is_set():
+                        return
                     app.state.figures_cache.get(snapshot, filters, lambda f=filters: gather(con, f))
             finally:
                 con.close()

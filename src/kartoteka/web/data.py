@@ -177,6 +177,10 @@ def outcome_label(outcome: str, t: Translator) -> str:
     return pair[0 if t.lang == "ru" else 1] if pair else outcome
 
 
+def _article_key(article: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in article.split(".") if x.isdigit())
+
+
 def article_label(article: str, t: Translator) -> str:
     known = ARTICLES.get(article)
     if known is None:
@@ -260,15 +264,18 @@ def _stacked_monthly(
     filters: Filters,
     monthly: list[m.MonthCount],
 ) -> list[dict[str, Any]]:
-    """Rows (period, article, cases) for the stacked chart (see the module docstring)."""
-    if filters.article:
+    """Rows (period, article, cases) for the stacked chart (see the module docstring).
+    With one article (or one part) chosen, a single series; with a group or a list, the
+    stack is over the group's articles."""
+    members = m.article_set(filters.article) if filters.article else None
+    if filters.article and (filters.part or (members is not None and len(members) == 1)):
         label = filters.article + (f".{filters.part}" if filters.part else "")
         return [{"period": x.period, "article": label, "cases": x.cases} for x in monthly]
     present = {a.article for a in m.cases_by_principal_article(con, flt) if a.article}
     rows: list[dict[str, Any]] = []
     named: dict[str, int] = {}
     for article in STACKED_ARTICLES:
-        if article not in present:
+        if article not in present or (members is not None and article not in members):
             continue
         for x in m.cases_received_by_month(
             con, to_stats_filter(filters, article=article, principal=True)
@@ -535,7 +542,16 @@ def courts_table(con: duckdb.DuckDBPyConnection, t: Translator) -> Table:
 
 def choices(con: duckdb.DuckDBPyConnection, t: Translator) -> Choices:
     """Values for the filter drop-downs: the article catalogue and the court registry."""
-    articles = [Choice(a, article_label(a, t)) for a in ARTICLES if a != "331"]
+    groups = [
+        Choice(
+            name,
+            f"{t('group.' + name)} ({', '.join(sorted(members, key=_article_key))})"
+            if len(members) <= 8
+            else t("group." + name),
+        )
+        for name, members in m.ARTICLE_GROUPS.items()
+    ]
+    articles = groups + [Choice(a, article_label(a, t)) for a in ARTICLES if a != "331"]
     courts = records.courts(con)
     return Choices(
         articles=articles,

@@ -14,8 +14,12 @@ from dataclasses import asdict, dataclass, fields, replace
 from urllib.parse import urlencode
 
 from kartoteka.errors import KartotekaError
+from kartoteka.stats.metrics import ARTICLE_GROUPS
 
-ARTICLE = re.compile(r"^\d{3}(\.\d{1,2})?$")
+ONE_ARTICLE = r"\d{3}(\.\d{1,2})?"
+# one article, a comma-separated list, or a group name of kartoteka.stats (refusal, chapter33)
+GROUPS = "|".join(sorted(ARTICLE_GROUPS))
+ARTICLE = re.compile(rf"^({ONE_ARTICLE}(,{ONE_ARTICLE}){{0,19}}|{GROUPS})$")
 PART = re.compile(r"^\d{1,2}(\.\d{1,2})?$")
 COURT = re.compile(r"^\d{2}(GV|OV|AV|KV)\d{4}$")
 DISTRICT = COURT
@@ -34,7 +38,7 @@ class FilterError(KartotekaError):
 class Filters:
     """The subset of cases a page or API call is about. None means "all"."""
 
-    article: str | None = None  # "337" or "352.1"
+    article: str | None = None  # "337", "352.1", "337,338", or a group: refusal, chapter33
     part: str | None = None  # "5" or "2.1" (of `article`)
     court: str | None = None  # court code, e.g. 27GV0008
     district: str | None = None  # code of the superior district/fleet court
@@ -84,15 +88,19 @@ def parse_filters(params: Mapping[str, str | None]) -> Filters:
     district = _clean(params.get("district"))
     region = _clean(params.get("region"))
     if article is not None:
-        article = article.removeprefix("ст.").removeprefix("ст").strip()
+        article = article.removeprefix("ст.").removeprefix("ст").replace(" ", "").strip()
         if not ARTICLE.match(article):
-            raise FilterError("article", f"article must look like 337 or 352.1, got {article!r}")
+            raise FilterError(
+                "article",
+                f"article must look like 337, 352.1, 337,338 or a group "
+                f"({', '.join(sorted(ARTICLE_GROUPS))}), got {article!r}",
+            )
     if part is not None:
         part = part.removeprefix("ч.").strip()
         if not PART.match(part):
             raise FilterError("part", f"part must look like 5 or 2.1, got {part!r}")
-        if article is None:
-            raise FilterError("part", "part needs an article (e.g. article=337&part=5)")
+        if article is None or not re.match(rf"^{ONE_ARTICLE}$", article):
+            raise FilterError("part", "part needs one article (e.g. article=337&part=5)")
     if court is not None:
         court = court.upper()
         if not COURT.match(court):

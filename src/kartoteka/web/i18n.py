@@ -53,6 +53,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "filters.apply": ("Применить", "Apply"),
     "filters.reset": ("Сбросить", "Reset"),
     "filters.any": ("все", "all"),
+    "group.refusal": ("отказ воевать", "refusal to fight"),
+    "group.chapter33": ("вся глава 33 (военная служба)", "all of Chapter 33 (military service)"),
     "headline.since_mobilisation": ("Дел с начала мобилизации", "Cases since mobilisation"),
     "headline.ytd": ("Дел в этом году", "Cases this year"),
     "headline.last_year": ("Дел за весь прошлый год", "Cases in the whole of last year"),

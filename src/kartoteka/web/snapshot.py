@@ -35,7 +35,7 @@ from typing import Literal
 import duckdb
 
 from kartoteka.errors import KartotekaError
-from kartoteka.store.db import connect_path
+from kartoteka.store.db import StoreError, connect_path
 
 Mode = Literal["snapshot", "direct"]
 
@@ -100,9 +100,16 @@ class StoreReader:
         self._serial = 0
         # called (in a background thread) after each new snapshot, e.g. to warm caches
         self.on_snapshot: list[Callable[[], None]] = []
+        self._hooks: list[threading.Thread] = []
+        self.closing = threading.Event()  # hooks check it and stop early
 
     # -- lifecycle ---------------------------------------------------------------------
     def close(self) -> None:
+        # Let background hooks finish their current query first: a DuckDB query still
+        # running in a daemon thread when the interpreter exits aborts the process.
+        self.closing.set()
+        for thread in self._hooks:
+            thread.join(timeout=120)
         with self._lock:
             if self._con is not None:
                 # a request or warm-up may still run on it: then it goes with the process
@@ -158,6 +165,11 @@ class StoreReader:
                 ) from exc
             self._stale = True
             return
+        except StoreError as exc:  # e.g. a schema this release does not know
+            if self._con is None:
+                raise StoreUnavailable(exc.message) from exc
+            self._stale = True
+            return
         if self.mode == "direct":
             self._con = source
         else:
@@ -168,8 +180,11 @@ class StoreReader:
         self._signature = signature
         self._taken_at = dt.datetime.now(dt.UTC)
         self._stale = False
+        self._hooks = [t for t in self._hooks if t.is_alive()]
         for callback in self.on_snapshot:
-            threading.Thread(target=callback, name="kartoteka-snapshot-hook", daemon=True).start()
+            thread = threading.Thread(target=callback, name="kartoteka-snapshot-hook", daemon=True)
+            thread.start()
+            self._hooks.append(thread)
 
     def _take_snapshot(self) -> None:
         """Copy the store while our read-only open keeps writers out, then open the copy."""
