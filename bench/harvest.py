@@ -98,7 +98,8 @@ def main() -> None:
     parser.add_argument("--global", dest="glob", type=float, default=0.005)
     args = parser.parse_args()
     now = dt.date.fromisoformat(args.now)
-    since = (now.replace(day=1) - dt.timedelta(days=31 * (args.months - 1))).replace(day=1)
+    index = now.year * 12 + now.month - 1 - (args.months - 1)
+    since = dt.date(index // 12, index % 12 + 1, 1)
     work = Path(tempfile.mkdtemp(prefix="kartoteka-bench-"))
     with run_sandbox(SandboxConfig(seed=args.seed, faults=args.faults, now=now)) as sb:
         registry = work / "courts.csv"

@@ -177,5 +177,8 @@ def test_incremental_run_relists_recent_windows_and_refetches_only_changed_cards
     assert (row.new_cases, row.changed_cases) == (1, 1)
     assert row.cards == 2  # the new case's card and the changed one, nothing else
     sent = network.log[before:]
-    months = {p.split("ENTRY_DATE1D=")[1][:10] for _, _, p, _ in sent if "name_op=r" in p}
-    assert months == {"01.02.2024", "01.03.2024"}  # the last 2 months only
+    listings = [p for _, _, p, _ in sent if "name_op=r" in p]
+    spans = {(p.split("ENTRY_DATE1D=")[1][:10], p.split("ENTRY_DATE2D=")[1][:10]) for p in listings}
+    assert spans == {("01.02.2024", "31.03.2024")}  # the last 2 months, as one window
+    recent = [c for c in court.cases if c.entry >= dt.date(2024, 2, 1)]
+    assert len(listings) == -(-len(recent) // 25)  # its pages, and nothing older

@@ -157,6 +157,16 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
 
 
+# RFC 9309 §2.4: a crawler may use a cached robots.txt for up to 24 hours.
+ROBOTS_MAX_AGE = 24 * 3600.0
+
+
+def _robots_rules(text: str) -> urllib.robotparser.RobotFileParser:
+    rules = urllib.robotparser.RobotFileParser()
+    rules.parse(text.splitlines())
+    return rules
+
+
 class Ledger:
     """Where the gateway keeps counts that must outlive a process (daily caps, cooldowns).
     The harvester passes its SQLite run state; tests may use this in-memory one."""
@@ -164,6 +174,7 @@ class Ledger:
     def __init__(self) -> None:
         self._counts: dict[tuple[str, str], int] = defaultdict(int)
         self._cool: dict[str, float] = {}
+        self._robots_cache: dict[str, tuple[str | None, float]] = {}
 
     def requests_today(self, host: str, day: str) -> int:
         return self._counts[(host, day)]
@@ -177,6 +188,16 @@ class Ledger:
 
     def set_cooldown(self, host: str, until: float) -> None:
         self._cool[host] = until
+
+    def cached_robots(self, host: str, max_age: float) -> tuple[str | None] | None:
+        """(robots.txt text, or None for "none published") if fetched within max_age s."""
+        entry = self._robots_cache.get(host)
+        if entry is None or time.time() - entry[1] > max_age:
+            return None
+        return (entry[0],)
+
+    def cache_robots(self, host: str, text: str | None) -> None:
+        self._robots_cache[host] = (text, time.time())
 
 
 ResponseHook = Callable[[Response, str | None], Awaitable[None] | None]
@@ -361,22 +382,26 @@ class Gateway:
         host = parts.netloc
         async with self._robots_locks[host]:
             if host not in self._robots:
-                self._robots[host] = await self._fetch_robots(f"{parts.scheme}://{host}")
+                cached = self.ledger.cached_robots(host, ROBOTS_MAX_AGE)
+                if cached is None:
+                    text = await self._fetch_robots(f"{parts.scheme}://{host}")
+                    self.ledger.cache_robots(host, text)
+                else:
+                    text = cached[0]
+                self._robots[host] = None if text is None else _robots_rules(text)
         rules = self._robots[host]
         return True if rules is None else rules.can_fetch(self.config.user_agent, url)
 
-    async def _fetch_robots(self, origin: str) -> urllib.robotparser.RobotFileParser | None:
-        """robots.txt through the same gates. Missing (4xx) → everything allowed; 5xx or
-        unreachable → nothing allowed (RFC 9309 §2.3.1.4), reported as FetchFailed."""
+    async def _fetch_robots(self, origin: str) -> str | None:
+        """robots.txt through the same gates. Missing (4xx) → None (everything allowed); 5xx
+        or unreachable → nothing allowed (RFC 9309 §2.3.1.4), reported as FetchFailed."""
         url = origin + "/robots.txt"
         resp = await self._send(url, archive=False)
         if 400 <= resp.status < 500:
             return None
         if resp.status >= 500:
             raise FetchFailed(f"robots.txt answered {resp.status}", url)
-        rules = urllib.robotparser.RobotFileParser(url)
-        rules.parse(resp.body.decode("utf-8", "replace").splitlines())
-        return rules
+        return resp.body.decode("utf-8", "replace")
 
     # -- sending -------------------------------------------------------------------------
     def _backoff(self, attempt: int) -> float:

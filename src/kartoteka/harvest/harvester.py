@@ -57,7 +57,7 @@ from kartoteka.harvest.state import HarvestState, Window
 from kartoteka.harvest.warc import WarcWriter, read_response
 from kartoteka.paths import DataDir
 from kartoteka.registry.courts import Court
-from kartoteka.sudrf import read_page
+from kartoteka.sudrf import classify, read_page
 from kartoteka.sudrf.encoding import decode_page
 from kartoteka.sudrf.models import Page, PageKind
 from kartoteka.sudrf.urls import (
@@ -138,6 +138,16 @@ CaptchaSolver = Callable[[CaptchaChallenge], Any]
 ProgressHook = Callable[[str, int, int], None]  # (court code, pages done, pages planned)
 
 
+def read_for_harvest(body: bytes, url: str) -> Page:
+    """What the harvester needs from a page (runs in a worker process): listings are parsed
+    in full (their rows drive the plan); cards are only classified, since the harvest needs
+    their kind and their bytes, and ingest parses them from the archive anyway."""
+    if "name_op=case" in url:
+        kind, template = classify(decode_page(body))
+        return Page(kind, template, url=url)
+    return read_page(body, url)
+
+
 def detect_dialect(text: str) -> Dialect | None:
     """The query dialect a search form speaks, from its field names."""
     lowered = text.lower()
@@ -190,8 +200,7 @@ class Harvester:
     async def _classify(self, resp: Response) -> tuple[str | None, Page]:
         """Classify (and parse) in a worker process: parsing is the harvest's main CPU cost,
         and on the event loop it would delay every court's next request."""
-        loop = asyncio.get_running_loop()
-        page = await loop.run_in_executor(self._parsers, read_page, resp.body, resp.url)
+        page = await self._parse(resp.body, resp.url)
         return page.kind.value, page
 
     async def _archive(self, resp: Response, kind: str | None) -> None:
@@ -225,11 +234,12 @@ class Harvester:
 
     async def _parse(self, body: bytes, url: str) -> Page:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._parsers, read_page, body, url)
+        return await loop.run_in_executor(self._parsers, read_for_harvest, body, url)
 
     # -- fetching one page (or replaying it) ---------------------------------------------
-    async def _page(self, court: Court, url: str, report: CourtReport) -> Page:
-        """A usable page for `url`: from this run's archive if there, else fetched."""
+    async def _page(self, court: Court, url: str, report: CourtReport) -> tuple[Page, bytes]:
+        """A usable page for `url` and its bytes: from this run's archive if there, else
+        fetched."""
         assert self.writer is not None and self.gateway is not None
         archived = self.writer.index.lookup(url, run_id=self.run_id, page_kinds=USABLE_KINDS)
         if archived:
@@ -237,13 +247,13 @@ class Harvester:
             body = await self._read_archived(entry.warc_file, entry.offset)
             report.replayed += 1
             report.pages_used += 1
-            return await self._parse(body, url)
+            return await self._parse(body, url), body
         extra: dict[str, str] = {}
         tries = 0
         while True:
             target = url + "".join(f"&{k}={v}" for k, v in extra.items())
             resp = await self.gateway.get(target)
-            page = resp.page if isinstance(resp.page, Page) else read_page(resp.body, url)
+            page = resp.page if isinstance(resp.page, Page) else read_for_harvest(resp.body, url)
             if page.kind is PageKind.CAPTCHA:
                 tries += 1
                 challenge = read_challenge(resp.body, target, court.code)
@@ -281,7 +291,7 @@ class Harvester:
                     page.kind.value,
                 )
             report.pages_used += 1
-            return page
+            return page, resp.body
 
     # -- one court -----------------------------------------------------------------------
     async def _dialect(self, court: Court, report: CourtReport) -> Dialect:
@@ -318,7 +328,7 @@ class Harvester:
             url = listing_url(
                 court.host, dialect, w.date_from, w.date_to, page=page_no, instance=w.instance
             )
-            page = await self._page(court, url, report)
+            page, _ = await self._page(court, url, report)
             pages += 1
             self._tick(court, report, planned)
             if page.kind is PageKind.EMPTY and page_no == 1:
@@ -434,17 +444,15 @@ class Harvester:
     ) -> None:
         assert self.state is not None
         url = card_url(court.host, dialect, case_id, uid, instance=inst)
-        page = await self._page(court, url, report)
+        page, body = await self._page(court, url, report)
         self._tick(court, report, planned)
-        if page.kind is not PageKind.CARD or page.card is None:
+        if page.kind is not PageKind.CARD:
             report.problems.append(
                 f"card {case_id}: {page.kind.value} page ({page.reason or 'no reason'}) at {url}"
             )
             return
         with self.state.transaction():
-            self.state.card_fetched(
-                court.code, inst, case_id, card_signature(page.card), self.run_id
-            )
+            self.state.card_fetched(court.code, inst, case_id, card_signature(body), self.run_id)
         report.cards += 1
 
     def _tick(self, court: Court, report: CourtReport, planned: list[int]) -> None:
@@ -461,7 +469,9 @@ class Harvester:
             known = {w: self.state.window(w) for w in candidate_windows(court, self.options)}
             for w in self.state.incomplete_windows(court.code):
                 known.setdefault(w, self.state.window(w))
-            windows = plan_windows(court, self.options, known, self.run_id)
+            windows = plan_windows(
+                court, self.options, known, self.run_id, lookup=self.state.window
+            )
             report.windows = len(windows)
             planned = [len(windows)]
             for w in windows:

@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from kartoteka.harvest.state import CaseState, Window, WindowState
 from kartoteka.registry.articles import CHAPTER_33, is_watched
 from kartoteka.registry.courts import Court, CourtLevel
-from kartoteka.sudrf.models import ListingRow, to_jsonable
+from kartoteka.sudrf.models import ListingRow
 from kartoteka.sudrf.urls import Instance
 
 DEFAULT_SINCE = dt.date(2022, 1, 1)
@@ -95,21 +94,42 @@ def recent_from(options: PlanOptions) -> dt.date:
 
 
 def plan_windows(
-    court: Court, options: PlanOptions, known: dict[Window, WindowState | None], run_id: str
+    court: Court,
+    options: PlanOptions,
+    known: dict[Window, WindowState | None],
+    run_id: str,
+    lookup: Callable[[Window], WindowState | None] | None = None,
 ) -> list[Window]:
     """The windows this run must list for a court, oldest first.
 
-    `known` maps each candidate window to its saved state (None if never listed)."""
+    `known` maps each candidate window (the months, and any window left incomplete) to its
+    saved state (None if never listed). A court listed completely before is in incremental
+    mode: the recent period is re-listed as ONE window per instance (pagination only, not a
+    first page per month: that is what keeps an update near one request per changed case),
+    and older months only when they were never complete.
+    """
     recent = recent_from(options)
-    todo = []
+    incremental = any(
+        saved is not None and saved.complete and saved.run_id != run_id for saved in known.values()
+    )
+    todo: list[Window] = []
+    if incremental:
+        for inst in instances_for(court, options):
+            w = Window(court.code, inst.value, max(recent, options.since), options.end)
+            saved = lookup(w) if lookup is not None else known.get(w)
+            if not (saved is not None and saved.complete and saved.run_id == run_id):
+                todo.append(w)
+    months = set(candidate_windows(court, options))
     for w, saved in known.items():
-        if saved is None or not saved.complete:
-            todo.append(w)
-        elif saved.run_id == run_id:
-            continue  # done earlier in this (resumed) run
-        elif w.date_to >= recent:
-            todo.append(w)
-    return sorted(todo, key=lambda w: (w.instance, w.date_from))
+        if w in todo or (saved is not None and saved.complete and saved.run_id == run_id):
+            continue  # planned already, or done earlier in this (resumed) run
+        if incremental:
+            if w.date_to >= recent and (w.date_from >= recent or w not in months):
+                continue  # covered by the recent window (an old recent window included)
+            if saved is not None and saved.complete:
+                continue  # an old month, complete before: not re-listed
+        todo.append(w)
+    return sorted(todo, key=lambda w: (w.instance, w.date_from, w.date_to))
 
 
 def candidate_windows(court: Court, options: PlanOptions) -> list[Window]:
@@ -147,10 +167,9 @@ def row_is_watched(row: ListingRow, watch: Iterable[str]) -> bool:
     return any(is_watched(c, watch) for c in charges)
 
 
-def card_signature(card: object) -> str:
-    """A stable digest of a parsed card: two fetches with the same content share it."""
-    blob = json.dumps(to_jsonable(card), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(blob.encode()).hexdigest()[:32]
+def card_signature(body: bytes) -> str:
+    """A digest of a card's bytes: two fetches with the same content share it."""
+    return hashlib.sha256(body).hexdigest()[:32]
 
 
 def needs_card(

@@ -82,6 +82,11 @@ CREATE TABLE IF NOT EXISTS ledger (
     count INTEGER NOT NULL,
     PRIMARY KEY (host, day)
 );
+CREATE TABLE IF NOT EXISTS robots (
+    host       TEXT PRIMARY KEY,
+    body       TEXT,
+    fetched_at REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS cooldowns (
     host  TEXT PRIMARY KEY,
     until REAL NOT NULL
@@ -390,6 +395,17 @@ class HarvestState(Ledger):
 
     def set_cooldown(self, host: str, until: float) -> None:
         self.db.execute("INSERT OR REPLACE INTO cooldowns VALUES (?, ?)", (host, until))
+
+    def cached_robots(self, host: str, max_age: float) -> tuple[str | None] | None:
+        row = self.db.execute(
+            "SELECT body, fetched_at FROM robots WHERE host = ?", (host,)
+        ).fetchone()
+        if row is None or time.time() - float(row[1]) > max_age:
+            return None
+        return (row[0],)
+
+    def cache_robots(self, host: str, text: str | None) -> None:
+        self.db.execute("INSERT OR REPLACE INTO robots VALUES (?, ?, ?)", (host, text, time.time()))
 
 
 class _Tx:
