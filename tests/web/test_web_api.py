@@ -66,6 +66,8 @@ def test_overview_headlines_match_the_fixture(client, web_store):
     assert heads["ytd"]["value"] == in_year(web_store.truth, 2025)
     assert heads["last_year"]["value"] == in_year(web_store.truth, 2024)
     assert heads["last_month"]["value"] == by_month(web_store.truth).get("2025-06", 0)
+    assert heads["verdicts"]["value"] == sum(1 for c in web_store.truth if c.outcome == "verdict")
+    assert heads["removed"]["value"] == 0  # the fixture's second listing still shows every case
     for h in heads.values():
         assert h["as_of"] == "2025-07-11"
         assert len(h["definition"]) > 40  # the metric's docstring, not a placeholder

@@ -190,51 +190,61 @@ def article_label(article: str, t: Translator) -> str:
 
 # -- the overview -----------------------------------------------------------------------------
 def _headlines(fig: Figures, t: Translator) -> list[Headline]:
-    as_of, total, ytd, monthly = fig.as_of, fig.total, fig.ytd, fig.monthly
+    """The headline cards: `metrics.headline_figures` (what the CLI prints as headlines)
+    plus the last complete month from the monthly series."""
+    as_of, monthly = fig.as_of, fig.monthly
+    h = {row["metric"]: row for row in fig.headline}
     completeness = {c.period: c.expected_complete for c in fig.completeness}
     stamp = as_of.isoformat()
+    ru = t.lang == "ru"
+
+    def card(
+        key: str, label: str, metric: str, fn: Callable[..., Any], detail: str | None = None
+    ) -> Headline:
+        value = h[metric]["value"]
+        if isinstance(value, dt.date):
+            shown, value = value.strftime("%d.%m.%Y"), value.isoformat()
+        elif value is None:
+            shown = t("headline.not_overtaken") if key == "overtaken" else t("none")
+        else:
+            shown = _fmt(value, t.lang)
+        return Headline(key, label, value, shown, stamp, definition(fn), detail=detail)
+
+    since = h["cases_since"].get("since") or m.MOBILISATION
+    year = h["ytd_cases"]["year"]
+    through = h["ytd_cases"]["through"]
     heads = [
-        Headline(
+        card(
             "since_mobilisation",
             t("headline.since_mobilisation"),
-            total.cases,
-            _fmt(total.cases, t.lang),
-            stamp,
-            definition(m.cumulative_cases),
-            detail=(
-                f"{_fmt(total.defendants, t.lang)} "
-                f"{'подсудимых' if t.lang == 'ru' else 'defendants'}; "
-                f"{(total.since or m.MOBILISATION).isoformat()} … "
-                f"{(total.until or as_of).isoformat()}"
-            ),
+            "cases_since",
+            m.cumulative_cases,
+            detail=f"{_fmt(h['defendants_since']['value'], t.lang)} "
+            f"{'подсудимых' if ru else 'defendants'}; {since.isoformat()} … {stamp}",
         ),
-        Headline(
+        card(
             "ytd",
-            f"{t('headline.ytd')} ({ytd.year})",
-            ytd.ytd_cases,
-            _fmt(ytd.ytd_cases, t.lang),
-            stamp,
-            definition(m.ytd_vs_previous_year),
-            detail=f"01.01–{ytd.through.strftime('%d.%m')}",
+            f"{t('headline.ytd')} ({year})",
+            "ytd_cases",
+            m.ytd_vs_previous_year,
+            detail=f"01.01–{through.strftime('%d.%m')}" if through else None,
         ),
-        Headline(
+        card(
             "last_year",
-            f"{t('headline.last_year')} ({ytd.year - 1})",
-            ytd.previous_year_cases,
-            _fmt(ytd.previous_year_cases, t.lang),
-            stamp,
-            definition(m.ytd_vs_previous_year),
+            f"{t('headline.last_year')} ({year - 1})",
+            "previous_year_cases",
+            m.ytd_vs_previous_year,
         ),
-        Headline(
+        card(
             "overtaken",
             t("headline.overtaken"),
-            ytd.overtaken_on.isoformat() if ytd.overtaken_on else None,
-            ytd.overtaken_on.strftime("%d.%m.%Y")
-            if ytd.overtaken_on
-            else t("headline.not_overtaken"),
-            stamp,
-            definition(m.ytd_vs_previous_year),
+            "ytd_overtook_previous_year_on",
+            m.ytd_vs_previous_year,
         ),
+        card("verdicts", t("headline.verdicts"), "verdicts", m.outcomes),
+        card("median_days", t("headline.median_days"), "median_days_to_verdict", m.days_to_verdict),
+        card("suspended", t("headline.suspended"), "suspended", m.outcomes),
+        card("removed", t("headline.removed"), "removed_from_court_sites", m.headline_figures),
     ]
     last_month = _month_before(as_of)
     count = next((x.cases for x in monthly if x.period == last_month), 0)
@@ -297,8 +307,7 @@ class Figures:
     so one computation serves both languages and the cache holds these)."""
 
     as_of: dt.date
-    total: m.Total
-    ytd: m.YearToDate
+    headline: list[dict[str, Any]]  # metrics.headline_figures
     monthly: list[m.MonthCount]
     completeness: list[m.MonthCompleteness]
     stacked: list[dict[str, Any]]
@@ -317,8 +326,7 @@ def gather(con: duckdb.DuckDBPyConnection, filters: Filters) -> Figures:
     monthly = m.cases_received_by_month(con, flt)
     return Figures(
         as_of=as_of,
-        total=m.cumulative_cases(con, flt),
-        ytd=m.ytd_vs_previous_year(con, flt, year=(flt.until or as_of).year),
+        headline=m.headline_figures(con, flt),
         monthly=monthly,
         completeness=m.completeness_by_month(con, flt),
         stacked=_stacked_monthly(con, flt, filters, monthly),

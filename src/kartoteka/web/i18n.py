@@ -61,6 +61,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "headline.overtaken": ("Этот год обогнал прошлый", "This year overtook last year"),
     "headline.not_overtaken": ("ещё не обогнал", "not yet"),
     "headline.last_month": ("Последний полный месяц", "Last complete month"),
+    "headline.verdicts": ("Приговоров", "Verdicts"),
+    "headline.median_days": (
+        "Медиана дней от поступления до приговора",
+        "Median days from receipt to verdict",
+    ),
+    "headline.suspended": (
+        "Приостановлено (как правило, контракт)",
+        "Suspended (typically a contract signed)",
+    ),
+    "headline.removed": ("Снято с сайтов судов", "Removed from the court sites"),
     "headline.as_of": ("по состоянию на {date}", "as of {date}"),
     "chart.monthly": (
         "Поступившие дела по месяцам и статьям",
