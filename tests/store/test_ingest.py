@@ -235,3 +235,20 @@ def test_closed_warc_files_read_to_the_end_are_not_read_again(data_dir, archive)
     con = duckdb.connect(str(data_dir.store), read_only=True)
     assert dump_tables(con) == incremental
     con.close()
+
+
+def test_a_later_wider_listing_proves_removal_and_a_narrower_one_does_not(data_dir, archive):
+    archive.write_listing(HOST, COURT, _rows(3), MAR1, MAR31, at(5, 4))  # March, by month
+    archive.run_id = "run-2"
+    # an incremental run lists the whole recent period as one window, without case 1003
+    archive.write_listing(
+        HOST, COURT, _rows(2), dt.date(2024, 1, 1), dt.date(2024, 6, 30), at(5, 6)
+    )
+    archive.run_id = "run-3"
+    # a window that does not cover case 1002's receipt date (2024-03-03) proves nothing
+    archive.write_listing(HOST, COURT, _rows(1), MAR1, dt.date(2024, 3, 2), at(5, 7))
+    summary = _ingest(data_dir, archive)
+    assert summary.removed == 1
+    assert _read(
+        data_dir, "SELECT case_key, removed_at FROM cases WHERE removed_at IS NOT NULL"
+    ) == [(f"{COURT}/first/1003", dt.datetime(2024, 6, 5, 12, 0, 1))]

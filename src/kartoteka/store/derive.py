@@ -45,11 +45,15 @@ def removal_sql() -> str:
 
     A listing sighting is one window (court, instance, receipt dates, article) in one harvest
     run. It is complete when its pages agree on a counter N > 0 and together show N distinct
-    cases (the site's own reconciliation, STYLE.md "completeness by construction"). A case is
-    removed at the first complete sighting of a window after the last complete sighting that
-    showed it, provided it has not been seen anywhere since. Empty pages never prove removal
-    ("no data" can be a wrong query), so a window that drops to zero cases proves nothing.
-    Parameter: `$cutoff`.
+    cases (the site's own reconciliation, STYLE.md "completeness by construction"). A case
+    that a complete sighting showed is removed at the first later complete sighting of the
+    same court, instance and article filter whose receipt dates cover the case's receipt date
+    and which began after every listing that showed it (so it does not show it either); the
+    removal time is when that sighting was complete. Windows need not be
+    the same: the harvester may list month by month first and a whole recent period later.
+    A card fetched by its URL does not count as a sighting (a card can stay reachable after
+    the case left the index). Empty pages never prove removal ("no data" can be a wrong
+    query), so a window that drops to zero cases proves nothing. Parameter: `$cutoff`.
     """
     return """
     WITH pages AS (SELECT * FROM listing_pages WHERE fetched_at < $cutoff),
@@ -57,32 +61,37 @@ def removal_sql() -> str:
         SELECT DISTINCT p.window_key, p.run_key, o.case_key
         FROM pages p JOIN observations o USING (warc_file, warc_offset)),
     sightings AS (
-        SELECT window_key, run_key, max(fetched_at) AS at,
-               min(total) AS tmin, max(total) AS tmax
+        SELECT window_key, run_key, min(fetched_at) AS began, max(fetched_at) AS at,
+               min(total) AS tmin, max(total) AS tmax,
+               any_value(court_code) AS court_code, any_value(coalesce(instance, '')) AS instance,
+               any_value(article) AS article,
+               any_value(coalesce(entry_from, DATE '0001-01-01')) AS entry_from,
+               any_value(coalesce(entry_to, DATE '9999-12-31')) AS entry_to
         FROM pages GROUP BY window_key, run_key),
     counted AS (
         SELECT window_key, run_key, count(*) AS n FROM sighting_cases
         GROUP BY window_key, run_key),
     complete AS (
-        SELECT s.window_key, s.run_key, s.at
-        FROM sightings s JOIN counted c USING (window_key, run_key)
+        SELECT s.* FROM sightings s JOIN counted c USING (window_key, run_key)
         WHERE s.tmin = s.tmax AND s.tmax > 0 AND c.n = s.tmax),
     present AS (
-        SELECT sc.case_key, sc.window_key, max(cp.at) AS last_present
-        FROM sighting_cases sc JOIN complete cp USING (window_key, run_key)
-        GROUP BY sc.case_key, sc.window_key),
-    missing AS (
-        SELECT pr.case_key, min(cp.at) AS missing_at
-        FROM present pr JOIN complete cp
-          ON cp.window_key = pr.window_key AND cp.at > pr.last_present
-        GROUP BY pr.case_key, pr.window_key),
-    last_seen AS (
+        SELECT DISTINCT sc.case_key, cp.court_code, cp.instance, cp.article
+        FROM sighting_cases sc JOIN complete cp USING (window_key, run_key)),
+    last_listed AS (
         SELECT case_key, max(fetched_at) AS at FROM observations
-        WHERE fetched_at < $cutoff GROUP BY case_key)
-    SELECT m.case_key, min(m.missing_at) AS removed_at
-    FROM missing m JOIN last_seen l USING (case_key)
-    WHERE l.at < m.missing_at
-    GROUP BY m.case_key
+        WHERE fetched_at < $cutoff AND source = 'listing' GROUP BY case_key),
+    received AS (
+        SELECT case_key, arg_max(entry_date, version) AS entry_date FROM case_versions
+        WHERE first_seen_at < $cutoff AND entry_date IS NOT NULL GROUP BY case_key)
+    SELECT p.case_key, min(cp.at) AS removed_at
+    FROM present p
+    JOIN last_listed l USING (case_key)
+    JOIN received r USING (case_key)
+    JOIN complete cp
+      ON cp.court_code = p.court_code AND cp.instance = p.instance
+     AND cp.article = p.article AND cp.began > l.at
+     AND r.entry_date BETWEEN cp.entry_from AND cp.entry_to
+    GROUP BY p.case_key
     """
 
 
