@@ -173,17 +173,15 @@ class CaseRef:
 def _selection(
     flt: Filter, date_column: str | None = "entry_date", with_courts: bool = False
 ) -> tuple[str, dict[str, Any]]:
-    """CTEs `f` (cases as of the cutoff), `cc` (their charges) and `sel` (the cases the filter
-    keeps, with their court's region and district). Returns (SQL prefix, parameters)."""
+    """CTEs `f` (the cases: the `cases` table now, or the same columns recomputed from the
+    history as of the cutoff) and `sel` (the cases the filter keeps, with their court's name,
+    region and district when asked for). Returns (SQL prefix, parameters)."""
     params: dict[str, Any] = {"instance": flt.instance}
     if flt.as_of is None:
-        base = "WITH f AS (SELECT * FROM cases), cc AS (SELECT * FROM case_charges)"
+        base = "WITH f AS (SELECT * FROM cases)"
     else:
         params["cutoff"] = cutoff_for(flt.as_of)
-        base = f"""WITH f AS ({facts_sql()}),
-        cc AS (SELECT DISTINCT ch.case_key, ch.article, ch.part, ch.charge_key, ch.mobilisation
-               FROM charges ch JOIN f
-                 ON ch.case_key = f.case_key AND ch.version = f.charges_version)"""
+        base = f"WITH f AS ({facts_sql()})"
     where = ["f.instance = $instance"]
     several = article_set(flt.article) if flt.article else None
     if several is not None and (len(several) > 1 or flt.article in ARTICLE_GROUPS):
