@@ -254,7 +254,8 @@ def _headlines(fig: Figures, t: Translator) -> list[Headline]:
         detail += (
             f"; {'ожидаемая полнота' if t.lang == 'ru' else 'expected complete'} {expected:.0%}"
         )
-    heads.append(
+    heads.insert(
+        4,  # after the year-on-year cards
         Headline(
             "last_month",
             t("headline.last_month"),
@@ -263,7 +264,7 @@ def _headlines(fig: Figures, t: Translator) -> list[Headline]:
             stamp,
             definition(m.cases_received_by_month),
             detail=detail,
-        )
+        ),
     )
     return heads
 
