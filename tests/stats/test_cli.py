@@ -81,3 +81,17 @@ def test_headline_figures(history):
     assert figures["removed_from_court_sites"] == sum(1 for c in CASES if c.removed_in_run2)
     assert figures["suspended"] == sum(1 for c in CASES if c.suspended)
     assert figures["previous_year_cases"] == sum(1 for c in CASES if c.entry.year == 2023)
+
+
+def test_stats_lists_the_cases_behind_a_group(history):
+    counts = _json(_run(history, "stats", "--by", "part", "--format", "json").stdout)
+    behind = _json(
+        _run(history, "stats", "--by", "part", "--cases", "338.3", "--format", "json").stdout
+    )
+    assert len(behind) == next(r["cases"] for r in counts if r["part"] == "338.3")
+    assert all({"case_key", "case_number", "first_seen_at"} <= set(r) for r in behind)
+    principal = _json(
+        _run(history, "stats", "--by", "article", "--cases", "338", "--format", "json").stdout
+    )
+    counted = _json(_run(history, "stats", "--by", "article", "--format", "json").stdout)
+    assert len(principal) == next(r["cases"] for r in counted if r["article"] == "338")

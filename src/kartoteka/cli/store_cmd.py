@@ -152,6 +152,12 @@ def register(app: typer.Typer) -> None:
             help="Count only what had been seen by the "
             "end of this day (reproduces earlier figures).",
         ),
+        cases: str | None = typer.Option(
+            None,
+            "--cases",
+            help="List the cases behind one group's number instead: the group's key as shown "
+            "(e.g. --by month --cases 2024-02, --by part --cases 337.5).",
+        ),
         headline: bool = typer.Option(
             False,
             help="The headline figures instead of a "
@@ -162,7 +168,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Cases received, grouped by month, court, district, region, part, article or
         outcome, or the headline figures (definitions: docs/metrics.md)."""
-        from kartoteka.stats.metrics import Filter, cases_by, headline_figures
+        from kartoteka.stats.metrics import Filter, cases_by, headline_figures, list_cases
 
         flt = Filter(
             article=article,
@@ -178,7 +184,14 @@ def register(app: typer.Typer) -> None:
         con = _open_read_only(data_dir)
         try:
             try:
-                rows = headline_figures(con, flt) if headline else cases_by(con, flt, by.value)
+                if cases is not None:
+                    # `--by article` groups by principal article: list the same cases
+                    grouping = "principal" if by is By.ARTICLE else by.value
+                    rows = [dataclasses.asdict(r) for r in list_cases(con, flt, grouping, cases)]
+                elif headline:
+                    rows = headline_figures(con, flt)
+                else:
+                    rows = cases_by(con, flt, by.value)
             except ValueError as exc:  # a filter that cannot be applied, e.g. part + group
                 typer.echo(f"error: {exc}", err=True)
                 raise typer.Exit(2) from exc
