@@ -126,6 +126,23 @@ def test_overview_renders_filters_and_downloads(server, browser, web_store, tmp_
     context.close()
 
 
+def test_a_click_on_a_month_lists_its_cases(server, browser, web_store, tmp_path):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "/?lang=en")
+    wait_for_charts(page)
+    bars = page.locator("#chart-monthly svg g.mark-rect").last.locator("path")
+    assert bars.count() > 0
+    bars.nth(bars.count() // 2).click(force=True)
+    page.wait_for_url("**/cases?**since=**")
+    query = dict(p.split("=", 1) for p in page.url.split("?", 1)[1].split("&"))
+    month = query["since"][:7]
+    assert query["since"] == f"{month}-01" and query["until"].startswith(month)
+    expected = sum(1 for c in web_store.truth if c.entry_date.strftime("%Y-%m") == month)
+    assert f"of {expected}" in page.locator(".pager").first.inner_text()
+    page.screenshot(path=str(tmp_path / "month-cases.png"), full_page=True)
+    page.close()
+
+
 def test_offline_report_renders_without_network(browser, web_store, tmp_path):
     out = tmp_path / "report.html"
     write_report(web_store.data_dir, out, lang="ru")

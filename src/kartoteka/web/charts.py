@@ -70,7 +70,7 @@ def monthly_by_article(
     ]
     bars = (
         alt.Chart(alt.Data(values=data))
-        .mark_bar()
+        .mark_bar(cursor="pointer")
         .encode(
             x=alt.X("month:T", timeUnit="yearmonth", title=t("col.period")),
             y=alt.Y("sum(cases):Q", title=t("col.cases")),
