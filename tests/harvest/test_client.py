@@ -235,3 +235,16 @@ async def test_daily_cap_stops_a_court():
 
 def test_default_config_is_the_real_one():
     assert PolitenessConfig().per_host_interval == politeness.REAL_PER_HOST_INTERVAL
+
+
+def test_docs_state_the_floors_the_code_enforces():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "harvest.md").read_text("utf-8")
+    assert f"at least {politeness.REAL_PER_HOST_INTERVAL:g} s" in doc
+    assert f"at least {politeness.REAL_GLOBAL_INTERVAL:g} s" in doc
+    assert f"{politeness.REAL_COOLDOWN / 60:g} min" in doc
+    assert f"at most {politeness.REAL_DAILY_CAP}" in doc
+    assert f"{politeness.REAL_TIMEOUT:g} s" in doc
+    assert f"{politeness.SANDBOX_PER_HOST_INTERVAL * 1000:g} ms" in doc
+    assert f"{politeness.SANDBOX_GLOBAL_INTERVAL * 1000:g} ms" in doc

@@ -22,6 +22,7 @@ import concurrent.futures
 import datetime as dt
 import math
 import multiprocessing
+import os
 import sys
 import time
 import traceback
@@ -173,7 +174,7 @@ class Harvester:
         captcha_solver: CaptchaSolver | None = None,
         progress: ProgressHook | None = None,
         archive_dir: str | None = None,
-        parse_workers: int = 1,
+        parse_workers: int | None = None,
     ) -> None:
         self.data_dir = data_dir
         self.courts = courts
@@ -188,7 +189,7 @@ class Harvester:
             data_dir.archive if archive_dir is None else __import__("pathlib").Path(archive_dir)
         )
         self._by_host = {c.host: c for c in courts}
-        self.parse_workers = parse_workers
+        self.parse_workers = parse_workers or min(2, os.cpu_count() or 1)
         self._parsers: concurrent.futures.Executor | None = None
         self._io: concurrent.futures.Executor | None = None
         self.run_id = ""

@@ -1,0 +1,38 @@
+"""The harvest stage's commands as a user types them."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from kartoteka.cli import app
+
+runner = CliRunner()
+
+
+def test_courts_import_then_list(courts_csv, tmp_path):
+    result = runner.invoke(app, ["courts", "import", str(courts_csv), "--data-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "imported 111 courts" in result.output
+    listed = runner.invoke(app, ["courts", "--data-dir", str(tmp_path)])
+    assert listed.exit_code == 0, listed.output
+    assert "54KV0000" in listed.output and "never" in listed.output
+
+
+def test_courts_list_says_how_to_import_when_empty(tmp_path):
+    result = runner.invoke(app, ["courts", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 1 and "kartoteka courts import" in result.output
+
+
+def test_real_harvest_refuses_without_contact_and_ruder_intervals(courts_csv, tmp_path):
+    base = [
+        "harvest",
+        "--courts-file",
+        str(courts_csv),
+        "--data-dir",
+        str(tmp_path),
+        "--no-progress",
+    ]
+    result = runner.invoke(app, base)
+    assert result.exit_code == 2 and "contact" in result.output
+    result = runner.invoke(app, [*base, "--contact", "ops@example.org", "--per-host-interval", "1"])
+    assert result.exit_code == 2 and "below the floor" in result.output
