@@ -184,3 +184,15 @@ def test_stats_endpoint_gives_what_the_cli_prints(client, web_store, params):
     assert cli.exit_code == 0, cli.output
     printed = json.loads(cli.stdout[cli.stdout.index("[") :])
     assert client.get("/api/v1/stats", params=params).json() == printed
+
+
+def test_revisions_count_the_period_as_of_each_harvest_day(client, web_store):
+    body = client.get("/api/v1/revisions").json()
+    days = [p["as_of"] for p in body["points"]]
+    assert days == ["2025-03-01", "2025-07-10", "2025-07-11"]  # the fixture's fetch days
+    for point in body["points"]:
+        day = dt.date.fromisoformat(point["as_of"])
+        assert point["cases"] == len(seen_by(web_store.truth, day)), point
+    assert body["points"][0]["cases"] < body["points"][-1]["cases"] == web_store.n_cases
+    assert "revised" in body["definition"]
+    assert client.get("/api/v1/revisions", params={"points": 1}).status_code == 422

@@ -83,7 +83,7 @@ def wait_for_charts(page) -> list[tuple[str, str, int]]:
         (
             v.get_attribute("data-chart"),
             v.get_attribute("data-rendered"),
-            v.locator("svg g.mark-rect path").count(),
+            v.locator("svg g.mark-rect path, svg g.mark-line path, svg g.mark-symbol path").count(),
         )
         for v in page.locator(".vis").all()
     ]
@@ -140,6 +140,16 @@ def test_a_click_on_a_month_lists_its_cases(server, browser, web_store, tmp_path
     expected = sum(1 for c in web_store.truth if c.entry_date.strftime("%Y-%m") == month)
     assert f"of {expected}" in page.locator(".pager").first.inner_text()
     page.screenshot(path=str(tmp_path / "month-cases.png"), full_page=True)
+    page.close()
+
+
+def test_revisions_page_draws_its_line(server, browser, tmp_path):
+    page = browser.new_page()
+    page.goto(server + "/revisions?lang=ru")
+    [(key, state, marks)] = wait_for_charts(page)
+    assert (key, state) == ("revisions", "1") and marks > 0
+    assert page.locator("#simulated-banner").is_visible()
+    page.screenshot(path=str(tmp_path / "revisions.png"), full_page=True)
     page.close()
 
 

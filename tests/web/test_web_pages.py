@@ -181,3 +181,13 @@ def test_every_interface_key_used_in_templates_is_translated():
 
     assert {f"group.{name}" for name in ARTICLE_GROUPS} <= set(MESSAGES)
     assert all(ru and en for ru, en in MESSAGES.values())
+
+
+def test_revisions_page_and_its_csv(client, web_store):
+    html = client.get("/revisions?lang=en").text
+    assert 'data-chart="revisions"' in html and "2025-03-01" in html
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/download/revisions.csv").text.lstrip("\ufeff")))
+    )
+    assert [r["as_of"] for r in rows] == ["2025-03-01", "2025-07-10", "2025-07-11"]
+    assert int(rows[-1]["cases"]) == web_store.n_cases

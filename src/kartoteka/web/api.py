@@ -18,6 +18,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
+from kartoteka.stats import metrics as m
 from kartoteka.stats.metrics import ARTICLE_GROUPS
 from kartoteka.web import data, pages, records
 from kartoteka.web.filters import ARTICLE, COURT, PART, Filters, parse_filters
@@ -136,6 +137,27 @@ def overview(
             for h in ov.headlines
         ],
         "series": {c.key: c.rows for c in ov.charts} | {t.key: t.rows for t in ov.tables},
+    }
+
+
+@router.get("/revisions", summary="How a figure was revised as late cards appeared")
+def revisions(
+    request: Request,
+    filters: FiltersDep,
+    points: Annotated[int, Query(ge=2, le=data.MAX_REVISION_POINTS)] = 12,
+) -> dict[str, Any]:
+    """Cases of the filters' period (`since`..`until`) as counted on up to `points` days on
+    which the archive saw something (`metrics.revisions`). Each point replays the store's
+    history: allow about a second per point on a million cases."""
+    con = _con(request)
+    try:
+        rows = data.revision_rows(con, filters, points)
+    finally:
+        con.close()
+    return {
+        "filters": filters.as_dict(),
+        "definition": data.definition(m.revisions),
+        "points": rows,
     }
 
 

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -25,7 +26,7 @@ from kartoteka.paths import DataDir
 from kartoteka.store.privacy import keep_names_configured
 from kartoteka.web import api, pages
 from kartoteka.web.assets import vega_bundle
-from kartoteka.web.data import FiguresCache, gather
+from kartoteka.web.data import FiguresCache, SnapshotCache, gather
 from kartoteka.web.filters import FilterError, Filters
 from kartoteka.web.snapshot import Mode, StoreReader, StoreUnavailable
 
@@ -111,6 +112,7 @@ def create_app(
     app.state.config = config
     app.state.reader = reader
     app.state.figures_cache = FiguresCache()
+    app.state.revisions_cache = SnapshotCache[Filters, list[dict[str, Any]]](size=32)
 
     def warm_up() -> None:
         """Compute the most asked-for overviews of a new snapshot before anyone asks: the

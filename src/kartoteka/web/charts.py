@@ -153,3 +153,21 @@ def ranked_bars(
         )
     )
     return _finish(chart.properties(**_base(height=height)))
+
+
+def revision_line(rows: Sequence[dict[str, Any]], t: Translator) -> dict[str, Any]:
+    """One figure as counted on successive days: a step line with its points."""
+    data = [{"as_of": r["as_of"], "cases": r["cases"]} for r in rows]
+    chart = (
+        alt.Chart(alt.Data(values=data))
+        .mark_line(point=True, interpolate="step-after", color="#b3261e")
+        .encode(
+            x=alt.X("as_of:T", title=t("filters.as_of")),
+            y=alt.Y("cases:Q", title=t("col.cases"), scale=alt.Scale(zero=False)),
+            tooltip=[
+                alt.Tooltip("as_of:T", title=t("filters.as_of")),
+                alt.Tooltip("cases:Q", title=t("col.cases")),
+            ],
+        )
+    )
+    return _finish(chart.properties(**_base(height=240)))

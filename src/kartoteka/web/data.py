@@ -27,7 +27,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import duckdb
 
@@ -40,11 +40,14 @@ from kartoteka.web.charts import (
     monthly_by_article,
     monthly_series,
     ranked_bars,
+    revision_line,
 )
 from kartoteka.web.filters import Filters
 from kartoteka.web.i18n import Translator
 
 TOP_COURTS = 15
+K = TypeVar("K")
+V = TypeVar("V")
 STACKED_ARTICLES = ("337", "338", "332", "339", "352.1", "334", "333")
 
 OUTCOME_LABELS = {
@@ -442,31 +445,80 @@ def arrange(fig: Figures, t: Translator) -> Overview:
     return Overview(as_of=fig.as_of, headlines=headlines, charts=charts, tables=tables, empty=empty)
 
 
-class FiguresCache:
-    """Figures by filters for one store snapshot: a snapshot never changes, so neither do its
+class SnapshotCache(Generic[K, V]):
+    """Results by key for one store snapshot: a snapshot never changes, so neither do its
     figures. A small LRU, emptied when the snapshot changes."""
 
     def __init__(self, size: int = 64) -> None:
         self.size = size
         self._lock = threading.Lock()
-        self._items: OrderedDict[Filters, Figures] = OrderedDict()
+        self._items: OrderedDict[K, V] = OrderedDict()
         self._snapshot: Any = None
 
-    def get(self, snapshot: Any, filters: Filters, build: Callable[[], Figures]) -> Figures:
+    def get(self, snapshot: Any, key: K, build: Callable[[], V]) -> V:
         with self._lock:
             if snapshot != self._snapshot:
                 self._items.clear()
                 self._snapshot = snapshot
-            if filters in self._items:
-                self._items.move_to_end(filters)
-                return self._items[filters]
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
         value = build()
         with self._lock:
             if snapshot == self._snapshot:
-                self._items[filters] = value
+                self._items[key] = value
                 while len(self._items) > self.size:
                     self._items.popitem(last=False)
         return value
+
+
+class FiguresCache(SnapshotCache[Filters, Figures]):
+    """The overview's stats results by filters, per snapshot."""
+
+
+# -- revisions -----------------------------------------------------------------------------------
+MAX_REVISION_POINTS = 24
+
+
+def revision_days(con: duckdb.DuckDBPyConnection, filters: Filters, points: int) -> list[dt.date]:
+    """Up to `points` days on which the archive saw something (evenly spread, always with
+    the first and the latest), up to the as-of filter: where `metrics.revisions` looks."""
+    sql = "SELECT DISTINCT CAST(fetched_at AS DATE) AS day FROM fetch_log"
+    params: list[Any] = []
+    if filters.as_of is not None:
+        sql += " WHERE CAST(fetched_at AS DATE) <= ?"
+        params.append(filters.as_of)
+    days = [d for (d,) in con.execute(sql + " ORDER BY day", params).fetchall()]
+    if len(days) <= points:
+        return days
+    step = (len(days) - 1) / (points - 1)
+    return sorted({days[round(i * step)] for i in range(points)})
+
+
+def revision_rows(
+    con: duckdb.DuckDBPyConnection, filters: Filters, points: int = 12
+) -> list[dict[str, Any]]:
+    """How the figure for the filters' period was revised: `metrics.revisions` at each day of
+    `revision_days` (each point replays the store's history)."""
+    days = revision_days(con, filters, max(2, min(points, MAX_REVISION_POINTS)))
+    flt = to_stats_filter(filters, as_of=None)
+    totals = m.revisions(con, flt, as_of=days)
+    return [
+        {"as_of": day.isoformat(), "cases": total.cases, "defendants": total.defendants}
+        for day, total in zip(days, totals, strict=True)
+    ]
+
+
+def revisions_chart(rows: list[dict[str, Any]], t: Translator) -> Chart:
+    return Chart(
+        key="revisions",
+        title=t("chart.revisions"),
+        spec=revision_line(rows, t),
+        rows=rows,
+        columns=["as_of", "cases", "defendants"],
+        note=t("chart.revisions.note"),
+        definition=definition(m.revisions),
+    )
 
 
 # -- API: grouped counts -------------------------------------------------------------------------

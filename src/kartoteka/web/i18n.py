@@ -26,6 +26,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.cases": ("Дела", "Cases"),
     "nav.courts": ("Суды", "Courts"),
     "nav.methodology": ("Методология", "Methodology"),
+    "nav.revisions": ("Пересмотры", "Revisions"),
     "nav.api": ("API", "API"),
     "banner.simulated": (
         "ДАННЫЕ СМОДЕЛИРОВАНЫ: это не настоящие дела, а синтетические данные песочницы "
@@ -85,6 +86,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "chart.outcomes": ("Исходы дел", "Outcomes"),
     "chart.courts": ("Суды с наибольшим числом дел", "Courts with the most cases"),
     "table.regions": ("Дела по регионам", "Cases by region"),
+    "chart.revisions": (
+        "Как менялась цифра: дела за выбранный период по состоянию на разные даты",
+        "How the figure was revised: cases of the chosen period as counted on different days",
+    ),
+    "chart.revisions.note": (
+        "Карточки появляются на сайтах судов с опозданием, поэтому цифры за прошлые периоды "
+        "растут. Период задают фильтры «С даты» и «По дату».",
+        "Cards appear on court sites late, so figures for past periods grow. The period is "
+        "set by the From and To filters.",
+    ),
     "table.cases": ("Дела", "Cases"),
     "col.period": ("Месяц", "Month"),
     "col.article": ("Статья", "Article"),

@@ -163,7 +163,11 @@ def download_csv(request: Request, key: str) -> Response:
     filters = parse_filters({k: request.query_params.get(k) for k in FILTER_KEYS})
     con = _cursor(request)
     try:
-        item = cached_overview(request, con, filters, t).item(key)
+        item = (
+            data.revisions_chart(cached_revisions(request, con, filters), t)
+            if key == "revisions"
+            else cached_overview(request, con, filters, t).item(key)
+        )
     finally:
         con.close()
     if item is None:
@@ -317,6 +321,36 @@ def evidence_raw(request: Request, warc_file: str, offset: int) -> HTMLResponse:
             "Referrer-Policy": "no-referrer",
         },
     )
+
+
+def cached_revisions(request: Request, con: Any, filters: Filters) -> list[dict[str, Any]]:
+    """The revision series for these filters, computed once per store snapshot."""
+    snapshot = request.app.state.reader.info().taken_at
+    return request.app.state.revisions_cache.get(  # type: ignore[no-any-return]
+        snapshot, filters, lambda: data.revision_rows(con, filters)
+    )
+
+
+@router.get("/revisions", response_class=HTMLResponse)
+def revisions_page(request: Request) -> HTMLResponse:
+    t = translator(request)
+    filters, error = _filters(request)
+    con = _cursor(request)
+    try:
+        chart = data.revisions_chart(cached_revisions(request, con, filters), t)
+        ctx = page_context(
+            request,
+            t,
+            con,
+            filters=filters,
+            filter_error=error,
+            chart=chart,
+            choices=data.choices(con, t),
+            form_action="/revisions",
+        )
+    finally:
+        con.close()
+    return render("revisions.html", ctx)
 
 
 @router.get("/methodology", response_class=HTMLResponse)
