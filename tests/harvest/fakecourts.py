@@ -43,6 +43,7 @@ class FakeCourt:
     captcha_code: str | None = None  # set: every case-index request needs this code first
     solved: bool = False
     down: bool = False
+    no_counter: bool = False  # listings without "Всего по запросу найдено"
 
 
 def _d(value: dt.date | None) -> str:
@@ -63,9 +64,14 @@ def listing_html(court: FakeCourt, cases: list[FakeCase], page: int) -> str:
         for c in chunk
     )
     first = (page - 1) * PAGE_SIZE + 1
+    counter = (
+        ""
+        if court.no_counter
+        else "Всего по запросу найдено — "
+        f"{total}. На странице записи с {first} по {first + len(chunk) - 1}."
+    )
     return (
-        "<html><body><div>Всего по запросу найдено — "
-        f"{total}. На странице записи с {first} по {first + len(chunk) - 1}.</div>"
+        f"<html><body><div>{counter}</div>"
         "<table id='tablcont'><tr><th>№ дела</th><th>Дата поступления</th>"
         "<th>Информация по делу</th><th>Судья</th><th>Дата решения</th><th>Решение</th>"
         "<th>Дата вступления в законную силу</th><th>Судебные акты</th></tr>"

@@ -182,3 +182,13 @@ def test_incremental_run_relists_recent_windows_and_refetches_only_changed_cards
     assert spans == {("01.02.2024", "31.03.2024")}  # the last 2 months, as one window
     recent = [c for c in court.cases if c.entry >= dt.date(2024, 2, 1)]
     assert len(listings) == -(-len(recent) // 25)  # its pages, and nothing older
+
+
+def test_a_listing_without_counter_is_paged_but_never_called_complete(network, tmp_path):
+    court = network.courts["a.sudrf.ru"]
+    court.no_counter = True
+    data = DataDir(tmp_path)
+    report = harvest(data, REGISTRY[:1], CONFIG, OPTIONS, sandbox_url=network.url)
+    row = report.courts[0]
+    assert len(_found(data)["01GV0001"]) == len(court.cases)  # every page was read
+    assert row.status is CourtStatus.INCOMPLETE and "no counter" in row.detail

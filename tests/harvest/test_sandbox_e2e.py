@@ -132,3 +132,43 @@ def _assert_cooldowns(log_path: Path) -> None:
                 if a["status"] == 429:
                     assert b["t"] - a["t"] >= 2.0
     assert throttled > 0  # the faults did fire
+
+
+def test_captcha_courts_are_harvested_when_a_person_answers(tmp_path):
+    """The hand-off end to end: the harvester reads the challenge off the sandbox's captcha
+    page, a "person" (the sandbox's test-only channel) answers, the court opens."""
+    from kartoteka.harvest.harvester import CourtStatus, harvest
+    from kartoteka.harvest.planner import PlanOptions
+
+    since = dt.date(2024, 6, 1)
+    with run_sandbox(SandboxConfig(seed=1, faults="realistic", now=NOW)) as sb:
+        gated = [c for c in sb.courts if c.captcha and not c.always_down][:2]
+        asked = []
+
+        def person(challenge):
+            asked.append(challenge.court_code)
+            assert challenge.image and challenge.image_path.exists()  # saved for a person
+            host = next(c.host for c in gated if c.code == challenge.court_code)
+            return sb.captcha_answer(host)
+
+        data = DataDir(tmp_path)
+        report = harvest(
+            data,
+            [c.court for c in gated],
+            for_sandbox(),
+            PlanOptions(since=since, until=NOW),
+            sandbox_url=sb.url,
+            captcha_solver=person,
+        )
+        truth = {
+            (c.court_code, c.instance, c.case_id)
+            for c in sb.truth
+            if c.visible
+            and since <= c.entry_date <= NOW
+            and c.court_code in {g.code for g in gated}
+        }
+    assert [c.status for c in report.courts] == [CourtStatus.OK, CourtStatus.OK]
+    assert sorted(set(asked)) == sorted(c.code for c in gated)
+    state = HarvestState(data.state)
+    assert state.case_keys() == truth and truth
+    state.close()

@@ -109,34 +109,6 @@ class SandboxTransport(httpx.AsyncBaseTransport):
         )
         return await self.inner.handle_async_request(moved)
 
-    def _tls(self) -> ssl.SSLContext:
-        """One TLS context for all courts (building one reads the CA bundle: ~30 ms)."""
-        if self._tls_context is None:
-            try:
-                import certifi
-
-                self._tls_context = ssl.create_default_context(cafile=certifi.where())
-            except ImportError:
-                self._tls_context = ssl.create_default_context()
-        return self._tls_context
-
-    def _client(self, host: str) -> httpx.AsyncClient:
-        client = self._clients.get(host)
-        if client is None:
-            inner: httpx.AsyncBaseTransport = self._shared_transport or httpx.AsyncHTTPTransport(
-                proxy=self._proxy,
-                retries=0,
-                limits=httpx.Limits(max_connections=4),
-                verify=self._tls(),
-            )
-            if self._sandbox_url is not None:
-                inner = SandboxTransport(self._sandbox_url, inner)
-            client = httpx.AsyncClient(
-                transport=inner, timeout=self._timeout, follow_redirects=False
-            )
-            self._clients[host] = client
-        return client
-
     async def aclose(self) -> None:
         await self.inner.aclose()
 

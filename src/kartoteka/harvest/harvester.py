@@ -29,6 +29,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -54,7 +55,7 @@ from kartoteka.harvest.planner import (
     row_signature,
 )
 from kartoteka.harvest.politeness import PolitenessConfig
-from kartoteka.harvest.state import HarvestState, Window
+from kartoteka.harvest.state import CaseState, HarvestState, Window
 from kartoteka.harvest.warc import WarcWriter, read_response
 from kartoteka.paths import DataDir
 from kartoteka.registry.courts import Court
@@ -185,9 +186,7 @@ class Harvester:
         self.transport = transport
         self.captcha_solver = captcha_solver
         self.progress = progress
-        self.archive_dir = (
-            data_dir.archive if archive_dir is None else __import__("pathlib").Path(archive_dir)
-        )
+        self.archive_dir = data_dir.archive if archive_dir is None else Path(archive_dir)
         self._by_host = {c.host: c for c in courts}
         self.parse_workers = parse_workers or min(2, os.cpu_count() or 1)
         self._parsers: concurrent.futures.Executor | None = None
@@ -325,6 +324,7 @@ class Harvester:
         pages = 0
         page_no = 1
         problem = None
+        uncounted = False
         while True:
             url = listing_url(
                 court.host, dialect, w.date_from, w.date_to, page=page_no, instance=w.instance
@@ -344,13 +344,26 @@ class Harvester:
                 break
             listing = page.listing
             if page_no == 1:
-                total = listing.total if listing.total is not None else len(listing.rows)
-                extra = max(0, math.ceil(total / PAGE_SIZE) - 1)
-                planned[0] += extra
+                total = listing.total
+                if total is None:
+                    # No counter on the page: page on while pages are full, but the window
+                    # cannot be proven complete (it is listed again next run).
+                    uncounted = True
+                else:
+                    planned[0] += max(0, math.ceil(total / PAGE_SIZE) - 1)
             self._save_rows(court, w, listing.rows, report, seen)
-            if total is None or page_no >= math.ceil(total / PAGE_SIZE) or not listing.rows:
+            if total is None:
+                if len(listing.rows) < PAGE_SIZE:
+                    break
+            elif page_no >= math.ceil(total / PAGE_SIZE) or not listing.rows:
                 break
             page_no += 1
+        if uncounted and problem is None:
+            problem = (
+                f"window {w.instance} {w.date_from}..{w.date_to}: the site printed no "
+                f"counter; {len(seen)} rows collected, completeness unproven"
+            )
+            report.problems.append(problem)
         complete = problem is None and total is not None and len(seen) == total
         if problem is None and not complete:
             problem = (
@@ -415,8 +428,6 @@ class Harvester:
             "ORDER BY instance, entry_date, case_id",
             (court.code,),
         ):
-            from kartoteka.harvest.state import CaseState
-
             case = CaseState(row_sig, card_sig, card_at, card_run, bool(final), None, card_row_sig)
             if row_run != self.run_id and card_sig is not None:
                 continue  # not listed in this run: nothing new known about it

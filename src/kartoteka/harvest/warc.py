@@ -493,7 +493,6 @@ class WarcWriter:
         fh.flush()
         if self.fsync:
             os.fsync(fh.fileno())
-        common_rec = dict(url=url, fetched_at=date, court_code=court_code, run_id=run_id)
         self.index.add_exchange(
             self._name,
             [
@@ -504,7 +503,10 @@ class WarcWriter:
                     record_id=req_id,
                     page_kind=None,
                     status=None,
-                    **common_rec,
+                    url=url,
+                    fetched_at=date,
+                    court_code=court_code,
+                    run_id=run_id,
                 ),
                 _ScannedRecord(
                     offset=base + req_len,
@@ -513,7 +515,10 @@ class WarcWriter:
                     record_id=resp_id,
                     page_kind=page_kind,
                     status=status,
-                    **common_rec,
+                    url=url,
+                    fetched_at=date,
+                    court_code=court_code,
+                    run_id=run_id,
                 ),
             ],
         )
