@@ -248,3 +248,24 @@ def test_docs_state_the_floors_the_code_enforces():
     assert f"{politeness.REAL_TIMEOUT:g} s" in doc
     assert f"{politeness.SANDBOX_PER_HOST_INTERVAL * 1000:g} ms" in doc
     assert f"{politeness.SANDBOX_GLOBAL_INTERVAL * 1000:g} ms" in doc
+
+
+async def test_proxy_carries_the_real_urls(tmp_path):
+    """--proxy: requests go to the proxy with the court's real URL (here the sandbox, which
+    also answers as a proxy, on localhost). Real-site floors apply: this takes ~3 s."""
+    import datetime as dt
+
+    from kartoteka.sandbox.config import SandboxConfig
+    from kartoteka.sandbox.server import run_sandbox
+
+    log = tmp_path / "requests.jsonl"
+    with run_sandbox(
+        SandboxConfig(seed=1, faults="none", now=dt.date(2024, 6, 30), request_log=log)
+    ) as sb:
+        host = sb.courts[0].host
+        async with Gateway(for_real("ops@example.org"), proxy=sb.url) as gw:
+            resp = await gw.get(f"http://{host}/modules.php?name=sud_delo&name_op=sf")
+    assert resp.status == 200 and resp.url.startswith(f"http://{host}/")
+    assert resp.simulated  # the sandbox's X-Kartoteka-Simulated header marks it, proxy or not
+    served = log.read_text()
+    assert host in served and "ops@example.org" in served
