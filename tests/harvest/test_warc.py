@@ -143,3 +143,12 @@ def test_index_catches_up_with_records_written_before_a_crash(tmp_path):
         assert len(w.index.lookup(URL + "&n=2")) == 1
     os.remove(tmp_path / "index.sqlite3")
     assert rebuild_index(tmp_path) == 2
+
+
+def test_lookup_by_prefix_finds_a_page_fetched_with_extra_parameters(tmp_path):
+    with WarcWriter(tmp_path) as w:
+        _write(w, url=URL + "&captcha=12345&captchaid=abc")
+        _write(w, url=URL + "0")
+        assert w.index.lookup(URL) == []
+        found = w.index.lookup(URL + "&captcha=", prefix=True)
+    assert [e.url for e in found] == [URL + "&captcha=12345&captchaid=abc"]

@@ -241,7 +241,12 @@ class Harvester:
         """A usable page for `url` and its bytes: from this run's archive if there, else
         fetched."""
         assert self.writer is not None and self.gateway is not None
-        archived = self.writer.index.lookup(url, run_id=self.run_id, page_kinds=USABLE_KINDS)
+        index = self.writer.index
+        # A page answered after a captcha was archived under its URL with the answer
+        # appended (`&captcha=…&captchaid=…`): that is the URL really fetched.
+        archived = index.lookup(url, run_id=self.run_id, page_kinds=USABLE_KINDS) or index.lookup(
+            url + "&captcha=", run_id=self.run_id, page_kinds=USABLE_KINDS, prefix=True
+        )
         if archived:
             entry = archived[-1]
             body = await self._read_archived(entry.warc_file, entry.offset)
@@ -274,22 +279,6 @@ class Harvester:
                 PageKind.EMPTY,
             ):
                 page = Page(PageKind.UNRECOGNIZED, reason=f"HTTP {resp.status}", url=target)
-            if target != url and page.kind.value in USABLE_KINDS:
-                # Answered after a captcha: file the page under its plain URL too, so that a
-                # resumed run finds it.
-                await self._archive(
-                    Response(
-                        url,
-                        resp.status,
-                        resp.headers,
-                        resp.body,
-                        resp.request_headers,
-                        resp.fetched_at,
-                        resp.elapsed,
-                        resp.simulated,
-                    ),
-                    page.kind.value,
-                )
             report.pages_used += 1
             return page, resp.body
 

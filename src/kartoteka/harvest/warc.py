@@ -301,14 +301,20 @@ class ArchiveIndex:
         self._add(warc_file, recs)
 
     def lookup(
-        self, url: str, run_id: str | None = None, page_kinds: tuple[str, ...] | None = None
+        self,
+        url: str,
+        run_id: str | None = None,
+        page_kinds: tuple[str, ...] | None = None,
+        prefix: bool = False,
     ) -> list[IndexEntry]:
-        """Responses archived for a URL, oldest first (optionally of one run / page kinds)."""
+        """Responses archived for a URL (or, with `prefix`, for URLs starting with it), oldest
+        first, optionally of one run and of some page kinds."""
         sql = (
             "SELECT url, fetched_at, warc_file, offset, court_code, page_kind, status, run_id"
-            " FROM records WHERE record_type = 'response' AND url = ?"
+            " FROM records WHERE record_type = 'response' AND "
+            + ("substr(url, 1, ?) = ?" if prefix else "url = ?")
         )
-        args: list[object] = [url]
+        args: list[object] = [len(url), url] if prefix else [url]
         if run_id is not None:
             sql += " AND run_id = ?"
             args.append(run_id)
