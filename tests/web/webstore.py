@@ -87,10 +87,9 @@ def _fetched(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
 
 
-# Each listing window fits on one page (25 rows): kartoteka.store's removal rule currently
-# marks the cases of page 1 of a multi-page window as removed (reported to the store owner).
+# 27GV0008's 337 window spans two listing pages (25 rows a page): nothing may be "removed".
 PLAN = [
-    ("27GV0008", "ugvs.prm.sudrf.ru", "337", "5", 24),
+    ("27GV0008", "ugvs.prm.sudrf.ru", "337", "5", 40),
     ("27GV0008", "ugvs.prm.sudrf.ru", "338", "3", 8),
     ("27GV0001", "egvs.svd.sudrf.ru", "332", "2.1", 12),
     ("39GV0005", "224gvs.spb.sudrf.ru", "337", "3.1", 20),
