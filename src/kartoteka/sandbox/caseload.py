@@ -146,6 +146,7 @@ class SimCase:
     final_text: str | None = None
     final_basis: str | None = None
     suspended_on: dt.date | None = None
+    resumed_on: dt.date | None = None  # suspended cases that are later terminated resume first
     hearings: tuple[dt.date, ...] = ()  # sessions adjourned before the final one
     sentence: Sentence | None = None
     act_on: dt.date | None = None  # when the act text was published on the site
@@ -181,7 +182,10 @@ class SimCase:
         if self.final_kind is not None and self.final_date is not None and self.final_date <= now:
             return self.final_kind
         if self.suspended_on is not None and self.suspended_on <= now:
-            return ResultKind.SUSPENDED
+            # The card shows "Производство по делу возобновлено" from `resumed_on`: from then
+            # the case is pending again until its final result.
+            if self.resumed_on is None or now < self.resumed_on:
+                return ResultKind.SUSPENDED
         return ResultKind.PENDING
 
     def decided_at(self, now: dt.date) -> bool:
@@ -354,6 +358,9 @@ def _outcome(rng: random.Random, case: SimCase, allow_return: bool = True) -> No
             case.final_date = _weekday_on_or_after(case.suspended_on + _days(_ri(rng, 90, 330)))
             case.final_text = "Уголовное дело ПРЕКРАЩЕНО"
             case.final_basis = CONTRACT_TERMINATION_BASIS
+            # Resumed 7–20 days before the termination (from the case's own seed, so that the
+            # caseload's random stream is not shifted).
+            case.resumed_on = case.final_date - _days(7 + case.seed % 14)
         return
     case.final_kind = kind
     case.final_date = decision

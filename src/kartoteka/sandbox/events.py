@@ -92,8 +92,8 @@ def all_events(case: SimCase) -> list[SimEvent]:
             )
         )
         last_pub = case.suspended_on + day * rng.randint(0, 5)
-        if case.final_date is not None:
-            resumed = case.final_date - day * rng.randint(7, 20)
+        if case.resumed_on is not None:
+            resumed = case.resumed_on
             ev.append(
                 SimEvent(
                     "Производство по делу возобновлено",
