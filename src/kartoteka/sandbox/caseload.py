@@ -181,11 +181,11 @@ class SimCase:
         """The outcome class as of `now`."""
         if self.final_kind is not None and self.final_date is not None and self.final_date <= now:
             return self.final_kind
-        if self.suspended_on is not None and self.suspended_on <= now:
-            # The card shows "Производство по делу возобновлено" from `resumed_on`: from then
-            # the case is pending again until its final result.
-            if self.resumed_on is None or now < self.resumed_on:
-                return ResultKind.SUSPENDED
+        # The card shows "Производство по делу возобновлено" from `resumed_on`: from then the
+        # case is pending again until its final result.
+        suspended = self.suspended_on is not None and self.suspended_on <= now
+        if suspended and (self.resumed_on is None or now < self.resumed_on):
+            return ResultKind.SUSPENDED
         return ResultKind.PENDING
 
     def decided_at(self, now: dt.date) -> bool:
