@@ -57,11 +57,13 @@ def test_kill_minus_9_at_random_points_then_resume_gives_the_same_archive(tmp_pa
 
         resumed = DataDir(tmp_path / "resumed")
         kills = 0
+        orphans: list[int] = []
         while True:
             proc = start(harvest_argv(sb.url, registry, resumed.root, SINCE, UNTIL))
             if kills < 5:
                 time.sleep(rng.uniform(0.3, 2.0))
                 if proc.poll() is None:
+                    orphans.extend(_children(proc.pid))
                     proc.send_signal(signal.SIGKILL)
                     proc.wait()
                     kills += 1
@@ -79,3 +81,21 @@ def test_kill_minus_9_at_random_points_then_resume_gives_the_same_archive(tmp_pa
     for name in warc_files(resumed.archive):  # no torn record left behind
         path = resumed.archive / name
         assert _scan(path, 0)[1] == path.stat().st_size
+    # The killed harvesters' parse workers did not outlive them.
+    deadline = time.monotonic() + 5
+    while any(Path(f"/proc/{pid}").exists() for pid in orphans) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [pid for pid in orphans if Path(f"/proc/{pid}").exists()]
+
+
+def _children(pid: int) -> list[int]:
+    """Child processes of `pid` (Linux /proc; empty elsewhere)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out

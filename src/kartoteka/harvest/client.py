@@ -20,6 +20,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import email.utils
+import heapq
+import itertools
 import random
 import ssl
 import time
@@ -129,6 +131,36 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
 
 
+class PriorityGate:
+    """A lock whose waiters are served by priority (highest first), then in arrival order."""
+
+    def __init__(self) -> None:
+        self._held = False
+        self._waiters: list[tuple[int, int, asyncio.Future[None]]] = []
+        self._seq = itertools.count()
+
+    async def acquire(self, priority: int = 0) -> None:
+        if not self._held and not self._waiters:
+            self._held = True
+            return
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiters, (-priority, next(self._seq), future))
+        try:
+            await future
+        except asyncio.CancelledError:
+            if future.done() and not future.cancelled():
+                self.release()  # it was handed to us just as we were cancelled
+            raise
+
+    def release(self) -> None:
+        while self._waiters:
+            _, _, future = heapq.heappop(self._waiters)
+            if not future.done():
+                future.set_result(None)  # ownership passes on; the gate stays held
+                return
+        self._held = False
+
+
 # RFC 9309 §2.4: a crawler may use a cached robots.txt for up to 24 hours.
 ROBOTS_MAX_AGE = 24 * 3600.0
 
@@ -214,7 +246,11 @@ class Gateway:
         self.classify = classify
         self.rng = rng or random.Random()
         self.stats: dict[str, HostStats] = defaultdict(HostStats)
-        self._gate = asyncio.Lock()
+        self._gate = PriorityGate()
+        # Remaining requests per host, kept by the harvester: the gate serves the court with
+        # the most work left first, so that courts finish together instead of one large
+        # court crawling alone at its per-court pace at the end.
+        self.priority: dict[str, int] = {}
         self._last_global: float | None = None
         self._last_host: dict[str, float] = {}
         self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
@@ -289,7 +325,7 @@ class Gateway:
             left = last + self.config.per_host_interval - time.monotonic()
             if left > 0:
                 await asyncio.sleep(left)
-        await self._gate.acquire()
+        await self._gate.acquire(self.priority.get(host, 0))
         try:
             last = self._last_host.get(host)
             target = max(

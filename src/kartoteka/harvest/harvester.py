@@ -24,6 +24,7 @@ import math
 import multiprocessing
 import os
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -138,6 +139,18 @@ class _StopCourt(Exception):
 # the code, or None to give up on that court for this run. It may be a coroutine function.
 CaptchaSolver = Callable[[CaptchaChallenge], Any]
 ProgressHook = Callable[[str, int, int], None]  # (court code, pages done, pages planned)
+
+
+def exit_with_parent(parent_pid: int) -> None:
+    """Parse workers end when the harvester does, even after `kill -9` (which gives the
+    harvester no chance to shut its pool down)."""
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def read_for_harvest(body: bytes, url: str) -> Page:
@@ -457,6 +470,8 @@ class Harvester:
         report.cards += 1
 
     def _tick(self, court: Court, report: CourtReport, planned: list[int]) -> None:
+        if self.gateway is not None:
+            self.gateway.priority[court.host] = max(0, planned[0] - report.pages_used)
         if self.progress is not None:
             self.progress(court.code, report.pages_used, planned[0])
 
@@ -475,6 +490,7 @@ class Harvester:
             )
             report.windows = len(windows)
             planned = [len(windows)]
+            self._tick(court, report, planned)
             for w in windows:
                 try:
                     await self._list_window(court, dialect, w, report, planned)
@@ -487,6 +503,7 @@ class Harvester:
                         raise
             cards = self._cards_to_fetch(court)
             planned[0] += len(cards)
+            self._tick(court, report, planned)
             for inst, case_id, uid in cards:
                 try:
                     await self._fetch_card(court, dialect, inst, case_id, uid, report, planned)
@@ -532,7 +549,10 @@ class Harvester:
     async def run(self) -> HarvestReport:
         started = time.monotonic()
         self._parsers = concurrent.futures.ProcessPoolExecutor(
-            max_workers=self.parse_workers, mp_context=multiprocessing.get_context("spawn")
+            max_workers=self.parse_workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=exit_with_parent,
+            initargs=(os.getpid(),),
         )
         self._io = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc")
         # The event loop must get the interpreter lock back quickly from the writer thread,
