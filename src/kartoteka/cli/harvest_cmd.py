@@ -75,13 +75,15 @@ def courts_list(
         )
         raise typer.Exit(1)
     statuses: dict[str, tuple[str | None, str | None, str | None]] = {}
+    detected: dict[str, str] = {}
     if (data.state / "harvest.sqlite3").exists():
         state = HarvestState(data.state)
         statuses = state.court_statuses()
+        detected = {c.code: d for c in courts if (d := state.dialect(c.code))}
         state.close()
     table = Table(title=f"{len(courts)} courts")
     for col in ("code", "level", "name", "host", "dialect", "last harvest", "when"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold" if col == "name" else "ellipsis")
     for c in courts:
         status, _detail, when = statuses.get(c.code, (None, None, None))
         table.add_row(
@@ -89,7 +91,7 @@ def courts_list(
             c.level.value,
             c.name,
             c.host,
-            c.dialect.value if c.dialect else "?",
+            c.dialect.value if c.dialect else detected.get(c.code, "?"),
             status or "never",
             (when or "")[:16],
         )
