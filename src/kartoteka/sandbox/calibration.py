@@ -139,22 +139,10 @@ COMPANION_CHARGES: dict[str, list[Charge3]] = {
     "159": [("159", "4", None), ("327", "3", None)],
 }
 
-MOBILISATION_PARTS = {
-    ("337", "2.1"),
-    ("337", "3.1"),
-    ("337", "5"),
-    ("338", "3"),
-    ("332", "2.1"),
-    ("332", "2.2"),
-    ("339", "3"),
-    ("333", "3"),
-    ("334", "3"),
-    ("346", "2"),
-    ("352.1", None),
-}
-
-
-# The peacetime part that stands for a mobilisation part on a case received before 365-ФЗ.
+# The peacetime part that stands in for a part created by 365-ФЗ on a case received before
+# that law. Its keys are the parts that cannot predate 24.09.2022: the mobilisation parts of
+# `kartoteka.registry.articles` (which decides what counts as one, for the truth as for the
+# pipeline) plus 346 ч.2, a special-period part the registry leaves unconfirmed (DOMAIN.md §3).
 PEACETIME_EQUIVALENT: dict[tuple[str, str | None], tuple[str, str | None]] = {
     ("337", "5"): ("337", "4"),
     ("337", "3.1"): ("337", "3"),
@@ -168,49 +156,3 @@ PEACETIME_EQUIVALENT: dict[tuple[str, str | None], tuple[str, str | None]] = {
     ("346", "2"): ("346", "1"),
     ("352.1", None): ("338", "1"),
 }
-
-
-def is_mobilisation_charge(article: str, part: str | None) -> bool:
-    """True for the parts created by 365-ФЗ (they cannot predate 24.09.2022)."""
-    return (article, part) in MOBILISATION_PARTS
-
-
-# Principal article priority (DOMAIN.md §3): 352.1 > 338 > 337 > 332 > 339 > 334 > 333 >
-# other Chapter 33 > anything else; mobilisation parts above peacetime parts.
-_PRIORITY = ["352.1", "338", "337", "332", "339", "334", "333"]
-CHAPTER_33 = {
-    "331",
-    "332",
-    "333",
-    "334",
-    "335",
-    "336",
-    "337",
-    "338",
-    "339",
-    "340",
-    "341",
-    "342",
-    "343",
-    "344",
-    "345",
-    "346",
-    "347",
-    "348",
-    "349",
-    "350",
-    "351",
-    "352",
-    "352.1",
-}
-
-
-def charge_rank(article: str, part: str | None) -> tuple[int, int]:
-    """Sort key: lower is more principal."""
-    if article in _PRIORITY:
-        level = _PRIORITY.index(article)
-    elif article in CHAPTER_33:
-        level = len(_PRIORITY)
-    else:
-        level = len(_PRIORITY) + 1
-    return (level, 0 if is_mobilisation_charge(article, part) else 1)

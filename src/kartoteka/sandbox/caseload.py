@@ -31,12 +31,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TypeVar
 
+from kartoteka.registry.articles import is_mobilisation_part, principal_article
 from kartoteka.registry.courts import CourtLevel
 from kartoteka.sandbox import calibration as cal
 from kartoteka.sandbox.config import SandboxConfig
 from kartoteka.sandbox.network import SimCourt
 from kartoteka.sandbox.people import SynthName, synth_name
 from kartoteka.sandbox.uid import make_uid
+from kartoteka.sudrf.models import Charge
 from kartoteka.sudrf.urls import Instance
 
 T = TypeVar("T")
@@ -77,7 +79,12 @@ class SimCharge:
 
     @property
     def is_mobilisation(self) -> bool:
-        return cal.is_mobilisation_charge(self.article, self.part)
+        """A 365-ФЗ mobilisation part, as the registry (and so every metric) counts it."""
+        return is_mobilisation_part(self.article, self.part)
+
+    def as_charge(self) -> Charge:
+        """The parsed-charge form (code left off, as on the sites), for the registry's rules."""
+        return Charge(None, self.article, self.part, self.point)
 
 
 def charges_text(charges: tuple[SimCharge, ...] | list[SimCharge]) -> str:
@@ -175,7 +182,10 @@ class SimCase:
 
     @property
     def principal(self) -> SimCharge:
-        return min(self.charges, key=lambda c: cal.charge_rank(c.article, c.part))
+        """The charge the case is counted under, by the registry's principal-article order."""
+        best = principal_article(c.as_charge() for c in self.charges)
+        assert best is not None, "a case has at least one charge"
+        return SimCharge(best.article, best.part, best.point)
 
     def kind_at(self, now: dt.date) -> ResultKind:
         """The outcome class as of `now`."""
@@ -243,7 +253,10 @@ def _pick(rng: random.Random, mix: list[tuple[cal.Charge3, float]]) -> SimCharge
 def _peacetime(charge: SimCharge, entry: dt.date) -> SimCharge:
     """A mobilisation part cannot be charged on a case received before 365-ФЗ: its peacetime
     counterpart stands in."""
-    if entry >= cal.MOBILISATION_LAW or not charge.is_mobilisation:
+    if (
+        entry >= cal.MOBILISATION_LAW
+        or (charge.article, charge.part) not in cal.PEACETIME_EQUIVALENT
+    ):
         return charge
     article, part = cal.PEACETIME_EQUIVALENT[(charge.article, charge.part)]
     return SimCharge(article, part, charge.point)
