@@ -179,6 +179,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         for k, v in headers.items():
             self.send_header(k, v)
         self.send_header("Content-Type", "text/html; charset=windows-1251")
+        self.send_header("X-Kartoteka-Simulated", "1")  # it stands in for the sandbox
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)

@@ -269,3 +269,21 @@ async def test_proxy_carries_the_real_urls(tmp_path):
     assert resp.simulated  # the sandbox's X-Kartoteka-Simulated header marks it, proxy or not
     served = log.read_text()
     assert host in served and "ops@example.org" in served
+
+
+async def test_sandbox_speeds_only_against_something_that_says_it_is_the_sandbox():
+    seen = []
+
+    def not_a_sandbox(request):
+        seen.append(str(request.url))
+        return httpx.Response(200, text="a real site")
+
+    gw = Gateway(
+        for_sandbox(),
+        sandbox_url="http://127.0.0.1:9",
+        transport=httpx.MockTransport(not_a_sandbox),
+    )
+    async with gw:
+        with pytest.raises(PolitenessError, match="sandbox"):
+            await gw.get("http://a.sudrf.ru/modules.php?x=1")
+    assert len(seen) == 1 and seen[0].startswith("http://127.0.0.1:9/a.sudrf.ru/")

@@ -487,6 +487,14 @@ class Gateway:
                 elapsed=time.monotonic() - start,
                 simulated=self.simulated or raw.headers.get("X-Kartoteka-Simulated") == "1",
             )
+            if self._sandbox_url is not None and raw.headers.get("X-Kartoteka-Simulated") != "1":
+                # Sandbox speeds are only for the sandbox: whatever answers at a --sandbox URL
+                # must say it is the simulation, or we stop before being rude to a real site.
+                raise PolitenessError(
+                    "the --sandbox URL did not answer as the kartoteka sandbox "
+                    "(no X-Kartoteka-Simulated header): refusing sandbox speeds",
+                    url,
+                )
             kind = None
             if archive and self.classify is not None:
                 verdict = self.classify(resp)
