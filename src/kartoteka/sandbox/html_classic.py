@@ -14,25 +14,23 @@ from __future__ import annotations
 import datetime as dt
 
 from kartoteka.sandbox.acts import act_html, act_title
-from kartoteka.sandbox.caseload import SimCase, charges_text
+from kartoteka.sandbox.caseload import SimCase
 from kartoteka.sandbox.events import events_at
-from kartoteka.sandbox.html_common import INSTANCE_TITLE, e, fmt, lower_court_rows
+from kartoteka.sandbox.html_common import (
+    INSTANCE_TITLE,
+    card_result,
+    defendants_cell,
+    e,
+    event_cells,
+    fmt,
+    legal_force_at,
+    lower_court_rows,
+    pager_pages,
+    person_cells,
+    side_cells,
+)
 from kartoteka.sandbox.network import SimCourt
 from kartoteka.sudrf.urls import CASE_KINDS, Instance
-
-HIDDEN = "Информация скрыта"
-SIDES = [
-    ("Прокурор", "Военная прокуратура гарнизона (вымышленная)"),
-    ("Защитник (адвокат)", "Коллегия адвокатов (вымышленная)"),
-]
-
-
-def _defendant_label(court: SimCourt, case: SimCase, with_articles: bool) -> str:
-    parts = []
-    for d in case.defendants:
-        name = HIDDEN if d.hidden else d.name.short
-        parts.append(f"{e(name)} - {e(charges_text(d.charges))}" if with_articles else e(name))
-    return "<br>".join(parts)
 
 
 def card_href(case: SimCase) -> str:
@@ -52,14 +50,11 @@ def doc_href(case: SimCase) -> str:
 
 
 def _pager(total: int, page: int, page_size: int, href_for: dict[int, str]) -> str:
-    pages = max(1, -(-total // page_size))
-    links = []
-    for n in range(1, pages + 1):
-        if n == page:
-            links.append(f"<b>{n}</b>")
-        elif abs(n - page) <= 2 or n == pages:
-            links.append(f"<a href= {href_for[n]}>{n}</a>")
-    return "Страницы : " + " | ".join(links) if pages > 1 else ""
+    links = [
+        f"<b>{n}</b>" if n == page else f"<a href= {href_for[n]}>{n}</a>"
+        for n in pager_pages(total, page, page_size)
+    ]
+    return "Страницы : " + " | ".join(links) if links else ""
 
 
 def listing_body(
@@ -93,7 +88,7 @@ def listing_body(
             if case.act_published_at(now)
             else ""
         )
-        force = case.legal_force if case.legal_force and case.legal_force <= now else None
+        force = legal_force_at(case, now)
         body.append(
             '<tr valign="top">\n'
             '<td title="Для получения справки по делу, нажмите на номер дела" '
@@ -101,7 +96,7 @@ def listing_body(
             "</a><br></td>\n"
             f'<td align="center" style="width:3%">\n&nbsp;{fmt(case.entry_date)}</td>\n'
             f'<td style="width:50%">\n'
-            f"{_defendant_label(court, case, not court.hides_listing_articles)}</td>\n"
+            f"{defendants_cell(case, not court.hides_listing_articles)}</td>\n"
             f"<td>\n{e(case.judge.short)}</td>\n"
             f'<td align="center">\n{fmt(case.final_date) if decided else ""}</td>\n'
             f"<td>\n{result}</td>\n"
@@ -154,9 +149,7 @@ def _row(values: list[str], close: bool = True) -> str:
 def card_body(court: SimCourt, case: SimCase, now: dt.date) -> str:
     cassation = case.instance is Instance.CASSATION
     decided = case.decided_at(now)
-    result = e(case.final_text or "")
-    if case.final_basis and decided:
-        result += "<br>" + e(case.final_basis)
+    result = card_result(case, decided)
     uid_link = (
         f'<a style="font-size:12px;" href="/modules.php?name=sud_delo&amp;name_op=r_juid'
         f"&amp;vnkod={court.code}&amp;srv_num=1&amp;delo_id="
@@ -216,22 +209,7 @@ def card_body(court: SimCourt, case: SimCase, now: dt.date) -> str:
             "Дата размещения",
         ]
     )
-    ev_rows = "".join(
-        _row(
-            [
-                e(ev.name),
-                fmt(ev.date),
-                ev.time,
-                e(ev.place),
-                e(ev.result),
-                e(ev.basis),
-                e(ev.note),
-                fmt(ev.published),
-            ],
-            close=not court.unclosed_rows,
-        )
-        for ev in events
-    )
+    ev_rows = "".join(_row(event_cells(ev), close=not court.unclosed_rows) for ev in events)
     # Cassation cards list hearings as СЛУШАНИЯ where other cards have ДВИЖЕНИЕ ДЕЛА.
     events_title = "СЛУШАНИЯ" if cassation else "ДВИЖЕНИЕ ДЕЛА"
     tabs.append((events_title, _table(events_title, ev_head + ev_rows)))
@@ -243,17 +221,7 @@ def card_body(court: SimCourt, case: SimCase, now: dt.date) -> str:
             "Результат в отношении лица",
         ]
     )
-    people = "".join(
-        _row(
-            [
-                HIDDEN if d.hidden else e(d.name.full),
-                e(charges_text(d.charges)),
-                fmt(case.final_date) if decided else "",
-                result if decided else "",
-            ]
-        )
-        for d in case.defendants
-    )
+    people = "".join(_row(cells) for cells in person_cells(case, decided, result))
     tabs.append(("ЛИЦА", _table("ЛИЦА", people_head + people)))
     sides_head = _header_row(
         [
@@ -265,7 +233,7 @@ def card_body(court: SimCourt, case: SimCase, now: dt.date) -> str:
             "ОГРНИП",
         ]
     )
-    sides = "".join(_row([role, e(who), "", "", "", ""]) for role, who in SIDES)
+    sides = "".join(_row(cells) for cells in side_cells())
     tabs.append(("СТОРОНЫ", _table("СТОРОНЫ", sides_head + sides)))
     if case.act_published_at(now):
         doc_tab = (

@@ -1,6 +1,8 @@
 """Page parts both template generations share: the page shell (windows-1251 meta, the
 simulated-data marks), the search form of both dialects, the captcha form, the throttling page,
-the empty result and a portal page that is not a case index at all.
+the empty result and a portal page that is not a case index at all; and what both templates
+put in their listings and cards (which pages a pager shows, the defendants' cell, the result,
+the event, person and party cells), each template wrapping it in its own markup.
 
 Markup follows the real pages (see /work/shared/fixtures/sudrf/, never copied): the same ids,
 classes, labels and sentences, much less chrome. Every page says it is simulated, in a
@@ -12,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 
-from kartoteka.sandbox.caseload import SimCase
+from kartoteka.sandbox.caseload import SimCase, charges_text
+from kartoteka.sandbox.events import SimEvent
 from kartoteka.sandbox.network import SimCourt
 from kartoteka.sudrf.models import Template
 from kartoteka.sudrf.urls import CASE_KINDS, Dialect, Instance
@@ -82,6 +85,79 @@ def lower_court_rows(case: SimCase) -> list[tuple[str, str]]:
         ("Судья первой инстанции", e(lower.judge.short)),
         ("Дата решения первой инстанции", fmt(lower.final_date)),
     ]
+
+
+HIDDEN = "Информация скрыта"  # what the sites print in place of a hidden name
+SIDES = [
+    ("Прокурор", "Военная прокуратура гарнизона (вымышленная)"),
+    ("Защитник (адвокат)", "Коллегия адвокатов (вымышленная)"),
+]
+
+
+def pager_pages(total: int, page: int, page_size: int) -> list[int]:
+    """The page numbers a listing's pager shows: two either side of `page` (itself included)
+    and the last one; none when a single page holds every row."""
+    pages = max(1, -(-total // page_size))
+    if pages == 1:
+        return []
+    return [n for n in range(1, pages + 1) if abs(n - page) <= 2 or n == pages]
+
+
+def defendants_cell(case: SimCase, with_articles: bool) -> str:
+    """A listing's "Информация по делу": each defendant's short name (or the hidden mark),
+    followed by the charges unless the court hides them in listings."""
+    labels = []
+    for d in case.defendants:
+        name = e(HIDDEN if d.hidden else d.name.short)
+        labels.append(f"{name} - {e(charges_text(d.charges))}" if with_articles else name)
+    return "<br>".join(labels)
+
+
+def legal_force_at(case: SimCase, now: dt.date) -> dt.date | None:
+    """The date the decision became final, once `now` has reached it."""
+    return case.legal_force if case.legal_force and case.legal_force <= now else None
+
+
+def card_result(case: SimCase, decided: bool) -> str:
+    """A card's result text, with its legal basis on a second line once decided."""
+    result = e(case.final_text or "")
+    if case.final_basis and decided:
+        result += "<br>" + e(case.final_basis)
+    return result
+
+
+def event_cells(event: SimEvent) -> list[str]:
+    """One ДВИЖЕНИЕ ДЕЛА row in the standard column order (name, date, time, place, result,
+    basis, note, publication date)."""
+    return [
+        e(event.name),
+        fmt(event.date),
+        event.time,
+        e(event.place),
+        e(event.result),
+        e(event.basis),
+        e(event.note),
+        fmt(event.published),
+    ]
+
+
+def person_cells(case: SimCase, decided: bool, result: str) -> list[list[str]]:
+    """The ЛИЦА rows: full name (or the hidden mark), charges, and once decided the date and
+    result for that person."""
+    return [
+        [
+            HIDDEN if d.hidden else e(d.name.full),
+            e(charges_text(d.charges)),
+            fmt(case.final_date) if decided else "",
+            result if decided else "",
+        ]
+        for d in case.defendants
+    ]
+
+
+def side_cells() -> list[list[str]]:
+    """The СТОРОНЫ rows: role, name, and the four registration numbers (empty for people)."""
+    return [[role, e(who), "", "", "", ""] for role, who in SIDES]
 
 
 def unavailable_page(court: SimCourt) -> str:

@@ -15,10 +15,22 @@ from __future__ import annotations
 import datetime as dt
 
 from kartoteka.sandbox.acts import act_html, act_title
-from kartoteka.sandbox.caseload import SimCase, charges_text
+from kartoteka.sandbox.caseload import SimCase
 from kartoteka.sandbox.events import events_at
-from kartoteka.sandbox.html_classic import HIDDEN, SIDES, doc_href
-from kartoteka.sandbox.html_common import INSTANCE_TITLE, e, fmt, lower_court_rows
+from kartoteka.sandbox.html_classic import doc_href
+from kartoteka.sandbox.html_common import (
+    INSTANCE_TITLE,
+    card_result,
+    defendants_cell,
+    e,
+    event_cells,
+    fmt,
+    legal_force_at,
+    lower_court_rows,
+    pager_pages,
+    person_cells,
+    side_cells,
+)
 from kartoteka.sandbox.network import SimCourt
 from kartoteka.sudrf.urls import CASE_KINDS, Instance
 
@@ -57,13 +69,7 @@ _COLUMNS = {
 
 def _cells(court: SimCourt, case: SimCase, now: dt.date) -> dict[str, str]:
     decided = case.decided_at(now)
-    people = []
-    for d in case.defendants:
-        name = HIDDEN if d.hidden else d.name.short
-        people.append(
-            e(name) if court.hides_listing_articles else f"{e(name)} - {e(charges_text(d.charges))}"
-        )
-    force = case.legal_force if case.legal_force and case.legal_force <= now else None
+    force = legal_force_at(case, now)
     acts = (
         f'<a href="{doc_href(case)}" title="{act_title(case)}"><img src="/images/arow.gif"></a>'
         if case.act_published_at(now)
@@ -72,7 +78,7 @@ def _cells(court: SimCourt, case: SimCase, now: dt.date) -> dict[str, str]:
     return {
         "№ дела": f'<a href="{card_href(case)}">{e(case.number)}</a>',
         "Дата поступления": fmt(case.entry_date),
-        "Информация по делу": "<br>".join(people),
+        "Информация по делу": defendants_cell(case, not court.hides_listing_articles),
         "Судья": e(case.judge.short),
         "Дата решения": fmt(case.final_date) if decided else "",
         "Решение": e(case.final_text or "") if decided else "",
@@ -82,16 +88,13 @@ def _cells(court: SimCourt, case: SimCase, now: dt.date) -> dict[str, str]:
 
 
 def _pages(total: int, page: int, page_size: int, href_for: dict[int, str]) -> str:
-    pages = max(1, -(-total // page_size))
-    if pages == 1:
-        return ""
-    items = []
-    for n in range(1, pages + 1):
-        if n == page:
-            items.append(f'<li class="active"><span>{n}</span></li>')
-        elif abs(n - page) <= 2 or n == pages:
-            items.append(f'<li><a href="{href_for[n]}">{n}</a></li>')
-    return f'<ul class="pagination">{"".join(items)}</ul>'
+    items = [
+        f'<li class="active"><span>{n}</span></li>'
+        if n == page
+        else f'<li><a href="{href_for[n]}">{n}</a></li>'
+        for n in pager_pages(total, page, page_size)
+    ]
+    return f'<ul class="pagination">{"".join(items)}</ul>' if items else ""
 
 
 def listing_body(
@@ -158,9 +161,7 @@ def _list_table(header: list[str], rows: list[list[str]]) -> str:
 
 def card_body(court: SimCourt, case: SimCase, now: dt.date) -> str:
     decided = case.decided_at(now)
-    result = e(case.final_text or "")
-    if case.final_basis and decided:
-        result += "<br>" + e(case.final_basis)
+    result = card_result(case, decided)
     uid_link = (
         f'<a class="dashed" href="/modules.php?name=sud_delo&amp;name_op=r&amp;srv_num=1'
         f'&amp;token=judicial_uid&amp;case__judicial_uidss={case.uid}&amp;_ord=asc">'
@@ -194,19 +195,7 @@ def card_body(court: SimCourt, case: SimCase, now: dt.date) -> str:
         "Примечание",
         "Дата размещения",
     ]
-    rows_ev = [
-        [
-            e(ev.name),
-            fmt(ev.date),
-            ev.time,
-            e(ev.place),
-            e(ev.result),
-            e(ev.basis),
-            e(ev.note),
-            fmt(ev.published),
-        ]
-        for ev in events_at(case, now)
-    ]
+    rows_ev = [event_cells(ev) for ev in events_at(case, now)]
     if court.events_date_first:
         header = [header[1], header[0], *header[2:]]
         rows_ev = [[r[1], r[0], *r[2:]] for r in rows_ev]
@@ -222,15 +211,7 @@ def card_body(court: SimCourt, case: SimCase, now: dt.date) -> str:
                     "Дата рассмотрения дела в отношении лица",
                     "Результат в отношении лица",
                 ],
-                [
-                    [
-                        HIDDEN if d.hidden else e(d.name.full),
-                        e(charges_text(d.charges)),
-                        fmt(case.final_date) if decided else "",
-                        result if decided else "",
-                    ]
-                    for d in case.defendants
-                ],
+                person_cells(case, decided, result),
             ),
         )
     )
@@ -247,7 +228,7 @@ def card_body(court: SimCourt, case: SimCase, now: dt.date) -> str:
                     "ОГРН",
                     "ОГРНИП",
                 ],
-                [[role, e(who), "", "", "", ""] for role, who in SIDES],
+                side_cells(),
             ),
         )
     )
