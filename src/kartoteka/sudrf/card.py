@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from kartoteka.errors import ParseError
 from kartoteka.registry import charges as charge_strings
-from kartoteka.sudrf.columns import EVENT_COLUMNS, PERSON_COLUMNS, map_columns
+from kartoteka.sudrf.columns import EVENT_COLUMNS, PERSON_COLUMNS, column_text, map_columns
 from kartoteka.sudrf.html import (
     Node,
     Tree,
@@ -168,13 +168,6 @@ def _header_and_body(table: Node) -> tuple[list[str], list[list[Node]]]:
     return header, body
 
 
-def _cell(row_cells: list[Node], columns: dict[str, int], field: str) -> str | None:
-    index = columns.get(field)
-    if index is None or index >= len(row_cells):
-        return None
-    return node_text(row_cells[index]) or None
-
-
 def _read_events(table: Node) -> list[Event] | None:
     header, body = _header_and_body(table)
     columns = map_columns(header, EVENT_COLUMNS)
@@ -182,20 +175,20 @@ def _read_events(table: Node) -> list[Event] | None:
         return None
     events = []
     for row_cells in body:
-        name = _cell(row_cells, columns, "name")
-        date_text = _cell(row_cells, columns, "date")
+        name = column_text(row_cells, columns, "name")
+        date_text = column_text(row_cells, columns, "date")
         if name is None and date_text is None:
             continue
         events.append(
             Event(
                 name=name,
                 date=parse_date(date_text),
-                time=parse_time(_cell(row_cells, columns, "time")),
-                place=_cell(row_cells, columns, "place"),
-                result=_cell(row_cells, columns, "result"),
-                basis=_cell(row_cells, columns, "basis"),
-                note=_cell(row_cells, columns, "note"),
-                published=parse_date(_cell(row_cells, columns, "published")),
+                time=parse_time(column_text(row_cells, columns, "time")),
+                place=column_text(row_cells, columns, "place"),
+                result=column_text(row_cells, columns, "result"),
+                basis=column_text(row_cells, columns, "basis"),
+                note=column_text(row_cells, columns, "note"),
+                published=parse_date(column_text(row_cells, columns, "published")),
             )
         )
     return events
@@ -214,9 +207,9 @@ def _read_people(table: Node, section_title: str) -> tuple[list[Defendant], list
     defendants: list[Defendant] = []
     parties: list[Party] = []
     for row_cells in body:
-        name = _cell(row_cells, columns, "name")
-        role = _cell(row_cells, columns, "role")
-        charges_raw = _cell(row_cells, columns, "charges")
+        name = column_text(row_cells, columns, "name")
+        role = column_text(row_cells, columns, "role")
+        charges_raw = column_text(row_cells, columns, "charges")
         if name is None and role is None and charges_raw is None:
             continue
         hidden = is_hidden_name(name)
@@ -231,8 +224,8 @@ def _read_people(table: Node, section_title: str) -> tuple[list[Defendant], list
                     name_hidden=hidden,
                     charges=charge_strings.parse_charges(charges_raw or ""),
                     charges_raw=charges_raw,
-                    result=_cell(row_cells, columns, "result"),
-                    result_date=parse_date(_cell(row_cells, columns, "result_date")),
+                    result=column_text(row_cells, columns, "result"),
+                    result_date=parse_date(column_text(row_cells, columns, "result_date")),
                 )
             )
         else:

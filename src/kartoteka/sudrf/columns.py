@@ -8,8 +8,10 @@ header that satisfies a rule claims that field; a header claims at most one fiel
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+from kartoteka.sudrf.html import Node, node_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,3 +91,13 @@ LISTING_COLUMNS: tuple[Rule, ...] = (
     Rule("info", ("участник",)),
     Rule("info", ("лица",)),
 )
+
+
+def column_text(row_cells: Sequence[Node], columns: Mapping[str, int], field: str) -> str | None:
+    """The text of a row's cell in the column `map_columns` gave `field`; None when the table
+    has no such column, the row is short of it (some servers drop trailing cells) or the cell
+    is empty."""
+    index = columns.get(field)
+    if index is None or index >= len(row_cells):
+        return None
+    return node_text(row_cells[index]) or None

@@ -22,7 +22,7 @@ import re
 from kartoteka.errors import ParseError
 from kartoteka.registry import charges as charge_strings
 from kartoteka.sudrf.classify import read_counter
-from kartoteka.sudrf.columns import LISTING_COLUMNS, map_columns
+from kartoteka.sudrf.columns import LISTING_COLUMNS, column_text, map_columns
 from kartoteka.sudrf.html import (
     Node,
     Tree,
@@ -112,13 +112,6 @@ def defendants_from_info(info: str) -> list[Defendant]:
     return found
 
 
-def _cell_text(row_cells: list[Node], columns: dict[str, int], field: str) -> str | None:
-    index = columns.get(field)
-    if index is None or index >= len(row_cells):
-        return None
-    return node_text(row_cells[index]) or None
-
-
 def _read_row(row_cells: list[Node], columns: dict[str, int]) -> ListingRow:
     number_cell = row_cells[columns["case_number"]]
     link = number_cell.css_first("a[href]")
@@ -130,7 +123,7 @@ def _read_row(row_cells: list[Node], columns: dict[str, int]) -> ListingRow:
     href = attr(link, "href") if link is not None else ""
     params = link_params(href)
     number_text = one_line(node_text(number_cell))
-    info = _cell_text(row_cells, columns, "info")
+    info = column_text(row_cells, columns, "info")
     acts: list[Act] = []
     acts_index = columns.get("acts")
     if acts_index is not None and acts_index < len(row_cells):
@@ -145,12 +138,12 @@ def _read_row(row_cells: list[Node], columns: dict[str, int]) -> ListingRow:
         case_uid=first_param(params, "case_uid", "_uid"),
         delo_id=first_param(params, "delo_id", "_deloId"),
         url=href or None,
-        entry_date=parse_date(_cell_text(row_cells, columns, "entry_date")),
+        entry_date=parse_date(column_text(row_cells, columns, "entry_date")),
         info=info,
-        judge=_cell_text(row_cells, columns, "judge"),
-        result_date=parse_date(_cell_text(row_cells, columns, "result_date")),
-        result=_cell_text(row_cells, columns, "result"),
-        legal_force_date=parse_date(_cell_text(row_cells, columns, "legal_force_date")),
+        judge=column_text(row_cells, columns, "judge"),
+        result_date=parse_date(column_text(row_cells, columns, "result_date")),
+        result=column_text(row_cells, columns, "result"),
+        legal_force_date=parse_date(column_text(row_cells, columns, "legal_force_date")),
         defendants=defendants_from_info(info) if info else [],
         acts=acts,
     )
