@@ -7,7 +7,6 @@ directly) and the court registry API of the store (`kartoteka.store.courts`).
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import sys
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from kartoteka.cli.options import DATA_DIR_OPTION, parse_date
 from kartoteka.errors import KartotekaError, PolitenessError
 from kartoteka.harvest.captcha import CaptchaChallenge
 from kartoteka.harvest.harvester import CourtStatus, Harvester, HarvestReport
@@ -34,22 +34,11 @@ from kartoteka.paths import DataDir, resolve_data_dir
 from kartoteka.registry.articles import CHAPTER_33
 from kartoteka.registry.courts import Court, CourtLevel, read_courts, select_courts
 
-DATA_DIR_HELP = "Data directory (default: $KARTOTEKA_DATA_DIR, else the user data directory)."
-
 courts_app = typer.Typer(
     help="The court registry: import a court list, list the courts.",
     invoke_without_command=True,
     no_args_is_help=False,
 )
-
-
-def _date(value: str | None, default: dt.date | None) -> dt.date | None:
-    if not value:
-        return default
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise typer.BadParameter(f"{value!r}: use YYYY-MM-DD") from exc
 
 
 def _store_courts(data_dir: DataDir) -> list[Court]:
@@ -61,7 +50,7 @@ def _store_courts(data_dir: DataDir) -> list[Court]:
 @courts_app.callback()
 def courts_list(
     ctx: typer.Context,
-    data_dir: str | None = typer.Option(None, "--data-dir", help=DATA_DIR_HELP),
+    data_dir: str | None = DATA_DIR_OPTION,
 ) -> None:
     """List the courts in the registry with their last harvest status."""
     if ctx.invoked_subcommand is not None:
@@ -103,7 +92,7 @@ def courts_import(
     file: Path = typer.Argument(
         ..., exists=True, dir_okay=False, help="military_courts.csv or sudrf_websites.json"
     ),
-    data_dir: str | None = typer.Option(None, "--data-dir", help=DATA_DIR_HELP),
+    data_dir: str | None = DATA_DIR_OPTION,
 ) -> None:
     """Import courts from a CSV in the military_courts.csv format or the sudrf directory JSON."""
     from kartoteka.store.courts import import_courts
@@ -194,7 +183,7 @@ def harvest_command(
         None, "--since", help=f"First month of receipt (YYYY-MM-DD, default {DEFAULT_SINCE})."
     ),
     until: str | None = typer.Option(None, "--until", help="Last day (default today)."),
-    data_dir: str | None = typer.Option(None, "--data-dir", help=DATA_DIR_HELP),
+    data_dir: str | None = DATA_DIR_OPTION,
     archive: Path | None = typer.Option(
         None, "--archive", help="WARC directory (default: the data directory's archive)."
     ),
@@ -263,8 +252,8 @@ def harvest_command(
         )
         raise typer.Exit(2)
     options = PlanOptions(
-        since=_date(since, DEFAULT_SINCE) or DEFAULT_SINCE,
-        until=_date(until, None),
+        since=parse_date(since, DEFAULT_SINCE) or DEFAULT_SINCE,
+        until=parse_date(until),
         watch=frozenset(w.strip() for w in watch.split(",")) if watch else CHAPTER_33,
         all_cards=all_cards,
         recent_months=recent_months,

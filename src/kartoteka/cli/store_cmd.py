@@ -19,9 +19,9 @@ from typing import Any
 
 import typer
 
+from kartoteka.cli.options import DATA_DIR_OPTION, parse_date
 from kartoteka.paths import resolve_data_dir
 
-DATA_DIR_HELP = "Data directory (default: $KARTOTEKA_DATA_DIR, else the user data directory)."
 SIMULATED_NOTE = "SIMULATED DATA: these figures come from the kartoteka sandbox, not real courts."
 
 
@@ -41,19 +41,10 @@ class OutputFormat(StrEnum):
     JSON = "json"
 
 
-def _date(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise typer.BadParameter(f"{value!r}: use YYYY-MM-DD") from exc
-
-
 def _moment(value: str | None) -> dt.date | dt.datetime | None:
     """--as-of: a day (YYYY-MM-DD) or an instant (ISO 8601; naive means UTC)."""
     if not value or len(value) <= 10:
-        return _date(value)
+        return parse_date(value)
     try:
         return dt.datetime.fromisoformat(value)
     except ValueError as exc:
@@ -114,7 +105,7 @@ def register(app: typer.Typer) -> None:
             "--keep-names/--no-keep-names",
             help="Store defendants' full names (opt-in; default from config.toml, else no).",
         ),
-        data_dir: str | None = typer.Option(None, help=DATA_DIR_HELP),
+        data_dir: str | None = DATA_DIR_OPTION,
     ) -> None:
         """Parse new WARC records into the store (idempotent)."""
         from kartoteka.store.ingest import ingest as run_ingest
@@ -164,7 +155,7 @@ def register(app: typer.Typer) -> None:
             "grouping (since mobilisation, YTD, verdicts ...).",
         ),
         fmt: OutputFormat = typer.Option(OutputFormat.TABLE, "--format"),
-        data_dir: str | None = typer.Option(None, help=DATA_DIR_HELP),
+        data_dir: str | None = DATA_DIR_OPTION,
     ) -> None:
         """Cases received, grouped by month, court, district, region, part, article or
         outcome, or the headline figures (definitions: docs/metrics.md)."""
@@ -176,8 +167,8 @@ def register(app: typer.Typer) -> None:
             court=court,
             district=district,
             region=region,
-            since=_date(since),
-            until=_date(until),
+            since=parse_date(since),
+            until=parse_date(until),
             as_of=_moment(as_of),
             principal=principal,
         )
@@ -209,7 +200,7 @@ def register(app: typer.Typer) -> None:
         court: str = typer.Argument(..., help="Court code, e.g. 27GV0008."),
         number: str = typer.Argument(..., help="Case number as printed, case id or UID."),
         fmt: OutputFormat = typer.Option(OutputFormat.TABLE, "--format"),
-        data_dir: str | None = typer.Option(None, help=DATA_DIR_HELP),
+        data_dir: str | None = DATA_DIR_OPTION,
     ) -> None:
         """A case, its versions, and the WARC records it was read from."""
         from kartoteka.store.lookup import find_cases
@@ -252,7 +243,7 @@ def register(app: typer.Typer) -> None:
             "--names",
             help="Export full names (only if the store was built with --keep-names).",
         ),
-        data_dir: str | None = typer.Option(None, help=DATA_DIR_HELP),
+        data_dir: str | None = DATA_DIR_OPTION,
     ) -> None:
         """Export the dataset as open data (never full names unless opted in)."""
         from kartoteka.store.export import ExportFormat

@@ -12,15 +12,8 @@ from typing import Annotated
 
 import typer
 
+from kartoteka.cli.options import DataDirOption, parse_date
 from kartoteka.paths import resolve_data_dir
-
-DataDirOption = Annotated[
-    str | None,
-    typer.Option(
-        "--data-dir",
-        help="Data directory (default: $KARTOTEKA_DATA_DIR or the platform's user data directory).",
-    ),
-]
 
 
 def serve(
@@ -109,8 +102,6 @@ def demo(
     port: Annotated[int, typer.Option(help="Port for --serve.")] = 8000,
 ) -> None:
     """The whole pipeline offline: sandbox, real harvester, ingest, figures, report."""
-    import datetime as dt
-
     from rich.console import Console
     from rich.table import Table
 
@@ -118,10 +109,7 @@ def demo(
 
     if faults not in ("realistic", "none"):
         raise typer.BadParameter("faults must be realistic or none", param_hint="--faults")
-    try:
-        clock = dt.date.fromisoformat(now) if now else None
-    except ValueError:
-        raise typer.BadParameter("now must be a date as YYYY-MM-DD", param_hint="--now") from None
+    clock = parse_date(now, option="--now")
     console = Console()
     options = DemoOptions(
         data_dir=data_dir,
