@@ -28,11 +28,11 @@ SINCE = dt.date(2024, 5, 1)
 # The sandbox stamps a request in its event loop once it has read it; while that loop is
 # rendering other pages the stamp lags (measured against the harvester's own send stamps:
 # up to ~40 ms late, never early), which shows as a shorter gap in its log than on the wire.
-# So the log is checked at intervals well above that jitter; the gateway's own stamps, taken
-# when a request's headers have been written, are pinned exactly at the bench's 20 ms / 5 ms
-# in test_client.py and test_harvester.py.
+# So the log is checked at intervals well above that jitter, by rate (see
+# `_most_in_any_window`); the gateway's own stamps, taken when a request's headers have been
+# written, are pinned exactly at the bench's 20 ms / 5 ms in test_client.py and
+# test_harvester.py.
 WIRE_PER_HOST, WIRE_GLOBAL = 0.300, 0.100
-STAMP_SLACK = 0.045
 
 
 @pytest.mark.slow
@@ -103,14 +103,31 @@ def test_politeness_on_the_wire_from_the_sandbox_request_log(tmp_path):
         assert done.returncode == 0, done.stderr.decode()[-3000:]
     log = [json.loads(line) for line in log_path.read_text().splitlines()]
     assert len(log) > 40
-    times = sorted(r["t"] for r in log)
-    assert min(b - a for a, b in itertools.pairwise(times)) >= WIRE_GLOBAL - STAMP_SLACK
+    assert _most_in_any_window(r["t"] for r in log) <= WIRE_ALLOWED
     by_host = collections.defaultdict(list)
     for r in log:
         by_host[r["host"]].append(r["t"])
     for stamps in by_host.values():
-        stamps.sort()
-        assert min(b - a for a, b in itertools.pairwise(stamps)) >= WIRE_PER_HOST - STAMP_SLACK
+        assert _most_in_any_window(stamps, WIRE_WINDOWS * WIRE_PER_HOST) <= WIRE_ALLOWED
+
+
+# The sandbox stamps a request when its event loop reads it, which on a loaded machine can be
+# tens of milliseconds late, so two well-spaced requests may be stamped close together. What
+# the stamps do show reliably is the rate: in any span of W intervals, a polite client sends
+# at most W + 1 requests; jitter adds at most one more. A client without a working gate sends
+# several times as many (six courts at once, or a court at the global rate).
+WIRE_WINDOWS = 10
+WIRE_ALLOWED = WIRE_WINDOWS + 2
+
+
+def _most_in_any_window(stamps, window: float = WIRE_WINDOWS * WIRE_GLOBAL) -> int:
+    times = sorted(stamps)
+    most, start = 0, 0
+    for end, t in enumerate(times):
+        while t - times[start] >= window:
+            start += 1
+        most = max(most, end - start + 1)
+    return most
 
 
 def _assert_cooldowns(log_path: Path) -> None:
