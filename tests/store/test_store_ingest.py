@@ -182,6 +182,18 @@ def test_unreadable_pages_are_recorded_and_the_ingest_goes_on(data_dir, archive)
     assert _read(data_dir, "SELECT reason FROM parse_failures") == [("maintenance page",)]
 
 
+def test_search_forms_robots_and_act_pages_are_evidence_not_parse_failures(data_dir, archive):
+    for url in (
+        f"http://{HOST}/modules.php?name=sud_delo&srv_num=1&name_op=sf&delo_id=1540006",
+        f"http://{HOST}/robots.txt",
+        f"http://{HOST}/modules.php?name=sud_delo&name_op=doc&number=5&delo_id=1540006",
+    ):
+        archive.write(url, Page(PageKind.UNRECOGNIZED, reason="no listing"), COURT, at(5, 4))
+    summary = _ingest(data_dir, archive)
+    assert (summary.parse_failures, summary.other_pages) == (0, 3)
+    assert _read(data_dir, "SELECT count(*) FROM fetch_log") == [(3,)]
+
+
 def test_a_case_missing_from_a_later_complete_listing_is_marked_removed(data_dir, archive):
     archive.write_listing(HOST, COURT, _rows(3), MAR1, MAR31, at(5, 4))
     archive.run_id = "run-2"

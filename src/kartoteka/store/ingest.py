@@ -272,7 +272,13 @@ class Ingestor:
                 self.parser_version,
             ),
         )
-        if page is not None and page.kind is PageKind.UNRECOGNIZED:
+        if (
+            page is not None
+            and page.kind is PageKind.UNRECOGNIZED
+            and not _holds_records(record.url)
+        ):
+            self.summary.other_pages += 1
+        elif page is not None and page.kind is PageKind.UNRECOGNIZED:
             failure = page.reason or "unrecognized page"
         elif page is not None and not record.court_code:
             failure = "record carries no Kartoteka-Court-Code"
@@ -566,6 +572,19 @@ class Ingestor:
 
     def flush(self) -> None:
         self.batch.flush(self.con)
+
+
+# Only listings (`name_op=r`) and cards (`name_op=case`) carry records; the harvester also
+# archives search forms (the dialect probe), robots.txt and act texts, which are evidence but
+# not pages to read cases from, so their not being a listing or a card is no parse failure.
+_RECORD_OPS = frozenset({"r", "case"})
+
+
+def _holds_records(url: str) -> bool:
+    parts = urlsplit(url)
+    if not parts.path.endswith("modules.php"):
+        return False
+    return parse_query(parts.query).get("name_op", "") in _RECORD_OPS
 
 
 def _act_text(act: Act, keep_names: bool) -> dict[str, Any]:
