@@ -8,6 +8,7 @@ Pages gather data through `kartoteka.web.data` (statistics) and `kartoteka.web.r
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
@@ -68,6 +69,29 @@ def page_context(request: Request, t: Translator, con: Any, **extra: Any) -> dic
     return ctx
 
 
+def filter_page_context(
+    request: Request,
+    t: Translator,
+    con: Any,
+    filters: Filters,
+    error: str | None,
+    form_action: str,
+    **extra: Any,
+) -> dict[str, Any]:
+    """Context for a page with the filter form: the filters in force, the message about a
+    filter that was ignored, the form's choices and where it submits to."""
+    return page_context(
+        request,
+        t,
+        con,
+        filters=filters,
+        filter_error=error,
+        choices=data.choices(con, t),
+        form_action=form_action,
+        **extra,
+    )
+
+
 def render(
     name: str, ctx: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None
 ) -> HTMLResponse:
@@ -106,12 +130,17 @@ def _filters(request: Request) -> tuple[Filters, str | None]:
         return Filters(), exc.message
 
 
+def _per_snapshot(
+    request: Request, cache: Any, filters: Filters, compute: Callable[[], Any]
+) -> Any:
+    """`compute()` for these filters, run once per store snapshot (the cache keeps it)."""
+    return cache.get(request.app.state.reader.info().taken_at, filters, compute)
+
+
 def cached_overview(request: Request, con: Any, filters: Filters, t: Translator) -> Any:
     """The overview for these filters, computed once per store snapshot."""
-    snapshot = request.app.state.reader.info().taken_at
-    figures = request.app.state.figures_cache.get(
-        snapshot, filters, lambda: data.gather(con, filters)
-    )
+    cache = request.app.state.figures_cache
+    figures = _per_snapshot(request, cache, filters, lambda: data.gather(con, filters))
     return data.arrange(figures, t)
 
 
@@ -129,30 +158,32 @@ FAVICON = (
 )
 
 
-def _cursor(request: Request) -> Any:
-    return request.app.state.reader.cursor()
+@contextlib.contextmanager
+def _store(request: Request) -> Iterator[Any]:
+    """A cursor on the store being served, closed once the page's data is gathered."""
+    con = request.app.state.reader.cursor()
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 @router.get("/", response_class=HTMLResponse)
 def overview_page(request: Request) -> HTMLResponse:
     t = translator(request)
     filters, error = _filters(request)
-    con = _cursor(request)
-    try:
+    with _store(request) as con:
         overview = cached_overview(request, con, filters, t)
-        ctx = page_context(
+        ctx = filter_page_context(
             request,
             t,
             con,
-            filters=filters,
-            filter_error=error,
+            filters,
+            error,
+            "/",
             overview=overview,
-            choices=data.choices(con, t),
-            form_action="/",
             as_of=overview.as_of.isoformat(),
         )
-    finally:
-        con.close()
     return render("overview.html", ctx)
 
 
@@ -161,15 +192,12 @@ def download_csv(request: Request, key: str) -> Response:
     """The rows behind one chart or table of the overview, with the page's filters."""
     t = translator(request)
     filters = parse_filters({k: request.query_params.get(k) for k in FILTER_KEYS})
-    con = _cursor(request)
-    try:
+    with _store(request) as con:
         item = (
             data.revisions_chart(cached_revisions(request, con, filters), t)
             if key == "revisions"
             else cached_overview(request, con, filters, t).item(key)
         )
-    finally:
-        con.close()
     if item is None:
         raise HTTPException(404, f"no chart or table named {key!r}")
     from kartoteka.web.render import csv_columns
@@ -187,34 +215,27 @@ def cases_page(request: Request, page: int = 1) -> HTMLResponse:
     t = translator(request)
     filters, error = _filters(request)
     page = max(1, min(page, 100000))
-    con = _cursor(request)
-    try:
+    with _store(request) as con:
         listing = data.case_list(con, filters, page=page, per_page=50)
-        ctx = page_context(
+        ctx = filter_page_context(
             request,
             t,
             con,
-            filters=filters,
-            filter_error=error,
+            filters,
+            error,
+            "/cases",
             listing=listing,
-            choices=data.choices(con, t),
-            form_action="/cases",
             table=data.case_table(listing, t),
         )
-    finally:
-        con.close()
     return render("cases.html", ctx)
 
 
 @router.get("/courts", response_class=HTMLResponse)
 def courts_page(request: Request) -> HTMLResponse:
     t = translator(request)
-    con = _cursor(request)
-    try:
+    with _store(request) as con:
         table = data.courts_table(con, t)
         ctx = page_context(request, t, con, table=table, filters=Filters())
-    finally:
-        con.close()
     return render("courts.html", ctx)
 
 
@@ -222,38 +243,33 @@ def courts_page(request: Request) -> HTMLResponse:
 def court_page(request: Request, code: str) -> HTMLResponse:
     t = translator(request)
     filters, error = _filters(request)
-    con = _cursor(request)
-    try:
+    with _store(request) as con:
         court = records.court(con, code.upper())
         if court is None:
             raise HTTPException(404, f"no court {code!r} in the registry")
         filters = replace(filters, court=court["code"])
         overview = cached_overview(request, con, filters, t)
         listing = data.case_list(con, filters, page=1, per_page=25)
-        ctx = page_context(
+        ctx = filter_page_context(
             request,
             t,
             con,
-            filters=filters,
-            filter_error=error,
+            filters,
+            error,
+            f"/courts/{court['code']}",
             court=court,
             overview=overview,
-            choices=data.choices(con, t),
-            form_action=f"/courts/{court['code']}",
             table=data.case_table(listing, t),
             listing=listing,
             as_of=overview.as_of.isoformat(),
         )
-    finally:
-        con.close()
     return render("court.html", ctx)
 
 
 @router.get("/case/{case_key:path}", response_class=HTMLResponse)
 def case_page(request: Request, case_key: str) -> HTMLResponse:
     t = translator(request)
-    con = _cursor(request)
-    try:
+    with _store(request) as con:
         detail = records.case_detail(con, case_key, show_names=request.app.state.config.show_names)
         if detail is None:
             raise HTTPException(404, f"no case {case_key!r} in the store")
@@ -266,8 +282,6 @@ def case_page(request: Request, case_key: str) -> HTMLResponse:
             filters=Filters(),
             archive=request.app.state.config.archive_dir is not None,
         )
-    finally:
-        con.close()
     return render("case.html", ctx)
 
 
@@ -275,11 +289,8 @@ def _evidence(request: Request, warc_file: str, offset: int) -> Any:
     config = request.app.state.config
     if config.archive_dir is None:
         raise HTTPException(404, "this installation has no WARC archive beside its store")
-    con = _cursor(request)
-    try:
+    with _store(request) as con:
         known = records.known_record(con, warc_file, offset)
-    finally:
-        con.close()
     if not known:
         raise HTTPException(404, f"the store read no record at {warc_file}:{offset}")
     try:
@@ -292,8 +303,7 @@ def _evidence(request: Request, warc_file: str, offset: int) -> Any:
 def evidence_page(request: Request, warc_file: str, offset: int) -> HTMLResponse:
     t = translator(request)
     evidence = _evidence(request, warc_file, offset)
-    con = _cursor(request)
-    try:
+    with _store(request) as con:
         ctx = page_context(
             request,
             t,
@@ -304,8 +314,6 @@ def evidence_page(request: Request, warc_file: str, offset: int) -> HTMLResponse
             filters=Filters(),
         )
         ctx["simulated"] = ctx["simulated"] or evidence.simulated
-    finally:
-        con.close()
     return render("evidence.html", ctx)
 
 
@@ -325,9 +333,9 @@ def evidence_raw(request: Request, warc_file: str, offset: int) -> HTMLResponse:
 
 def cached_revisions(request: Request, con: Any, filters: Filters) -> list[dict[str, Any]]:
     """The revision series for these filters, computed once per store snapshot."""
-    snapshot = request.app.state.reader.info().taken_at
-    return request.app.state.revisions_cache.get(  # type: ignore[no-any-return]
-        snapshot, filters, lambda: data.revision_rows(con, filters)
+    cache = request.app.state.revisions_cache
+    return _per_snapshot(  # type: ignore[no-any-return]
+        request, cache, filters, lambda: data.revision_rows(con, filters)
     )
 
 
@@ -335,30 +343,15 @@ def cached_revisions(request: Request, con: Any, filters: Filters) -> list[dict[
 def revisions_page(request: Request) -> HTMLResponse:
     t = translator(request)
     filters, error = _filters(request)
-    con = _cursor(request)
-    try:
+    with _store(request) as con:
         chart = data.revisions_chart(cached_revisions(request, con, filters), t)
-        ctx = page_context(
-            request,
-            t,
-            con,
-            filters=filters,
-            filter_error=error,
-            chart=chart,
-            choices=data.choices(con, t),
-            form_action="/revisions",
-        )
-    finally:
-        con.close()
+        ctx = filter_page_context(request, t, con, filters, error, "/revisions", chart=chart)
     return render("revisions.html", ctx)
 
 
 @router.get("/methodology", response_class=HTMLResponse)
 def methodology_page(request: Request) -> HTMLResponse:
     t = translator(request)
-    con = _cursor(request)
-    try:
+    with _store(request) as con:
         ctx = page_context(request, t, con, methodology=data.methodology(t), filters=Filters())
-    finally:
-        con.close()
     return render("methodology.html", ctx)
