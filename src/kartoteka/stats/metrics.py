@@ -32,7 +32,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -87,6 +89,14 @@ class ChargeCount:
 @dataclass(frozen=True, slots=True)
 class ArticleCount:
     article: str | None  # None: no charge known
+    cases: int
+    defendants: int
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleMonthCount:
+    period: str  # YYYY-MM
+    article: str | None  # principal article; None: no charge known
     cases: int
     defendants: int
 
@@ -279,7 +289,33 @@ def _rows(
     prefix, params = _selection(flt, date_column, with_courts)
     sql = prefix + body
     used = {k: v for k, v in {**params, **(extra or {})}.items() if f"${k}" in sql}
-    return con.execute(sql, used).fetchall()
+    answered = _answered.get()
+    if answered is None:
+        return con.execute(sql, used).fetchall()
+    key = (id(con), sql, repr(sorted(used.items())))
+    if key not in answered:
+        answered[key] = con.execute(sql, used).fetchall()
+    return answered[key]
+
+
+_answered: ContextVar[dict[tuple[int, str, str], list[tuple[Any, ...]]] | None] = ContextVar(
+    "kartoteka_stats_answered", default=None
+)
+
+
+@contextmanager
+def shared_queries() -> Iterator[None]:
+    """Within the block, a query the metrics already ran (same connection, same SQL, same
+    parameters) answers from memory instead of scanning again. Metrics built on others ask
+    some of the same questions (`headline_figures` and `outcomes`, `completeness_by_month`
+    and `cases_received_by_month`, the reference day of `reporting_lag`), so a page showing
+    several of them runs each once. Only for a store that does not change during the block
+    (a read-only snapshot, as the web app uses); results are not copied, so do not mutate."""
+    token = _answered.set({})
+    try:
+        yield
+    finally:
+        _answered.reset(token)
 
 
 # -- metrics ------------------------------------------------------------------------------------
@@ -295,6 +331,26 @@ def cases_received_by_month(con: duckdb.DuckDBPyConnection, flt: Filter) -> list
         FROM sel WHERE entry_date IS NOT NULL GROUP BY ym ORDER BY ym""",
     )
     return [MonthCount(_period(ym), int(n), int(d or 0)) for ym, n, d in rows]
+
+
+def cases_received_by_month_and_article(
+    con: duckdb.DuckDBPyConnection, flt: Filter
+) -> list[ArticleMonthCount]:
+    """Cases received per month and principal article: `cases_received_by_month` split by
+    each case's principal article (see `cases_by_principal_article`), so a month's rows add
+    up to its count of cases; `article` None holds the cases whose charges are not known.
+    With an article filter, a case still counts under its principal article, which may be
+    outside the filter (a case charged under 337 and 338 counts under 338)."""
+    rows = _rows(
+        con,
+        flt,
+        """
+        SELECT year(entry_date) * 100 + month(entry_date) AS ym, principal_article, count(*),
+               sum(n_defendants)
+        FROM sel WHERE entry_date IS NOT NULL GROUP BY ALL
+        ORDER BY ym, principal_article NULLS LAST""",
+    )
+    return [ArticleMonthCount(_period(ym), a, int(n), int(d or 0)) for ym, a, n, d in rows]
 
 
 def cases_by_charge(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[ChargeCount]:
@@ -506,14 +562,20 @@ def appeals(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[AppealCount]:
 
 
 def _grouped(con: duckdb.DuckDBPyConnection, flt: Filter, key: str, name: str) -> list[GroupCount]:
+    """Counts by court first, then by `key`/`name` (expressions over the court registry `k`
+    and `per_court`): the same sums as joining every case to its court, but the join and the
+    grouping run over a hundred courts instead of a million cases."""
     rows = _rows(
         con,
         flt,
         f"""
-        SELECT {key} AS key, any_value({name}), count(*), coalesce(sum(n_defendants), 0),
-               count(*) FILTER (WHERE outcome = 'verdict')
-        FROM sel GROUP BY {key} ORDER BY 3 DESC, key NULLS LAST""",
-        with_courts=True,
+        , per_court AS (
+            SELECT court_code, count(*) AS n, coalesce(sum(n_defendants), 0) AS d,
+                   count(*) FILTER (WHERE outcome = 'verdict') AS v
+            FROM sel GROUP BY court_code)
+        SELECT {key} AS key, any_value({name}), sum(n), sum(d), sum(v)
+        FROM per_court LEFT JOIN courts k ON k.code = per_court.court_code
+        GROUP BY {key} ORDER BY 3 DESC, key NULLS LAST""",
     )
     return [GroupCount(k, nm, int(n), int(d), int(v)) for k, nm, n, d, v in rows]
 
@@ -521,20 +583,20 @@ def _grouped(con: duckdb.DuckDBPyConnection, flt: Filter, key: str, name: str) -
 def cases_by_court(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[GroupCount]:
     """Cases received by court (the court's code and name), with defendants and verdicts
     among them."""
-    return _grouped(con, flt, "court_code", "court_name")
+    return _grouped(con, flt, "per_court.court_code", "k.name")
 
 
 def cases_by_district(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[GroupCount]:
     """Cases received by military district: a garrison court counts under the district or
     fleet court above it (the one whose code shares its two leading digits); district and
     fleet courts under themselves. `key` None: courts not in the imported registry."""
-    return _grouped(con, flt, "district", "(SELECT name FROM courts d WHERE d.code = sel.district)")
+    return _grouped(con, flt, "k.district", "(SELECT name FROM courts d WHERE d.code = k.district)")
 
 
 def cases_by_region(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[GroupCount]:
     """Cases received by the region where the court sits (from the imported registry; not
     where the defendant serves). `key` None: courts not in the registry."""
-    return _grouped(con, flt, "region", "region_code")
+    return _grouped(con, flt, "k.region", "k.region_code")
 
 
 def reporting_lag(
@@ -553,12 +615,12 @@ def reporting_lag(
         con,
         flt,
         """
-        , began AS (SELECT court_code, min(CAST(first_seen_at AS DATE)) AS began
-                    FROM sel GROUP BY court_code),
+        , seen AS MATERIALIZED (  -- read twice below: filter the cases once, keep 3 columns
+            SELECT court_code, entry_date, CAST(first_seen_at AS DATE) AS seen_on FROM sel),
+        began AS (SELECT court_code, min(seen_on) AS began FROM seen GROUP BY court_code),
         lags AS (  -- one pass over the cases, then the thresholds over the small groups
-            SELECT s.entry_date, CAST(s.first_seen_at AS DATE) - s.entry_date AS lag,
-                   count(*) AS n_cases
-            FROM sel s JOIN began b USING (court_code)
+            SELECT s.entry_date, s.seen_on - s.entry_date AS lag, count(*) AS n_cases
+            FROM seen s JOIN began b USING (court_code)
             WHERE s.entry_date IS NOT NULL AND s.entry_date >= b.began
             GROUP BY ALL)
         SELECT n, coalesce(sum(n_cases) FILTER (WHERE lag <= n), 0), sum(n_cases)
@@ -793,6 +855,7 @@ METRICS: tuple[Callable[..., Any], ...] = (
     cases_received_by_month,
     cases_by_charge,
     cases_by_principal_article,
+    cases_received_by_month_and_article,
     cumulative_cases,
     ytd_vs_previous_year,
     verdicts_by_month,

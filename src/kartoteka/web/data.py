@@ -6,9 +6,9 @@ chart rows and tables. It defines no metric: every number comes from a function 
 docstring. Where the pages need a combination the stats module does not offer directly, the
 combination is arithmetic on its results, written out below:
 
-- the stacked monthly chart calls `cases_received_by_month` once per principal article
-  (`Filter.principal=True`) so that stacks add up to the number of cases; "other" is the
-  month's total minus the named articles;
+- the stacked monthly chart reads `cases_received_by_month_and_article` (one query, each
+  case under its principal article) so that stacks add up to the number of cases; "other" is
+  the month's total minus the named articles;
 - "last complete month" is the calendar month before the as-of date, read from the monthly
   series;
 - the case list pages through `list_cases` (which has no offset) and takes its total from
@@ -285,17 +285,13 @@ def _stacked_monthly(
     if filters.article and (filters.part or (members is not None and len(members) == 1)):
         label = filters.article + (f".{filters.part}" if filters.part else "")
         return [{"period": x.period, "article": label, "cases": x.cases} for x in monthly]
-    present = {a.article for a in m.cases_by_principal_article(con, flt) if a.article}
     rows: list[dict[str, Any]] = []
     named: dict[str, int] = {}
-    for article in STACKED_ARTICLES:
-        if article not in present or (members is not None and article not in members):
+    for x in m.cases_received_by_month_and_article(con, flt):
+        if x.article not in STACKED_ARTICLES or (members is not None and x.article not in members):
             continue
-        for x in m.cases_received_by_month(
-            con, to_stats_filter(filters, article=article, principal=True)
-        ):
-            rows.append({"period": x.period, "article": article, "cases": x.cases})
-            named[x.period] = named.get(x.period, 0) + x.cases
+        rows.append({"period": x.period, "article": x.article, "cases": x.cases})
+        named[x.period] = named.get(x.period, 0) + x.cases
     for x in monthly:
         rest = x.cases - named.get(x.period, 0)
         if rest > 0:
@@ -327,18 +323,19 @@ def gather(con: duckdb.DuckDBPyConnection, filters: Filters) -> Figures:
     measured slower on a two-core machine."""
     flt = to_stats_filter(filters)
     as_of = data_as_of(con, filters)
-    monthly = m.cases_received_by_month(con, flt)
-    return Figures(
-        as_of=as_of,
-        headline=m.headline_figures(con, flt),
-        monthly=monthly,
-        completeness=m.completeness_by_month(con, flt),
-        stacked=_stacked_monthly(con, flt, filters, monthly),
-        verdicts=m.verdicts_by_month(con, flt),
-        outcomes=m.outcomes(con, flt),
-        courts=m.cases_by_court(con, flt),
-        regions=m.cases_by_region(con, flt),
-    )
+    with m.shared_queries():  # the metrics below ask some of the same questions
+        monthly = m.cases_received_by_month(con, flt)
+        return Figures(
+            as_of=as_of,
+            headline=m.headline_figures(con, flt),
+            monthly=monthly,
+            completeness=m.completeness_by_month(con, flt),
+            stacked=_stacked_monthly(con, flt, filters, monthly),
+            verdicts=m.verdicts_by_month(con, flt),
+            outcomes=m.outcomes(con, flt),
+            courts=m.cases_by_court(con, flt),
+            regions=m.cases_by_region(con, flt),
+        )
 
 
 def overview(con: duckdb.DuckDBPyConnection, filters: Filters, t: Translator) -> Overview:
