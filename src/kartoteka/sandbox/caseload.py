@@ -640,27 +640,7 @@ class Caseload:
                 if spec is None or spec.entry > self.config.end:
                     continue
                 rng = random.Random(lower.seed ^ 0x5A5A5A5A)
-                visible = spec.entry + _days(spec.lag_days)
-                appeal = SimCase(
-                    court_code=code,
-                    instance=Instance.APPEAL,
-                    entry_date=spec.entry,
-                    visible_from=visible,
-                    removed_from=None,
-                    defendants=lower.defendants,
-                    judge=rng.choice(self.judges(code)),
-                    seed=rng.getrandbits(32),
-                    final_kind=ResultKind.OTHER,
-                    final_date=spec.decided,
-                    final_text=APPEAL_TEXT[spec.outcome],
-                    lower=lower,
-                    lower_court_name=lower_court.name,
-                    appeal_outcome=spec.outcome,
-                    uid=lower.uid,
-                    sentence=lower.sentence if spec.outcome != "overturned" else None,
-                )
-                if spec.act_lag_days is not None:
-                    appeal.act_on = spec.decided + _days(spec.act_lag_days)
+                appeal = self._review(code, Instance.APPEAL, lower, lower_court.name, spec, rng)
                 if spec.outcome in ("upheld", "changed"):
                     appeal.legal_force = spec.decided
                 hearings = []
@@ -691,28 +671,45 @@ class Caseload:
                 if spec is None or spec.entry > self.config.end:
                     continue
                 rng = random.Random(appeal.seed ^ 0x3C3C3C3C)
-                case = SimCase(
-                    court_code=code,
-                    instance=Instance.CASSATION,
-                    entry_date=spec.entry,
-                    visible_from=spec.entry + _days(spec.lag_days),
-                    removed_from=None,
-                    defendants=appeal.defendants,
-                    judge=rng.choice(self.judges(code)),
-                    seed=rng.getrandbits(32),
-                    final_kind=ResultKind.OTHER,
-                    final_date=spec.decided,
-                    final_text=CASSATION_TEXT[spec.outcome],
-                    lower=appeal,
-                    lower_court_name=self.courts[appeal_code].name,
-                    appeal_outcome=spec.outcome,
-                    uid=appeal.uid,
-                    sentence=appeal.sentence if spec.outcome != "overturned" else None,
-                )
-                if spec.act_lag_days is not None:
-                    case.act_on = spec.decided + _days(spec.act_lag_days)
-                out.append(case)
+                lower_name = self.courts[appeal_code].name
+                out.append(self._review(code, Instance.CASSATION, appeal, lower_name, spec, rng))
         return out
+
+    def _review(
+        self,
+        code: str,
+        instance: Instance,
+        lower: SimCase,
+        lower_court_name: str,
+        spec: AppealSpec,
+        rng: random.Random,
+    ) -> SimCase:
+        """The case court `code` opens at `instance` (appeal or cassation) on `spec`, the
+        complaint against `lower`'s decision: the same defendants and UID, decided as `spec`
+        says, the sentence kept unless overturned, the ruling published when `spec` gives it
+        an act lag."""
+        texts = APPEAL_TEXT if instance is Instance.APPEAL else CASSATION_TEXT
+        case = SimCase(
+            court_code=code,
+            instance=instance,
+            entry_date=spec.entry,
+            visible_from=spec.entry + _days(spec.lag_days),
+            removed_from=None,
+            defendants=lower.defendants,
+            judge=rng.choice(self.judges(code)),
+            seed=rng.getrandbits(32),
+            final_kind=ResultKind.OTHER,
+            final_date=spec.decided,
+            final_text=texts[spec.outcome],
+            lower=lower,
+            lower_court_name=lower_court_name,
+            appeal_outcome=spec.outcome,
+            uid=lower.uid,
+            sentence=lower.sentence if spec.outcome != "overturned" else None,
+        )
+        if spec.act_lag_days is not None:
+            case.act_on = spec.decided + _days(spec.act_lag_days)
+        return case
 
     def court_first_numbered(self, code: str) -> list[SimCase]:
         """First-instance cases of a court with their numbers and UIDs assigned."""
