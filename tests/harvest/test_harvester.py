@@ -184,6 +184,27 @@ def test_incremental_run_relists_recent_windows_and_refetches_only_changed_cards
     assert len(listings) == -(-len(recent) // 25)  # its pages, and nothing older
 
 
+def test_undecided_cases_in_windows_no_longer_relisted_get_stale_cards_refreshed(network, tmp_path):
+    data = DataDir(tmp_path)
+    court = network.courts["a.sudrf.ru"]
+    decided_old = next(c for c in court.cases if c.entry.month == 1 and "337" in c.article)
+    decided_old.result, decided_old.result_date = "Вынесен ПРИГОВОР", dt.date(2024, 1, 31)
+    decided_old.legal_force = dt.date(2024, 2, 16)  # final: its card should not change
+    # Every card counts as stale at once; only the last 2 months are re-listed.
+    options = PlanOptions(since=dt.date(2023, 1, 1), until=UNTIL, recent_months=2, card_max_age=0.0)
+    harvest(data, REGISTRY[:1], CONFIG, options, sandbox_url=network.url)
+    before = len(network.log)
+    harvest(data, REGISTRY[:1], CONFIG, options, sandbox_url=network.url)
+    cards = {
+        p.split("case_id=")[1].split("&")[0]
+        for _, _, p, _ in network.log[before:]
+        if "name_op=case" in p
+    }
+    undecided_watched = {c.case_id for c in court.cases if not c.legal_force and "337" in c.article}
+    assert cards == undecided_watched  # January's too, although January is not re-listed
+    assert decided_old.case_id not in cards
+
+
 def test_a_listing_without_counter_is_paged_but_never_called_complete(network, tmp_path):
     court = network.courts["a.sudrf.ru"]
     court.no_counter = True

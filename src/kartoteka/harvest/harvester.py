@@ -431,8 +431,10 @@ class Harvester:
             (court.code,),
         ):
             case = CaseState(row_sig, card_sig, card_at, card_run, bool(final), None, card_row_sig)
-            if row_run != self.run_id and card_sig is not None:
-                continue  # not listed in this run: nothing new known about it
+            # A case not listed in this run (an older window) has the same row signature as
+            # when its card was read, so `needs_card` asks only whether an undecided case's
+            # card has gone stale: a case suspended for a contract years ago still gets its
+            # termination read, although its window is no longer re-listed.
             if needs_card(
                 case,
                 row_sig,

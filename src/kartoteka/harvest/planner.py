@@ -10,7 +10,9 @@
   or when its listing row shows no charges at all (some courts hide articles in listings, so
   the card is the authority), or always with `all_cards`. A card is (re)fetched when it was
   never fetched, when its listing row changed (decision, decision date, legal force), or when
-  the case is not final and the card is older than `card_max_age`.
+  the case is not final (no legal force yet) and the card is older than `card_max_age`,
+  whether or not its window was re-listed in this run (a case suspended for a contract long
+  ago still gets its termination read).
 """
 
 from __future__ import annotations
