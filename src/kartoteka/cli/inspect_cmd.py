@@ -45,8 +45,26 @@ def inspect_file(path: Path, *, names: bool = False, url: str | None = None) -> 
     return page if names else mask_names(page)
 
 
+HIDDEN = "(hidden by the court)"
+
+
 def _dash(value: object) -> str:
     return "—" if value in (None, "", []) else str(value)
+
+
+def _print_block(
+    console: Console, title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]]
+) -> None:
+    """One repeated block of a card (defendants, events ...) as a table titled with its row
+    count; nothing when the card has none."""
+    if not rows:
+        return
+    table = Table(title=f"{title} ({len(rows)})")
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
 
 
 def _card_view(card: Card, console: Console) -> None:
@@ -73,40 +91,45 @@ def _card_view(card: Card, console: Console) -> None:
         for label, value in card.lower_court.items():
             lower.add_row(label, value)
         console.print(lower)
-    if card.defendants:
-        table = Table(title=f"Defendants ({len(card.defendants)})")
-        for column in ("name", "charges", "result", "date"):
-            table.add_column(column)
-        for d in card.defendants:
-            name = "(hidden by the court)" if d.name_hidden else _dash(d.name)
-            charges = format_charges(d.charges) if d.charges else _dash(d.charges_raw)
-            table.add_row(name, charges, _dash(d.result), _dash(d.result_date))
-        console.print(table)
-    if card.events:
-        table = Table(title=f"Events ({len(card.events)})")
-        for column in ("date", "time", "event", "result"):
-            table.add_column(column)
-        for e in card.events:
-            table.add_row(_dash(e.date), _dash(e.time), _dash(e.name), _dash(e.result))
-        console.print(table)
-    if card.parties:
-        table = Table(title=f"Other parties ({len(card.parties)})")
-        table.add_column("role")
-        table.add_column("name")
-        for p in card.parties:
-            table.add_row(
-                _dash(p.role), "(hidden by the court)" if p.name_hidden else _dash(p.name)
+    _print_block(
+        console,
+        "Defendants",
+        ("name", "charges", "result", "date"),
+        [
+            (
+                HIDDEN if d.name_hidden else _dash(d.name),
+                format_charges(d.charges) if d.charges else _dash(d.charges_raw),
+                _dash(d.result),
+                _dash(d.result_date),
             )
-        console.print(table)
-    if card.acts:
-        table = Table(title=f"Judicial acts ({len(card.acts)})")
-        table.add_column("#")
-        table.add_column("title")
-        table.add_column("on this page")
-        for a in card.acts:
-            where = f"text, {len(a.text)} chars" if a.text else _dash(a.url)
-            table.add_row(_dash(a.number), _dash(a.title), where)
-        console.print(table)
+            for d in card.defendants
+        ],
+    )
+    _print_block(
+        console,
+        "Events",
+        ("date", "time", "event", "result"),
+        [(_dash(e.date), _dash(e.time), _dash(e.name), _dash(e.result)) for e in card.events],
+    )
+    _print_block(
+        console,
+        "Other parties",
+        ("role", "name"),
+        [(_dash(p.role), HIDDEN if p.name_hidden else _dash(p.name)) for p in card.parties],
+    )
+    _print_block(
+        console,
+        "Judicial acts",
+        ("#", "title", "on this page"),
+        [
+            (
+                _dash(a.number),
+                _dash(a.title),
+                f"text, {len(a.text)} chars" if a.text else _dash(a.url),
+            )
+            for a in card.acts
+        ],
+    )
     if card.complaints:
         console.print(f"Complaints recorded: {len(card.complaints)}")
 
