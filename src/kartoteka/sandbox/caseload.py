@@ -32,6 +32,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from kartoteka.registry.articles import is_mobilisation_part, principal_article
+from kartoteka.registry.charges import format_charge
 from kartoteka.registry.courts import CourtLevel
 from kartoteka.sandbox import calibration as cal
 from kartoteka.sandbox.config import SandboxConfig
@@ -70,12 +71,7 @@ class SimCharge:
     @property
     def text(self) -> str:
         """As the sites print it, without the code: `ст.337 ч.5`, `ст.158 ч.2 п.в`."""
-        out = f"ст.{self.article}"
-        if self.part:
-            out += f" ч.{self.part}"
-        if self.point:
-            out += f" п.{self.point}"
-        return out
+        return format_charge(self.as_charge())
 
     @property
     def is_mobilisation(self) -> bool:
