@@ -114,6 +114,7 @@ def main() -> None:
 
         app = create_app(path, snapshot_dir=Path(tmp) / "snapshots")
         cold: list[float] = []
+        cold_by_query: dict[str, list[float]] = {}
         warm: list[float] = []
         as_of_times: list[float] = []
         html_bytes: list[int] = []
@@ -127,6 +128,7 @@ def main() -> None:
                     t = time.perf_counter()
                     r = client.get(f"/?{query}", headers={"Accept-Encoding": "gzip"})
                     cold.append((time.perf_counter() - t) * 1000)
+                    cold_by_query.setdefault(query, []).append(cold[-1])
                     assert r.status_code == 200, (query, r.status_code)
                     html_bytes.append(r.num_bytes_downloaded)
                 for query in FILTER_SETS:
@@ -159,6 +161,10 @@ def main() -> None:
         f"overview cold  ({len(cold)} filter sets): median {statistics.median(cold):.0f} ms, "
         f"p95 {percentile(cold, 0.95):.0f} ms, max {max(cold):.0f} ms; "
         f"ratio to baseline {statistics.median(cold) / statistics.median(baseline):.2f}"
+    )
+    slowest = sorted(cold_by_query.items(), key=lambda kv: -max(kv[1]))[:3]
+    print(
+        "slowest cold: " + "; ".join(f"{q or '(no filter)'} {max(ts):.0f} ms" for q, ts in slowest)
     )
     print(
         f"overview cached: median {statistics.median(warm):.1f} ms, "

@@ -32,11 +32,12 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import duckdb
 
@@ -49,6 +50,8 @@ from kartoteka.registry.articles import (
 from kartoteka.store.derive import cutoff_for, facts_sql
 from kartoteka.store.outcomes import AppealResult, Outcome, classify_appeal
 
+P = ParamSpec("P")
+R = TypeVar("R")
 MOBILISATION = dt.date(2022, 9, 21)  # decree 647 of 21.09.2022: partial mobilisation
 
 
@@ -311,11 +314,26 @@ def shared_queries() -> Iterator[None]:
     and `cases_received_by_month`, the reference day of `reporting_lag`), so a page showing
     several of them runs each once. Only for a store that does not change during the block
     (a read-only snapshot, as the web app uses); results are not copied, so do not mutate."""
+    if _answered.get() is not None:  # already inside a block: share its answers
+        yield
+        return
     token = _answered.set({})
     try:
         yield
     finally:
         _answered.reset(token)
+
+
+def _sharing(metric: Callable[P, R]) -> Callable[P, R]:
+    """A metric built on other metrics runs them within `shared_queries`, so the questions
+    they have in common are asked once."""
+
+    @functools.wraps(metric)
+    def shared(*args: P.args, **kwargs: P.kwargs) -> R:
+        with shared_queries():
+            return metric(*args, **kwargs)
+
+    return shared
 
 
 # -- metrics ------------------------------------------------------------------------------------
@@ -409,14 +427,23 @@ def cumulative_cases(
     21.09.2022) up to `Filter.until` (or everything seen), with their defendants.
     `Filter.since`, when given, takes precedence over the `since` argument."""
     start = flt.since or since
+    cases, defendants, _ = _cumulative_counts(con, replace(flt, since=start))
+    return Total(start, flt.until, flt.as_of, int(cases), int(defendants))
+
+
+def _cumulative_counts(con: duckdb.DuckDBPyConnection, flt: Filter) -> tuple[int, int, int]:
+    """Cases, defendants and removed cases of the selection, in one scan (`cumulative_cases`
+    and the removed count of `headline_figures` share it)."""
     rows = _rows(
         con,
-        replace(flt, since=start),
+        flt,
         """
-        SELECT count(*), coalesce(sum(n_defendants), 0) FROM sel""",
+        SELECT count(*), coalesce(sum(n_defendants), 0),
+               count(*) FILTER (WHERE removed_at IS NOT NULL)
+        FROM sel""",
     )
-    cases, defendants = rows[0]
-    return Total(start, flt.until, flt.as_of, int(cases), int(defendants))
+    cases, defendants, removed = rows[0]
+    return int(cases), int(defendants), int(removed)
 
 
 def ytd_vs_previous_year(
@@ -562,21 +589,34 @@ def appeals(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[AppealCount]:
 
 
 def _grouped(con: duckdb.DuckDBPyConnection, flt: Filter, key: str, name: str) -> list[GroupCount]:
-    """Counts by court first, then by `key`/`name` (expressions over the court registry `k`
-    and `per_court`): the same sums as joining every case to its court, but the join and the
-    grouping run over a hundred courts instead of a million cases."""
-    rows = _rows(
+    """Counts by court first (one scan, shared by every grouping within `shared_queries`),
+    then by `key`/`name` (expressions over the court registry `k` and `per_court`): the same
+    sums as joining every case to its court, but the join and the grouping run over a
+    hundred courts instead of a million cases."""
+    per_court = _rows(
         con,
         flt,
+        """
+        SELECT court_code, count(*), coalesce(sum(n_defendants), 0),
+               count(*) FILTER (WHERE outcome = 'verdict')
+        FROM sel GROUP BY court_code ORDER BY court_code""",
+    )
+    columns = list(zip(*per_court, strict=True)) if per_court else [[], [], [], []]
+    rows = con.execute(
         f"""
-        , per_court AS (
-            SELECT court_code, count(*) AS n, coalesce(sum(n_defendants), 0) AS d,
-                   count(*) FILTER (WHERE outcome = 'verdict') AS v
-            FROM sel GROUP BY court_code)
+        WITH per_court AS (
+            SELECT unnest($codes) AS court_code, unnest($n) AS n, unnest($d) AS d,
+                   unnest($v) AS v)
         SELECT {key} AS key, any_value({name}), sum(n), sum(d), sum(v)
         FROM per_court LEFT JOIN courts k ON k.code = per_court.court_code
         GROUP BY {key} ORDER BY 3 DESC, key NULLS LAST""",
-    )
+        {
+            "codes": list(columns[0]),
+            "n": [int(x) for x in columns[1]],
+            "d": [int(x) for x in columns[2]],
+            "v": [int(x) for x in columns[3]],
+        },
+    ).fetchall()
     return [GroupCount(k, nm, int(n), int(d), int(v)) for k, nm, n, d, v in rows]
 
 
@@ -647,6 +687,7 @@ def _latest_seen_day(con: duckdb.DuckDBPyConnection, flt: Filter) -> dt.date | N
     return day
 
 
+@_sharing
 def completeness_by_month(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[MonthCompleteness]:
     """The monthly series of cases received beside how complete each month is expected to
     be: for each month, the reporting-lag share for the days between the middle of the month
@@ -755,6 +796,7 @@ BY_KEYS = {
 }
 
 
+@_sharing
 def cases_by(con: duckdb.DuckDBPyConnection, flt: Filter, by: str) -> list[dict[str, Any]]:
     """Cases received grouped one way, as plain objects with the group key under its own name
     (`period` YYYY-MM, `court_code`, `district`, `region`, `part` (article.part, multi-label),
@@ -825,6 +867,7 @@ def revisions(
     return [cumulative_cases(con, replace(flt, as_of=day), since=flt.since) for day in as_of]
 
 
+@_sharing
 def headline_figures(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[dict[str, Any]]:
     """The figures a story quotes, in one list of `{metric, value}` objects: cases and
     defendants since mobilisation (21.09.2022), this year to date against the whole previous
@@ -835,7 +878,9 @@ def headline_figures(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[dict[s
     ytd = ytd_vs_previous_year(con, flt)
     outcome = {o.outcome: o.cases for o in outcomes(con, flt)}
     days = days_to_verdict(con, flt)
-    removed = total.cases - cumulative_cases(con, replace(flt, include_removed=False)).cases
+    # the cases counted in `total` that are gone from the courts' sites: the count without
+    # them (`include_removed=False`) subtracted from the total, read from the same scan
+    removed = _cumulative_counts(con, replace(flt, since=total.since))[2]
     return [
         {"metric": "cases_since", "since": total.since, "value": total.cases},
         {"metric": "defendants_since", "since": total.since, "value": total.defendants},
