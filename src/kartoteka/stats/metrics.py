@@ -341,14 +341,11 @@ def cases_received_by_month(con: duckdb.DuckDBPyConnection, flt: Filter) -> list
     """Cases received per month: first-instance cases counted in the month of their receipt
     date ("Дата поступления"), with the number of defendants in those cases. Months without
     cases are left out. Cases without a known receipt date are not counted."""
-    rows = _rows(
-        con,
-        flt,
-        """
-        SELECT year(entry_date) * 100 + month(entry_date) AS ym, count(*), sum(n_defendants)
-        FROM sel WHERE entry_date IS NOT NULL GROUP BY ym ORDER BY ym""",
-    )
-    return [MonthCount(_period(ym), int(n), int(d or 0)) for ym, n, d in rows]
+    months: dict[str, tuple[int, int]] = {}  # the month x article counts, summed per month
+    for x in cases_received_by_month_and_article(con, flt):
+        cases, defendants = months.get(x.period, (0, 0))
+        months[x.period] = (cases + x.cases, defendants + x.defendants)
+    return [MonthCount(period, n, d) for period, (n, d) in sorted(months.items())]
 
 
 def cases_received_by_month_and_article(
@@ -588,20 +585,29 @@ def appeals(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[AppealCount]:
     return [AppealCount(r.value, counts[r.value]) for r in AppealResult if r.value in counts]
 
 
-def _grouped(con: duckdb.DuckDBPyConnection, flt: Filter, key: str, name: str) -> list[GroupCount]:
-    """Counts by court first (one scan, shared by every grouping within `shared_queries`),
-    then by `key`/`name` (expressions over the court registry `k` and `per_court`): the same
-    sums as joining every case to its court, but the join and the grouping run over a
-    hundred courts instead of a million cases."""
-    per_court = _rows(
+def _per_court(
+    con: duckdb.DuckDBPyConnection, flt: Filter
+) -> list[tuple[str, int, int, int, dt.date]]:
+    """Per court of the selection: cases, defendants, verdicts, and the day the archive first
+    saw any of them (when monitoring of that court began, for `reporting_lag`). One scan,
+    which the court, district and region groupings and the reporting lag share within
+    `shared_queries`."""
+    rows = _rows(
         con,
         flt,
         """
         SELECT court_code, count(*), coalesce(sum(n_defendants), 0),
-               count(*) FILTER (WHERE outcome = 'verdict')
+               count(*) FILTER (WHERE outcome = 'verdict'), min(CAST(first_seen_at AS DATE))
         FROM sel GROUP BY court_code ORDER BY court_code""",
     )
-    columns = list(zip(*per_court, strict=True)) if per_court else [[], [], [], []]
+    return [(code, int(n), int(d), int(v), day) for code, n, d, v, day in rows]
+
+
+def _grouped(con: duckdb.DuckDBPyConnection, flt: Filter, key: str, name: str) -> list[GroupCount]:
+    """Counts by court first (`_per_court`), then by `key`/`name` (expressions over the court
+    registry `k` and `per_court`): the same sums as joining every case to its court, but the
+    join and the grouping run over a hundred courts instead of a million cases."""
+    per_court = _per_court(con, flt)
     rows = con.execute(
         f"""
         WITH per_court AS (
@@ -611,10 +617,10 @@ def _grouped(con: duckdb.DuckDBPyConnection, flt: Filter, key: str, name: str) -
         FROM per_court LEFT JOIN courts k ON k.code = per_court.court_code
         GROUP BY {key} ORDER BY 3 DESC, key NULLS LAST""",
         {
-            "codes": list(columns[0]),
-            "n": [int(x) for x in columns[1]],
-            "d": [int(x) for x in columns[2]],
-            "v": [int(x) for x in columns[3]],
+            "codes": [r[0] for r in per_court],
+            "n": [r[1] for r in per_court],
+            "d": [r[2] for r in per_court],
+            "v": [r[3] for r in per_court],
         },
     ).fetchall()
     return [GroupCount(k, nm, int(n), int(d), int(v)) for k, nm, n, d, v in rows]
@@ -651,23 +657,30 @@ def reporting_lag(
     reference = _as_of_day(flt) or _latest_seen_day(con, flt)
     if reference is None:
         return [LagPoint(n, None, 0) for n in days]
+    began = {code: day for code, *_, day in _per_court(con, flt)}
+    if not began:
+        return [LagPoint(n, None, 0) for n in days]
     rows = _rows(
         con,
         flt,
         """
-        , seen AS MATERIALIZED (  -- read twice below: filter the cases once, keep 3 columns
-            SELECT court_code, entry_date, CAST(first_seen_at AS DATE) AS seen_on FROM sel),
-        began AS (SELECT court_code, min(seen_on) AS began FROM seen GROUP BY court_code),
+        , began AS (SELECT unnest($codes) AS court_code, unnest($began) AS began),
         lags AS (  -- one pass over the cases, then the thresholds over the small groups
-            SELECT s.entry_date, s.seen_on - s.entry_date AS lag, count(*) AS n_cases
-            FROM seen s JOIN began b USING (court_code)
+            SELECT s.entry_date, CAST(s.first_seen_at AS DATE) - s.entry_date AS lag,
+                   count(*) AS n_cases
+            FROM sel s JOIN began b USING (court_code)
             WHERE s.entry_date IS NOT NULL AND s.entry_date >= b.began
             GROUP BY ALL)
         SELECT n, coalesce(sum(n_cases) FILTER (WHERE lag <= n), 0), sum(n_cases)
         FROM lags, unnest($days) AS t(n)
         WHERE entry_date <= $reference - CAST(n AS INTEGER)
         GROUP BY n""",
-        extra={"days": list(days), "reference": reference},
+        extra={
+            "days": list(days),
+            "reference": reference,
+            "codes": list(began),
+            "began": list(began.values()),
+        },
     )
     counted = {int(n): (int(within), int(basis)) for n, within, basis in rows}
     points = []
