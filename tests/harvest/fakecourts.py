@@ -43,6 +43,7 @@ class FakeCourt:
     captcha_code: str | None = None  # set: every case-index request needs this code first
     solved: bool = False
     down: bool = False
+    gone_cards_empty: bool = False  # a card of an unknown case says "no data" (as the sandbox)
     no_counter: bool = False  # listings without "Всего по запросу найдено"
 
 
@@ -50,11 +51,15 @@ def _d(value: dt.date | None) -> str:
     return value.strftime("%d.%m.%Y") if value else ""
 
 
+def empty_html() -> str:
+    return "<html><body><div>Данных по запросу не обнаружено</div></body></html>"
+
+
 def listing_html(court: FakeCourt, cases: list[FakeCase], page: int) -> str:
     total = len(cases)
     chunk = cases[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     if total == 0:
-        return "<html><body><div>Данных по запросу не обнаружено</div></body></html>"
+        return empty_html()
     rows = "".join(
         f"<tr><td><a href='/modules.php?name=sud_delo&name_op=case&case_id={c.case_id}"
         f"&case_uid=&delo_id=1540006'>{c.number}</a></td><td>{_d(c.entry)}</td>"
@@ -162,6 +167,8 @@ class FakeNetwork:
                     inst.value if inst else "first"
                 ):
                     return 200, {}, encode_page(card_html(c))
+            if court.gone_cards_empty:
+                return 200, {}, encode_page(empty_html())
         return 200, {}, encode_page("<html><body>Что-то другое</body></html>")
 
 

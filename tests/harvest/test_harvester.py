@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -203,6 +204,26 @@ def test_undecided_cases_in_windows_no_longer_relisted_get_stale_cards_refreshed
     undecided_watched = {c.case_id for c in court.cases if not c.legal_force and "337" in c.article}
     assert cards == undecided_watched  # January's too, although January is not re-listed
     assert decided_old.case_id not in cards
+
+
+def test_a_stale_card_of_a_case_gone_from_the_site_is_no_fault_of_the_run(network, tmp_path):
+    data = DataDir(tmp_path)
+    court = network.courts["a.sudrf.ru"]
+    court.gone_cards_empty = True
+    options = PlanOptions(since=dt.date(2023, 1, 1), until=UNTIL, recent_months=2, card_max_age=0.0)
+    harvest(data, REGISTRY[:1], CONFIG, options, sandbox_url=network.url)
+    gone = next(c for c in court.cases if c.entry.month == 1 and "337" in c.article)
+    court.cases.remove(gone)  # removed from the site; January is not re-listed
+    before = len(network.log)
+    second = harvest(data, REGISTRY[:1], CONFIG, options, sandbox_url=network.url)
+    asked = [p for _, _, p, _ in network.log[before:] if f"case_id={gone.case_id}&" in p]
+    assert len(asked) == 1  # its stale card was asked for once ...
+    assert second.courts[0].status is CourtStatus.OK  # ... and "no data" is not a failure
+    third_before = len(network.log)
+    harvest(
+        data, REGISTRY[:1], CONFIG, replace(options, card_max_age=3600.0), sandbox_url=network.url
+    )
+    assert not [p for _, _, p, _ in network.log[third_before:] if f"case_id={gone.case_id}&" in p]
 
 
 def test_a_listing_without_counter_is_paged_but_never_called_complete(network, tmp_path):

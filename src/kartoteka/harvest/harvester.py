@@ -71,6 +71,7 @@ from kartoteka.sudrf.urls import (
     search_form_url,
 )
 
+CARD_GONE = "gone"  # card signature of a case whose card answered "no data"
 USABLE_KINDS = (PageKind.LISTING.value, PageKind.EMPTY.value, PageKind.CARD.value)
 
 
@@ -408,7 +409,8 @@ class Harvester:
                     run_id=self.run_id,
                 )
 
-    def _cards_to_fetch(self, court: Court) -> list[tuple[str, str, str | None]]:
+    def _cards_to_fetch(self, court: Court) -> list[tuple[str, str, str | None, bool]]:
+        """(instance, case id, case uid, listed in this run) of every card this run needs."""
         assert self.state is not None
         now = time.time()
         out = []
@@ -445,7 +447,7 @@ class Harvester:
                 card_row_sig=card_row_sig,
                 run_id=self.run_id,
             ):
-                out.append((inst, case_id, uid))
+                out.append((inst, case_id, uid, row_run == self.run_id))
         return out
 
     async def _fetch_card(
@@ -457,11 +459,20 @@ class Harvester:
         uid: str | None,
         report: CourtReport,
         planned: list[int],
+        *,
+        listed: bool = True,
     ) -> None:
         assert self.state is not None
         url = card_url(court.host, dialect, case_id, uid, instance=inst)
         page, body = await self._page(court, url, report)
         self._tick(court, report, planned)
+        if page.kind is PageKind.EMPTY and not listed:
+            # A stale card of a case no longer listed in this run is gone from the site (the
+            # case was removed): evidence for the store, not a fault of this run. Remember the
+            # fetch so that it is asked again only when it is stale again.
+            with self.state.transaction():
+                self.state.card_fetched(court.code, inst, case_id, CARD_GONE, self.run_id)
+            return
         if page.kind is not PageKind.CARD:
             report.problems.append(
                 f"card {case_id}: {page.kind.value} page ({page.reason or 'no reason'}) at {url}"
@@ -506,9 +517,11 @@ class Harvester:
             cards = self._cards_to_fetch(court)
             planned[0] += len(cards)
             self._tick(court, report, planned)
-            for inst, case_id, uid in cards:
+            for inst, case_id, uid, listed in cards:
                 try:
-                    await self._fetch_card(court, dialect, inst, case_id, uid, report, planned)
+                    await self._fetch_card(
+                        court, dialect, inst, case_id, uid, report, planned, listed=listed
+                    )
                     failures = 0
                 except FetchFailed as exc:
                     report.problems.append(str(exc))
