@@ -508,15 +508,30 @@ def outcomes(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[OutcomeCount]:
     suspended (the card's latest event suspends the proceedings and no result follows: since
     2023 mostly a defendant who signed a contract and went back to the front), pending (no
     result yet), other (medical measures, other rulings). Each case has one outcome."""
+    totals: dict[str, tuple[int, int]] = {}
+    for outcome, _, n, d in _outcomes_and_days(con, flt):
+        cases, defendants = totals.get(outcome, (0, 0))
+        totals[outcome] = (cases + n, defendants + d)
+    order = {o.value: i for i, o in enumerate(Outcome)}
+    counts = [OutcomeCount(o, n, d) for o, (n, d) in totals.items()]
+    return sorted(counts, key=lambda c: order.get(c.outcome, len(order)))
+
+
+def _outcomes_and_days(
+    con: duckdb.DuckDBPyConnection, flt: Filter
+) -> list[tuple[str, int | None, int, int]]:
+    """(outcome, days from receipt to verdict, cases, defendants): cases by outcome and, for
+    verdicts with both dates known, by the days between them (else None). One scan that
+    `outcomes` and `days_to_verdict` share within `shared_queries`."""
     rows = _rows(
         con,
         flt,
         """
-        SELECT outcome, count(*), sum(n_defendants) FROM sel GROUP BY outcome""",
+        SELECT outcome, CASE WHEN outcome = 'verdict' THEN result_date - entry_date END AS d,
+               count(*), sum(n_defendants)
+        FROM sel GROUP BY ALL""",
     )
-    order = {o.value: i for i, o in enumerate(Outcome)}
-    counts = [OutcomeCount(o, int(n), int(d or 0)) for o, n, d in rows]
-    return sorted(counts, key=lambda c: order.get(c.outcome, len(order)))
+    return [(o, None if d is None else int(d), int(n), int(nd or 0)) for o, d, n, nd in rows]
 
 
 def days_to_verdict(con: duckdb.DuckDBPyConnection, flt: Filter) -> DurationStats:
@@ -524,15 +539,11 @@ def days_to_verdict(con: duckdb.DuckDBPyConnection, flt: Filter) -> DurationStat
     a verdict, the days between the receipt date and the verdict date; median and quartiles
     (continuous quantiles). Pending cases are not included, so recent periods look faster
     than they will turn out."""
-    rows = _rows(
-        con,
-        flt,
-        """
-        SELECT result_date - entry_date AS d, count(*) FROM sel
-        WHERE outcome = 'verdict' AND entry_date IS NOT NULL AND result_date IS NOT NULL
-        GROUP BY d ORDER BY d""",
+    histogram = sorted(
+        (d, n)
+        for outcome, d, n, _ in _outcomes_and_days(con, flt)
+        if outcome == "verdict" and d is not None
     )
-    histogram = [(int(d), int(n)) for d, n in rows]
     return DurationStats(
         sum(n for _, n in histogram),
         _quantile(histogram, 0.5),
