@@ -477,7 +477,10 @@ def ytd_vs_previous_year(
 
 
 def _latest_entry_date(con: duckdb.DuckDBPyConnection, flt: Filter) -> dt.date | None:
-    return _rows(con, replace(flt, since=None, until=None), "SELECT max(entry_date) FROM sel")[0][0]
+    """The latest receipt date of the filter's cases, whatever their dates (from the per-court
+    scan, which an overview without a date range runs anyway)."""
+    days = [day for *_, day in _per_court(con, replace(flt, since=None, until=None)) if day]
+    return max(days, default=None)
 
 
 def verdicts_by_month(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[MonthCount]:
@@ -598,20 +601,21 @@ def appeals(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[AppealCount]:
 
 def _per_court(
     con: duckdb.DuckDBPyConnection, flt: Filter
-) -> list[tuple[str, int, int, int, dt.date]]:
-    """Per court of the selection: cases, defendants, verdicts, and the day the archive first
-    saw any of them (when monitoring of that court began, for `reporting_lag`). One scan,
-    which the court, district and region groupings and the reporting lag share within
-    `shared_queries`."""
+) -> list[tuple[str, int, int, int, dt.date, dt.date | None]]:
+    """Per court of the selection: cases, defendants, verdicts, the day the archive first saw
+    any of them (when monitoring of that court began, for `reporting_lag`) and the latest
+    receipt date. One scan, which the court, district and region groupings, the reporting
+    lag and the year to date share within `shared_queries`."""
     rows = _rows(
         con,
         flt,
         """
         SELECT court_code, count(*), coalesce(sum(n_defendants), 0),
-               count(*) FILTER (WHERE outcome = 'verdict'), min(CAST(first_seen_at AS DATE))
+               count(*) FILTER (WHERE outcome = 'verdict'), min(CAST(first_seen_at AS DATE)),
+               max(entry_date)
         FROM sel GROUP BY court_code ORDER BY court_code""",
     )
-    return [(code, int(n), int(d), int(v), day) for code, n, d, v, day in rows]
+    return [(code, int(n), int(d), int(v), seen, last) for code, n, d, v, seen, last in rows]
 
 
 def _grouped(con: duckdb.DuckDBPyConnection, flt: Filter, key: str, name: str) -> list[GroupCount]:
@@ -668,7 +672,7 @@ def reporting_lag(
     reference = _as_of_day(flt) or _latest_seen_day(con, flt)
     if reference is None:
         return [LagPoint(n, None, 0) for n in days]
-    began = {code: day for code, *_, day in _per_court(con, flt)}
+    began = {court[0]: court[4] for court in _per_court(con, flt)}
     if not began:
         return [LagPoint(n, None, 0) for n in days]
     rows = _rows(
