@@ -287,11 +287,11 @@ def _stacked_monthly(
         return [{"period": x.period, "article": label, "cases": x.cases} for x in monthly]
     rows: list[dict[str, Any]] = []
     named: dict[str, int] = {}
-    for x in m.cases_received_by_month_and_article(con, flt):
-        if x.article not in STACKED_ARTICLES or (members is not None and x.article not in members):
+    for a in m.cases_received_by_month_and_article(con, flt):
+        if a.article not in STACKED_ARTICLES or (members is not None and a.article not in members):
             continue
-        rows.append({"period": x.period, "article": x.article, "cases": x.cases})
-        named[x.period] = named.get(x.period, 0) + x.cases
+        rows.append({"period": a.period, "article": a.article, "cases": a.cases})
+        named[a.period] = named.get(a.period, 0) + a.cases
     for x in monthly:
         rest = x.cases - named.get(x.period, 0)
         if rest > 0:
