@@ -36,6 +36,7 @@ import httpx
 
 from kartoteka.errors import Blocked, KartotekaError, PolitenessError, Throttled
 from kartoteka.harvest.politeness import PolitenessConfig
+from kartoteka.simulated import SIMULATED_HEADER
 
 
 class FetchFailed(KartotekaError):
@@ -485,14 +486,14 @@ class Gateway:
                 request_headers=headers,
                 fetched_at=dt.datetime.now(dt.UTC),
                 elapsed=time.monotonic() - start,
-                simulated=self.simulated or raw.headers.get("X-Kartoteka-Simulated") == "1",
+                simulated=self.simulated or raw.headers.get(SIMULATED_HEADER) == "1",
             )
-            if self._sandbox_url is not None and raw.headers.get("X-Kartoteka-Simulated") != "1":
+            if self._sandbox_url is not None and raw.headers.get(SIMULATED_HEADER) != "1":
                 # Sandbox speeds are only for the sandbox: whatever answers at a --sandbox URL
                 # must say it is the simulation, or we stop before being rude to a real site.
                 raise PolitenessError(
                     "the --sandbox URL did not answer as the kartoteka sandbox "
-                    "(no X-Kartoteka-Simulated header): refusing sandbox speeds",
+                    f"(no {SIMULATED_HEADER} header): refusing sandbox speeds",
                     url,
                 )
             kind = None

@@ -25,6 +25,7 @@ import datetime as dt
 import html
 from dataclasses import dataclass, field
 
+from kartoteka import simulated
 from kartoteka.sandbox import html_classic, html_common, html_new
 from kartoteka.sandbox.caseload import Caseload, SimCase
 from kartoteka.sandbox.config import SandboxConfig
@@ -42,7 +43,7 @@ from kartoteka.sudrf.urls import (
 )
 
 HTML_TYPE = "text/html; charset=windows-1251"
-SIMULATED_HEADER = ("X-Kartoteka-Simulated", "1")
+SIMULATED_HEADER = (simulated.SIMULATED_HEADER, "1")
 
 
 @dataclass(slots=True)
@@ -141,6 +142,7 @@ class Site:
             resp = self.page(court, path, query, params, t)
         resp.delay = delay
         resp.host, resp.path = court.host, full_path
+        resp.headers.append((simulated.CLOCK_HEADER, self.now.isoformat()))
         if delay and resp.fault is None:
             resp.fault = "slow"
         return resp

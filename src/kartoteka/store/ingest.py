@@ -32,6 +32,7 @@ import pyarrow as pa
 
 from kartoteka.paths import DataDir
 from kartoteka.registry.articles import is_mobilisation_part, principal_article
+from kartoteka.simulated import seen_at
 from kartoteka.store.db import StoreError, connect
 from kartoteka.store.derive import refresh_derived
 from kartoteka.store.outcomes import classify_result
@@ -245,7 +246,9 @@ class Ingestor:
             return
         self.done.add(ref)
         self.summary.records += 1
-        fetched_at = _utc_naive(record.fetched_at)
+        # The time a page counts as seen (on the sandbox's calendar for simulated pages).
+        clock_headers = getattr(record, "headers", None) if record.simulated else None
+        fetched_at = _utc_naive(seen_at(record.fetched_at, clock_headers))
         run_id = getattr(record, "run_id", None)
         page: Page | None = None
         failure: str | None = None
