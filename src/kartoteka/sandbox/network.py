@@ -354,7 +354,7 @@ def stale_registry(network: list[SimCourt]) -> list[Court]:
     out = []
     for c in network:
         dialect = c.dialect_before if c.dialect_before is not None else c.court.dialect
-        out.append(dataclasses.replace(c.court, dialect=dialect, captcha_seen=c.captcha))
+        out.append(dataclasses.replace(c.court, dialect=dialect))
     return out
 
 

@@ -487,20 +487,32 @@ class Site:
         return self._page(200, html_common.shell(court, html_classic.doc_body(court, case)), "doc")
 
     def index_page(self) -> str:
-        rows = "".join(
-            f'<tr><td>{html.escape(c.code)}</td><td><a href="/{c.host}{MODULE_PATH}?name='
-            f'sud_delo&amp;name_op=sf">{html.escape(c.host)}</a></td><td>'
-            f"{html.escape(c.name)}</td><td>{c.dialect}</td><td>{c.template}</td>"
-            f"<td>{'yes' if c.captcha else ''}</td><td>{'yes' if c.always_down else ''}</td>"
-            "</tr>"
-            for c in self.network
-        )
+        """The sandbox's own front page: every court with its traits at the clock, and the
+        field network's migrations and moved sites."""
+        rows = []
+        for base in self.network:
+            c = self.current(base)
+            migration = ""
+            if c.migrates_on is not None and c.dialect_before is not None:
+                after = self._after[c.code].dialect
+                done = "since" if self.now >= c.migrates_on else "on"
+                migration = f"{c.dialect_before} → {after} {done} {c.migrates_on.isoformat()}"
+            moved = f"{c.redirect} {c.new_host or ''}".strip() if c.redirect else ""
+            rows.append(
+                f'<tr><td>{html.escape(c.code)}</td><td><a href="/{c.serving_host()}'
+                f'{MODULE_PATH}?name=sud_delo&amp;name_op=sf">{html.escape(c.host)}</a></td>'
+                f"<td>{html.escape(c.name)}</td><td>{c.dialect}</td><td>{c.template}</td>"
+                f"<td>{'yes' if c.captcha else ''}</td><td>{'yes' if c.always_down else ''}</td>"
+                f"<td>{html.escape(migration)}</td><td>{html.escape(moved)}</td></tr>"
+            )
         return (
             '<!DOCTYPE html><html><head><meta charset="utf-8">'
             '<meta name="kartoteka-simulated" content="1"><title>kartoteka sandbox'
             "</title></head><body><h1>kartoteka sandbox: simulated military court sites"
             f"</h1><p>Clock: {self.now.isoformat()}. Seed: {self.config.seed}. "
+            f"Network: {html.escape(self.profile.name)}. "
             "Every court and case here is fictional.</p><table border=1><tr><th>code</th>"
             "<th>host</th><th>name</th><th>dialect</th><th>template</th><th>captcha</th>"
-            f"<th>always down</th></tr>{rows}</table></body></html>"
+            "<th>always down</th><th>migration</th><th>redirect</th></tr>"
+            f"{''.join(rows)}</table></body></html>"
         )
