@@ -17,7 +17,7 @@ from tests.sandbox.conftest import NOW, UA
 
 from kartoteka.registry.courts import Court, CourtLevel
 from kartoteka.sandbox import SandboxConfig, build_site
-from kartoteka.sandbox.captcha_image import GLYPHS, CELL, DOT, MARGIN, JITTER
+from kartoteka.sandbox.captcha_image import CELL, DOT, GLYPHS, JITTER, MARGIN
 from kartoteka.sandbox.config import FIELD
 from kartoteka.sandbox.site import Response, Site
 from kartoteka.sudrf import read_page
@@ -114,8 +114,7 @@ def _read_digits(png: bytes) -> str:
         for y0 in range(MARGIN, MARGIN + JITTER + 1):
             shape = tuple(
                 "".join(
-                    "#" if rows[y0 + r * DOT + 1][x0 + c * DOT + 1] < 128 else "."
-                    for c in range(5)
+                    "#" if rows[y0 + r * DOT + 1][x0 + c * DOT + 1] < 128 else "." for c in range(5)
                 )
                 for r in range(7)
             )
