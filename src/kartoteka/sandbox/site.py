@@ -95,6 +95,8 @@ class Site:
                 self.by_host[c.new_host.lower()] = c
         self.caseload = caseload
         self.profile = config.network_profile
+        if self.profile.captcha not in ("gate", "pair"):
+            raise ValueError(f"network captcha must be gate or pair, not {self.profile.captcha!r}")
         self.pairs = (
             PairCaptcha(self.profile, config.seed) if self.profile.captcha == "pair" else None
         )
