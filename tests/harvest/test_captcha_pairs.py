@@ -136,3 +136,35 @@ def _captcha_id(data: DataDir, court: str) -> str:
         return next(p.captcha_id for p in state.pending_challenges() if p.court_code == court)
     finally:
         state.close()
+
+
+def test_a_site_that_opens_a_gate_instead_of_taking_the_pair_again(tmp_path):
+    # The other captcha behaviour (the sandbox's simple gate): one solved code opens the
+    # court for a while and a resent pair is refused. One question per court, not one per
+    # request.
+    from kartoteka.sandbox.config import NONE
+
+    config = SandboxConfig(seed=2, faults=NONE.with_rates(captcha=1.0), now=NOW)
+    with run_sandbox(config) as sb:
+        courts = [c for c in sb.registry() if c.code in {s.code for s in sb.courts if s.captcha}]
+        courts = courts[:3]
+        asked: collections.Counter[str] = collections.Counter()
+
+        def solve(challenge: CaptchaChallenge) -> str:
+            asked[challenge.court_code] += 1
+            return sb.captcha_answer(next(c.host for c in courts if c.code == challenge.court_code))
+
+        harvester = Harvester(
+            DataDir(tmp_path),
+            courts,
+            CONFIG,
+            OPTIONS,
+            sandbox_url=sb.url,
+            captcha_solver=solve,
+            captcha_policy=CaptchaPolicy(scope="court"),
+        )
+        report = asyncio.run(harvester.run())
+    assert all(c.status is CourtStatus.OK for c in report.courts), [
+        (c.code, c.detail) for c in report.courts
+    ]
+    assert asked == {c.code: 1 for c in courts}
