@@ -1,11 +1,17 @@
 """A harvest run: every selected court in parallel, each court sequentially, one gateway.
 
-Per court: find its query dialect (registry, else remembered, else detected from its search
-form), list every planned window page by page and reconcile the rows with the site's own
-counter, then fetch the cards that matter. Every page is classified before it is used:
+Per court: start from what is believed about its site (what its own pages showed in earlier
+runs, else the registry's hint, else its search form's field names), list every planned
+window page by page and reconcile the rows with the site's own counter, then fetch the cards
+that matter. What is believed is a hypothesis (issue 9, docs/harvest.md "What is verified"):
+"no data" counts as zero only once the court has answered the same dialect with rows in this
+run; until then the window is suspect-empty and a control query, then a re-probe (search
+form, the other dialect) settle it; changes of dialect, template, host and scheme are
+recorded in the state. Every page is classified before it is used:
 
-- captcha → stop asking that court (or, with a solver, e.g. a person at a terminal, answer it
-  and go on); the court is reported as "captcha";
+- captcha → send the scope's solved pair if one is in force, else ask a person once per
+  scope (or save the challenge as pending) and go on; the court is reported as "captcha"
+  when no answer is to be had;
 - unrecognized → stop that window (it stays incomplete and is retried by the next run) and
   report the URL and the reason;
 - unavailable / 429 → the gateway cools the court down; the other courts go on.
