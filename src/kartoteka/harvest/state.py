@@ -6,6 +6,19 @@ in listings with the listing values that decide whether a card must be re-fetche
 query dialects, cooldowns and daily request counts (so that a restart does not reset the
 politeness ledger), and the last harvest status of every court.
 
+What is believed about each court site, and what changed (issue 9; `kartoteka doctor` and
+`kartoteka courts` read these, names are stable):
+
+- `beliefs(court)` / `belief(court, what)`: per court the dialect, template, host and scheme
+  currently believed (`BeliefKind`), with when and by which page it was last verified;
+- `changes(court)`: the append-only log of changes (court, what, old, new, date seen, run id,
+  evidence URL in the archive);
+- `window_problems(court)`: windows with status `incomplete` or `suspect_empty`
+  (`WindowStatus`) and their problem; `window(w).status` for one window;
+- `captcha_pairs()`: each captcha scope's newest solved pair (`CaptchaPair.valid(now)` says
+  whether it is still sent), and `pending_challenges()`: captchas waiting for a person
+  (court, image path, URL, time, the answer once given with `kartoteka captcha`).
+
 Crash safety: WAL journal, one short transaction per page processed. The WARC archive is
 written *before* the state is updated, and a resumed run first replays the archived pages of
 its own run id, so a page whose state update was lost to `kill -9` is read back from the
@@ -20,6 +33,7 @@ import sqlite3
 import time
 import uuid
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 from kartoteka.harvest.client import Ledger
@@ -91,7 +105,66 @@ CREATE TABLE IF NOT EXISTS cooldowns (
     host  TEXT PRIMARY KEY,
     until REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS beliefs (
+    court_code   TEXT NOT NULL,
+    what         TEXT NOT NULL,
+    value        TEXT NOT NULL,
+    verified_at  TEXT,
+    verified_run TEXT,
+    evidence_url TEXT,
+    PRIMARY KEY (court_code, what)
+);
+CREATE TABLE IF NOT EXISTS changes (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    court_code   TEXT NOT NULL,
+    what         TEXT NOT NULL,
+    old          TEXT,
+    new          TEXT NOT NULL,
+    seen_at      TEXT NOT NULL,
+    run_id       TEXT,
+    evidence_url TEXT
+);
+CREATE TABLE IF NOT EXISTS captcha_pairs (
+    scope_key   TEXT PRIMARY KEY,
+    captcha     TEXT NOT NULL,
+    captcha_id  TEXT,
+    court_code  TEXT NOT NULL,
+    solved_at   REAL NOT NULL,
+    expires_at  REAL NOT NULL,
+    expired_at  REAL
+);
+CREATE TABLE IF NOT EXISTS captcha_pending (
+    court_code  TEXT PRIMARY KEY,
+    scope_key   TEXT NOT NULL,
+    image_path  TEXT,
+    page_url    TEXT NOT NULL,
+    captcha_id  TEXT,
+    asked_at    REAL NOT NULL,
+    answer      TEXT,
+    answered_at REAL
+);
 """
+
+# Columns added after the first release: (table, column, declaration). Old state files get
+# them on open, so a state written by an earlier version keeps working.
+_ADDED_COLUMNS = (("windows", "status", "TEXT"),)
+
+
+class WindowStatus(StrEnum):
+    """What a listed window proves. Only `complete` counts its rows as all the cases."""
+
+    COMPLETE = "complete"  # every page read, rows == the site's counter (0 proven by control)
+    INCOMPLETE = "incomplete"  # rows != counter, a page failed, no counter: listed again
+    SUSPECT_EMPTY = "suspect_empty"  # "no data", but the court's dialect is not proven
+
+
+class BeliefKind(StrEnum):
+    """What the harvester believes about a court site (hypotheses, re-checked every run)."""
+
+    DIALECT = "dialect"  # classic | vnkod: the query parameters the site understands
+    TEMPLATE = "template"  # classic | new: the generation of its page markup
+    HOST = "host"  # the host name its case index answers at (after redirects)
+    SCHEME = "scheme"  # http | https (after an http -> https redirect)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +192,87 @@ class WindowState:
     listed_at: str | None
     run_id: str | None
     problem: str | None
+    status: WindowStatus | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Belief:
+    """One thing believed about a court, with the last evidence for it.
+
+    `verified_at` (ISO UTC) and `verified_run` say when the site last showed it (for the
+    dialect: a listing in it had rows; for the template: a page in it; for the host: an
+    answer from it); `evidence_url` is the archived page that showed it."""
+
+    court_code: str
+    what: BeliefKind
+    value: str
+    verified_at: str | None
+    verified_run: str | None
+    evidence_url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One change of a belief, append-only: seen on `seen_at` (ISO UTC) in run `run_id`,
+    shown by the page at `evidence_url` (in the archive). `old` is None for a first sighting
+    that contradicts nothing (never logged) or when nothing was believed before."""
+
+    id: int
+    court_code: str
+    what: BeliefKind
+    old: str | None
+    new: str
+    seen_at: str
+    run_id: str | None
+    evidence_url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class WindowProblem:
+    """A window that does not count as complete, for `kartoteka doctor`."""
+
+    window: Window
+    status: WindowStatus
+    expected: int | None
+    collected: int | None
+    problem: str | None
+    run_id: str | None
+    listed_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CaptchaPair:
+    """A solved captcha (`captcha`, `captchaid`) sent with every request of its scope
+    (`court:<code>` or `region:<region>`) until a captcha form shows it expired. Times are
+    epoch seconds; `expires_at` is the configured validity, `expired_at` when a site refused
+    it (then it is no longer sent)."""
+
+    scope_key: str
+    captcha: str
+    captcha_id: str | None
+    court_code: str
+    solved_at: float
+    expires_at: float
+    expired_at: float | None
+
+    def valid(self, now: float) -> bool:
+        return self.expired_at is None and now < self.expires_at
+
+
+@dataclass(frozen=True, slots=True)
+class PendingChallenge:
+    """A captcha a person has to answer (`kartoteka captcha`): saved when no one could be
+    asked during the run. `answer` is set by `kartoteka captcha answer`; the next run sends
+    it as the scope's pair."""
+
+    court_code: str
+    scope_key: str
+    image_path: str | None
+    page_url: str
+    captcha_id: str | None
+    asked_at: float
+    answer: str | None
+    answered_at: float | None
 
 
 @dataclass(slots=True)
@@ -142,6 +296,10 @@ class HarvestState(Ledger):
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(_SCHEMA)
+        for table, column, decl in _ADDED_COLUMNS:
+            have = {r[1] for r in self.db.execute(f"PRAGMA table_info({table})")}
+            if column not in have:
+                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
 
     def close(self) -> None:
         self.db.close()
@@ -174,8 +332,12 @@ class HarvestState(Ledger):
             (dt.datetime.now(dt.UTC).isoformat(), json.dumps(summary, default=str), run_id),
         )
 
-    # -- courts --------------------------------------------------------------------------
+    # -- courts ----------------------------------------------------------------------------
     def dialect(self, code: str) -> str | None:
+        """The dialect believed for a court (its belief, else what an older version kept)."""
+        belief = self.belief(code, BeliefKind.DIALECT)
+        if belief is not None:
+            return belief.value
         row = self.db.execute("SELECT dialect FROM courts WHERE code = ?", (code,)).fetchone()
         return row[0] if row else None
 
@@ -185,6 +347,87 @@ class HarvestState(Ledger):
             "ON CONFLICT(code) DO UPDATE SET dialect = excluded.dialect",
             (code, dialect),
         )
+
+    # -- beliefs about court sites and their changes (read by `kartoteka doctor`) --------
+    def belief(self, code: str, what: BeliefKind | str) -> Belief | None:
+        """What is believed about one court (None: nothing yet)."""
+        row = self.db.execute(
+            "SELECT court_code, what, value, verified_at, verified_run, evidence_url "
+            "FROM beliefs WHERE court_code = ? AND what = ?",
+            (code, str(what)),
+        ).fetchone()
+        return _belief(row) if row else None
+
+    def beliefs(self, code: str | None = None) -> dict[str, dict[BeliefKind, Belief]]:
+        """court code -> {dialect|template|host|scheme: Belief}, of one court or all."""
+        sql = "SELECT court_code, what, value, verified_at, verified_run, evidence_url FROM beliefs"
+        args: tuple[str, ...] = ()
+        if code is not None:
+            sql += " WHERE court_code = ?"
+            args = (code,)
+        out: dict[str, dict[BeliefKind, Belief]] = {}
+        for row in self.db.execute(sql, args):
+            b = _belief(row)
+            out.setdefault(b.court_code, {})[b.what] = b
+        return out
+
+    def believe(
+        self,
+        code: str,
+        what: BeliefKind | str,
+        value: str,
+        *,
+        run_id: str | None,
+        evidence_url: str | None,
+        verified: bool = True,
+    ) -> Change | None:
+        """Record what a court's site showed. A value different from the one believed is
+        logged as a change (append-only) and returned; a first belief is not a change.
+        `verified=False` records a hypothesis (e.g. the registry's hint) without a date."""
+        what = BeliefKind(what)
+        now = dt.datetime.now(dt.UTC).isoformat()
+        old = self.belief(code, what)
+        self.db.execute(
+            "INSERT INTO beliefs (court_code, what, value, verified_at, verified_run, "
+            "evidence_url) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(court_code, what) DO UPDATE "
+            "SET value = excluded.value, verified_at = COALESCE(excluded.verified_at, "
+            "CASE WHEN beliefs.value = excluded.value THEN beliefs.verified_at END), "
+            "verified_run = COALESCE(excluded.verified_run, CASE WHEN beliefs.value = "
+            "excluded.value THEN beliefs.verified_run END), "
+            "evidence_url = COALESCE(excluded.evidence_url, beliefs.evidence_url)",
+            (
+                code,
+                what.value,
+                value,
+                now if verified else None,
+                run_id if verified else None,
+                evidence_url,
+            ),
+        )
+        if what is BeliefKind.DIALECT:
+            self.remember_dialect(code, value)
+        if old is None or old.value == value:
+            return None
+        cur = self.db.execute(
+            "INSERT INTO changes (court_code, what, old, new, seen_at, run_id, evidence_url) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (code, what.value, old.value, value, now, run_id, evidence_url),
+        )
+        return Change(
+            int(cur.lastrowid or 0), code, what, old.value, value, now, run_id, evidence_url
+        )
+
+    def changes(self, code: str | None = None) -> list[Change]:
+        """The append-only log of belief changes, oldest first (of one court or all)."""
+        sql = "SELECT id, court_code, what, old, new, seen_at, run_id, evidence_url FROM changes"
+        args: tuple[str, ...] = ()
+        if code is not None:
+            sql += " WHERE court_code = ?"
+            args = (code,)
+        return [
+            Change(r[0], r[1], BeliefKind(r[2]), r[3], r[4], r[5], r[6], r[7])
+            for r in self.db.execute(sql + " ORDER BY id", args)
+        ]
 
     def set_court_status(self, code: str, run_id: str, status: str, detail: str | None) -> None:
         self.db.execute(
@@ -205,13 +448,15 @@ class HarvestState(Ledger):
     # -- windows -------------------------------------------------------------------------
     def window(self, w: Window) -> WindowState | None:
         row = self.db.execute(
-            "SELECT expected, collected, complete, listed_at, run_id, problem FROM windows "
-            "WHERE court_code = ? AND instance = ? AND date_from = ? AND date_to = ?",
+            "SELECT expected, collected, complete, listed_at, run_id, problem, status "
+            "FROM windows WHERE court_code = ? AND instance = ? AND date_from = ? "
+            "AND date_to = ?",
             w.key,
         ).fetchone()
         if not row:
             return None
-        return WindowState(row[0], row[1], bool(row[2]), row[3], row[4], row[5])
+        status = WindowStatus(row[6]) if row[6] else _legacy_status(bool(row[2]))
+        return WindowState(row[0], row[1], bool(row[2]), row[3], row[4], row[5], status)
 
     def save_window(
         self,
@@ -223,22 +468,31 @@ class HarvestState(Ledger):
         pages: int,
         run_id: str,
         problem: str | None,
+        status: WindowStatus | None = None,
     ) -> None:
+        """Record a listed window. `complete` and `status` agree: only COMPLETE is complete
+        (a missing status is derived from `complete`)."""
+        status = status or _legacy_status(complete)
         self.db.execute(
-            "INSERT OR REPLACE INTO windows VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO windows (court_code, instance, date_from, date_to, "
+            "expected, collected, complete, pages, listed_at, run_id, problem, status) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 *w.key,
                 expected,
                 collected,
-                int(complete),
+                int(status is WindowStatus.COMPLETE),
                 pages,
                 dt.datetime.now(dt.UTC).isoformat(),
                 run_id,
                 problem,
+                status.value,
             ),
         )
 
     def incomplete_windows(self, court_code: str) -> list[Window]:
+        """Windows of a court not proven complete (incomplete or suspect-empty): the next
+        run lists them again."""
         return [
             Window(r[0], r[1], dt.date.fromisoformat(r[2]), dt.date.fromisoformat(r[3]))
             for r in self.db.execute(
@@ -247,6 +501,102 @@ class HarvestState(Ledger):
                 (court_code,),
             )
         ]
+
+    def window_problems(self, court_code: str | None = None) -> list[WindowProblem]:
+        """Every window not proven complete, with its status and problem (for doctor)."""
+        sql = (
+            "SELECT court_code, instance, date_from, date_to, expected, collected, complete, "
+            "problem, run_id, listed_at, status FROM windows WHERE complete = 0"
+        )
+        args: tuple[str, ...] = ()
+        if court_code is not None:
+            sql += " AND court_code = ?"
+            args = (court_code,)
+        out = []
+        for r in self.db.execute(sql + " ORDER BY court_code, instance, date_from", args):
+            w = Window(r[0], r[1], dt.date.fromisoformat(r[2]), dt.date.fromisoformat(r[3]))
+            status = WindowStatus(r[10]) if r[10] else _legacy_status(bool(r[6]))
+            out.append(WindowProblem(w, status, r[4], r[5], r[7], r[8], r[9]))
+        return out
+
+    # -- captcha pairs and pending challenges (read by `kartoteka doctor`) ---------------
+    def captcha_pair(self, scope_key: str) -> CaptchaPair | None:
+        """The newest pair of a scope (valid or not: see `CaptchaPair.valid`)."""
+        row = self.db.execute(
+            "SELECT scope_key, captcha, captcha_id, court_code, solved_at, expires_at, "
+            "expired_at FROM captcha_pairs WHERE scope_key = ?",
+            (scope_key,),
+        ).fetchone()
+        return CaptchaPair(*row) if row else None
+
+    def captcha_pairs(self) -> list[CaptchaPair]:
+        """Every scope's newest pair (doctor shows the ones still in force)."""
+        return [
+            CaptchaPair(*r)
+            for r in self.db.execute(
+                "SELECT scope_key, captcha, captcha_id, court_code, solved_at, expires_at, "
+                "expired_at FROM captcha_pairs ORDER BY scope_key"
+            )
+        ]
+
+    def save_captcha_pair(
+        self,
+        scope_key: str,
+        captcha: str,
+        captcha_id: str | None,
+        court_code: str,
+        *,
+        solved_at: float,
+        expires_at: float,
+    ) -> CaptchaPair:
+        self.db.execute(
+            "INSERT OR REPLACE INTO captcha_pairs VALUES (?, ?, ?, ?, ?, ?, NULL)",
+            (scope_key, captcha, captcha_id, court_code, solved_at, expires_at),
+        )
+        return CaptchaPair(scope_key, captcha, captcha_id, court_code, solved_at, expires_at, None)
+
+    def expire_captcha_pair(self, scope_key: str, at: float) -> None:
+        """A site showed the captcha form although the pair was sent: no longer send it."""
+        self.db.execute(
+            "UPDATE captcha_pairs SET expired_at = ? WHERE scope_key = ? AND expired_at IS NULL",
+            (at, scope_key),
+        )
+
+    def pending_challenges(self) -> list[PendingChallenge]:
+        """Captchas waiting for a person (answered ones too, until a run uses them)."""
+        return [
+            PendingChallenge(*r)
+            for r in self.db.execute(
+                "SELECT court_code, scope_key, image_path, page_url, captcha_id, asked_at, "
+                "answer, answered_at FROM captcha_pending ORDER BY asked_at, court_code"
+            )
+        ]
+
+    def save_pending(
+        self,
+        court_code: str,
+        scope_key: str,
+        *,
+        image_path: str | None,
+        page_url: str,
+        captcha_id: str | None,
+        asked_at: float,
+    ) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO captcha_pending VALUES (?, ?, ?, ?, ?, ?, NULL, NULL)",
+            (court_code, scope_key, image_path, page_url, captcha_id, asked_at),
+        )
+
+    def answer_pending(self, court_code: str, answer: str, at: float) -> bool:
+        """Store a person's answer to a court's pending challenge (False: none pending)."""
+        cur = self.db.execute(
+            "UPDATE captcha_pending SET answer = ?, answered_at = ? WHERE court_code = ?",
+            (answer.strip(), at, court_code),
+        )
+        return cur.rowcount > 0
+
+    def drop_pending(self, court_code: str) -> None:
+        self.db.execute("DELETE FROM captcha_pending WHERE court_code = ?", (court_code,))
 
     # -- cases ---------------------------------------------------------------------------
     def case(self, court_code: str, instance: str, case_id: str) -> CaseState | None:
@@ -406,6 +756,14 @@ class HarvestState(Ledger):
 
     def cache_robots(self, host: str, text: str | None) -> None:
         self.db.execute("INSERT OR REPLACE INTO robots VALUES (?, ?, ?)", (host, text, time.time()))
+
+
+def _belief(row: tuple) -> Belief:
+    return Belief(row[0], BeliefKind(row[1]), row[2], row[3], row[4], row[5])
+
+
+def _legacy_status(complete: bool) -> WindowStatus:
+    return WindowStatus.COMPLETE if complete else WindowStatus.INCOMPLETE
 
 
 class _Tx:
