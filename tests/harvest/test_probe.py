@@ -107,6 +107,7 @@ def test_a_stale_dialect_hint_is_reported_within_five_requests(sandbox, tmp_path
 def test_a_court_as_the_registry_says_needs_nothing(sandbox, tmp_path):
     sb, log = sandbox
     sim = _court(sb, Dialect.VNKOD)
+    before = len(_log(log, sim.host))
     writer = WarcWriter(tmp_path / "archive")
     report = probe(
         dataclasses.replace(sim.court, dialect=Dialect.VNKOD),
@@ -117,7 +118,7 @@ def test_a_court_as_the_registry_says_needs_nothing(sandbox, tmp_path):
     writer.close()
     assert report.findings == [] and not report.needs_attention
     assert report.dialect == "vnkod" and report.card_ok
-    assert report.requests <= MAX_REQUESTS
+    assert len(_log(log, sim.host)) - before == report.requests <= MAX_REQUESTS
     assert "OK: the site answers as the registry says." in report.render()
 
 
@@ -134,7 +135,7 @@ def test_a_captcha_court_is_reported_without_spending_more_requests(sandbox, tmp
 
 
 def test_cli_probe_prints_the_report_and_exits_1_when_the_hint_is_stale(sandbox, tmp_path):
-    sb, log = sandbox
+    sb, _ = sandbox
     sim = _court(sb, Dialect.VNKOD)
     registry = _registry(tmp_path / "courts.csv", sim, Dialect.CLASSIC)
     runner = CliRunner()

@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from kartoteka.harvest.state import STATE_FILE, HarvestState
+from kartoteka.harvest.state import STATE_FILE, BeliefKind, HarvestState
 from kartoteka.paths import DataDir
 from kartoteka.registry.courts import Court
 from kartoteka.store.courts import load_courts, registry_changes
@@ -112,4 +112,16 @@ def court_overviews(
 def harvest_facts(state: HarvestState, code: str) -> dict[str, Any]:
     """What the harvest state believes about a court: dialect, template, when verified, and
     its change log (as CourtChange)."""
-    return {"dialect": state.dialect(code), "changes": []}
+    believed = state.beliefs(code).get(code, {})
+    dialect = believed.get(BeliefKind.DIALECT)
+    template = believed.get(BeliefKind.TEMPLATE)
+    verified = [b.verified_at for b in (dialect, template) if b is not None and b.verified_at]
+    return {
+        "dialect": dialect.value if dialect else state.dialect(code),
+        "template": template.value if template else None,
+        "verified_at": max(verified) if verified else None,
+        "changes": [
+            CourtChange(ch.seen_at, "harvest", ch.what.value, ch.old, ch.new, ch.evidence_url)
+            for ch in state.changes(code)
+        ],
+    }
