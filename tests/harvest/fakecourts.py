@@ -45,6 +45,13 @@ class FakeCourt:
     down: bool = False
     gone_cards_empty: bool = False  # a card of an unknown case says "no data" (as the sandbox)
     no_counter: bool = False  # listings without "Всего по запросу найдено"
+    # The dialect the site understands (None: both). A query in the other one is refused
+    # silently, as the real sites do: 200, the search form, "Данных по запросу не обнаружено".
+    dialect: str | None = None
+    moved_to: str | None = None  # answer every request with a 301 to this host
+    # Cases that arrive just after the first listing page of a window has been served: the
+    # rows shift between pages of that window.
+    arrive_while_paging: list[FakeCase] = field(default_factory=list)
 
 
 def _d(value: dt.date | None) -> str:
@@ -108,6 +115,23 @@ FORM_PAGE = (
     "<html><body><form><input name='delo_table' value='u1_case'>"
     "<input name='u1_case__ENTRY_DATE1D'></form></body></html>"
 )
+VNKOD_FORM = (
+    "<form><input name='name_op' value='r'><input name='_deloId' value='1540006'>"
+    "<input name='case__entry_date1d'><input name='parts__law_articless'></form>"
+)
+CLASSIC_FORM = (
+    "<form><input name='name_op' value='r'><input name='delo_table' value='u1_case'>"
+    "<input name='u1_case__ENTRY_DATE1D'></form>"
+)
+
+
+def form_of(dialect: str | None) -> str:
+    return VNKOD_FORM if dialect == "vnkod" else CLASSIC_FORM
+
+
+def refusal_html(dialect: str | None) -> str:
+    """The answer to a query the site does not understand: form + "no data"."""
+    return f"<html><body>{form_of(dialect)}<div>Данных по запросу не обнаружено</div></body></html>"
 
 
 class FakeNetwork:
@@ -115,6 +139,9 @@ class FakeNetwork:
 
     def __init__(self, courts: list[FakeCourt]) -> None:
         self.courts = {c.host: c for c in courts}
+        for c in courts:
+            if c.moved_to:
+                self.courts[c.moved_to] = c
         self.faults: list[tuple[str, int, str | None]] = []  # (url part, status, body kind)
         self.log: list[tuple[str, float, str, int]] = []  # host, t, path?query, status
         self.lock = threading.Lock()
@@ -139,10 +166,17 @@ class FakeNetwork:
                 return status, {"Retry-After": "0"} if status == 429 else {}, b"fault"
         if court.down:
             return 503, {}, b"down"
+        if court.moved_to and host != court.moved_to:
+            return 301, {"Location": f"http://{court.moved_to}{target}"}, b""
         params = parse_query(parts.query)
         op = params.get("name_op")
         if op == "sf":
+            if court.dialect is not None:
+                return 200, {}, encode_page(f"<html><body>{form_of(court.dialect)}</body></html>")
             return 200, {}, encode_page(FORM_PAGE)
+        spoken = "vnkod" if ("_deloId" in params or "_id" in params) else "classic"
+        if court.dialect is not None and spoken != court.dialect and op in ("r", "case"):
+            return 200, {}, encode_page(refusal_html(court.dialect))
         if court.captcha_code and not court.solved:
             if params.get("captcha") == court.captcha_code and params.get("captchaid") == "abc":
                 court.solved = True
@@ -159,13 +193,16 @@ class FakeNetwork:
                 ),
                 key=lambda c: (c.entry, c.case_id),
             )
-            return 200, {}, encode_page(listing_html(court, cases, q.page))
+            page = listing_html(court, cases, q.page)
+            if court.arrive_while_paging and q.page == 1 and len(cases) > PAGE_SIZE:
+                court.cases.extend(court.arrive_while_paging)
+                court.arrive_while_paging = []
+            return 200, {}, encode_page(page)
         if op == "case":
-            inst = INSTANCE_BY_DELO_ID.get(params.get("delo_id", ""))
+            inst = INSTANCE_BY_DELO_ID.get(params.get("delo_id") or params.get("_deloId", ""))
+            case_id = params.get("case_id") or params.get("_id")
             for c in court.cases:
-                if c.case_id == params.get("case_id") and c.instance == (
-                    inst.value if inst else "first"
-                ):
+                if c.case_id == case_id and c.instance == (inst.value if inst else "first"):
                     return 200, {}, encode_page(card_html(c))
             if court.gone_cards_empty:
                 return 200, {}, encode_page(empty_html())

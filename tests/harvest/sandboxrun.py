@@ -16,9 +16,15 @@ PROJECT = Path(__file__).resolve().parents[2]
 
 
 def write_registry(
-    sb: SandboxHandle, path: Path, codes: list[str] | None = None, with_dialect: bool = False
+    sb: SandboxHandle,
+    path: Path,
+    codes: list[str] | None = None,
+    with_dialect: bool = False,
+    stale: set[str] | frozenset[str] = frozenset(),
 ) -> list[str]:
-    """The sandbox's courts as a registry CSV (the military_courts.csv format)."""
+    """The sandbox's courts as a registry CSV (the military_courts.csv format). Courts in
+    `stale` get the other dialect than their site speaks (a registry snapshot from before
+    their site was upgraded)."""
     rows = [c for c in sb.courts if codes is None or c.code in codes]
     with open(path, "w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
@@ -43,11 +49,17 @@ def write_registry(
                     c.host,
                     "",
                     "",
-                    c.dialect.value if with_dialect else "",
+                    _dialect_hint(c.dialect.value, c.code in stale) if with_dialect else "",
                     "",
                 ]
             )
     return [c.code for c in rows]
+
+
+def _dialect_hint(actual: str, stale: bool) -> str:
+    if not stale:
+        return actual
+    return "classic" if actual == "vnkod" else "vnkod"
 
 
 def harvest_argv(

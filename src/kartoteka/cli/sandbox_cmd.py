@@ -1,4 +1,5 @@
-"""CLI commands of the sandbox stage: `kartoteka sandbox serve` and `kartoteka sandbox truth`.
+"""CLI commands of the sandbox stage: `kartoteka sandbox serve`, `kartoteka sandbox truth` and
+`kartoteka sandbox registry` (the stale court list of the field network).
 
 Thin: both build a `SandboxConfig` and call `kartoteka.sandbox` (the functions tests call).
 Without `--courts`, the registry `../shared/data/military_courts.csv` (relative to the current
@@ -50,15 +51,21 @@ def _config(
     request_log: Path | None = None,
     port: int = 0,
     host: str = "127.0.0.1",
+    network: str = "stable",
 ):
     from kartoteka.sandbox import SandboxConfig
-    from kartoteka.sandbox.config import fault_profile
+    from kartoteka.sandbox.config import fault_profile, network_profile
 
     try:
         fault_profile(faults)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--faults") from None
+    try:
+        network_profile(network)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--network") from None
     return SandboxConfig(
+        network=network,
         seed=seed,
         courts_path=_courts_path(courts),
         faults=faults,
@@ -75,6 +82,12 @@ COURTS = typer.Option(None, "--courts", help="Court registry (CSV or sudrf direc
 FAULTS = typer.Option("realistic", "--faults", help="Fault profile: realistic or none.")
 SCALE = typer.Option(1.0, "--scale", help="Multiplier of the national caseload.")
 NOW = typer.Option(None, "--now", help="Sandbox clock, YYYY-MM-DD (default: today).")
+NETWORK = typer.Option(
+    "stable",
+    "--network",
+    help="Network profile: stable (as the registry says) or field (migrations, captcha "
+    "pairs, redirects, rows shifting while paging).",
+)
 
 
 @sandbox_app.command("serve")
@@ -89,17 +102,19 @@ def serve(
     request_log: Path | None = typer.Option(
         None, "--request-log", help="Append every request as JSON Lines."
     ),
+    network: str = NETWORK,
 ) -> None:
     """Serve the simulated court sites until interrupted (Ctrl-C)."""
     from kartoteka.sandbox import run_sandbox
 
-    config = _config(seed, courts, faults, scale, now, request_log, port, host)
+    config = _config(seed, courts, faults, scale, now, request_log, port, host, network)
     with run_sandbox(config) as sb:
         sample = next((c for c in sb.courts if not c.always_down), sb.courts[0])
         typer.echo(f"kartoteka sandbox (SIMULATED data) listening on {sb.url}")
         typer.echo(
             f"  {len(sb.courts)} courts, seed {config.seed}, clock {config.now}, "
-            f"faults {config.fault_profile.name}, scale {config.scale}"
+            f"faults {config.fault_profile.name}, network {config.network_profile.name}, "
+            f"scale {config.scale}"
         )
         typer.echo(
             f"  court pages at {sb.url}/<host>/modules.php?..., e.g. "
@@ -120,20 +135,48 @@ def truth(
     faults: str = FAULTS,
     scale: float = SCALE,
     now: str | None = NOW,
+    network: str = NETWORK,
 ) -> None:
     """Write the ground truth of a sandbox configuration (as of --now)."""
     from kartoteka.sandbox import build_site, truth_cases, write_truth
 
-    config = _config(seed, courts, faults, scale, now)
+    config = _config(seed, courts, faults, scale, now, network=network)
     site = build_site(config)
     cases = truth_cases(site.caseload, config.now)
     paths = write_truth(
-        out, cases, site.network, always_down_active=config.fault_profile.always_down
+        out, cases, site.courts_now(), always_down_active=config.fault_profile.always_down
     )
     typer.echo(
         f"{len(cases)} cases of {len(site.network)} courts as of {config.now} "
         f"(SIMULATED): {', '.join(str(p) for p in paths.values())}"
     )
+
+
+@sandbox_app.command("registry")
+def registry(
+    out: Path = typer.Option(..., "--out", help="CSV file to write (military_courts.csv format)."),
+    seed: int = SEED,
+    courts: Path | None = COURTS,
+    now: str | None = NOW,
+    network: str = typer.Option("field", "--network", help="Network profile (default field)."),
+) -> None:
+    """Write the stale court list a harvester is given: as a November 2023 snapshot says, every
+    migrated court's dialect the old way round and moved courts on their old host."""
+    from kartoteka.sandbox.network import build_network, registry_csv, stale_registry
+
+    config = _config(seed, courts, "none", 1.0, now, network=network)
+    sim = build_network(config)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(registry_csv(stale_registry(sim)), encoding="utf-8")
+    moved = sum(1 for c in sim if c.redirect)
+    migrating = sorted((c.migrates_on, c.code) for c in sim if c.migrates_on)
+    typer.echo(
+        f"{len(sim)} courts (SIMULATED network {config.network_profile.name}, seed {seed}) "
+        f"written to {out}: {len(migrating)} migrate, {moved} moved"
+    )
+    for day, code in migrating:
+        passed = "migrated" if day <= config.now else "migrates"
+        typer.echo(f"  {code} {passed} {day.isoformat()}")
 
 
 def register(app: typer.Typer) -> None:

@@ -28,9 +28,9 @@ import time
 import urllib.robotparser
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
@@ -64,10 +64,28 @@ class Response:
     elapsed: float
     simulated: bool = False
     page: object = None  # set by the fetcher's classifier (a kartoteka.sudrf Page)
+    # Redirects followed to get here: (from URL, status, to URL), oldest first. `url` is the
+    # final URL. `refused_redirect` is set when the last answer is a redirect that was not
+    # followed (off sudrf.ru, or too many hops): this response is that redirect.
+    redirects: list[tuple[str, int, str]] = field(default_factory=list)
+    refused_redirect: str | None = None
 
     def header(self, name: str) -> str | None:
         name = name.lower()
         return next((v for k, v in self.headers if k.lower() == name), None)
+
+
+REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+MAX_REDIRECTS = 5
+# Court sites live under sudrf.ru; a redirect anywhere else (a portal of another provider, a
+# parked domain) is not followed. The sandbox's fictional hosts are under sandbox.test.
+COURT_DOMAIN = "sudrf.ru"
+SANDBOX_DOMAIN = "sandbox.test"
+
+
+def within(host: str, domains: tuple[str, ...]) -> bool:
+    host = host.lower().rstrip(".")
+    return any(host == d or host.endswith("." + d) for d in domains)
 
 
 @dataclass(slots=True)
@@ -257,6 +275,23 @@ class Gateway:
         self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
         self._robots_locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self.send_log: list[tuple[str, float]] = []  # (host, monotonic start) of every request
+        # A court that moved answers at a new host: both names share one politeness slot,
+        # one cooldown and one daily count (the per-court floor is per court, not per name).
+        self._aliases: dict[str, str] = {}
+        # Domains a redirect may lead to (sudrf.ru; the sandbox's fictional one too when
+        # running against the sandbox).
+        self.redirect_domains = (
+            (COURT_DOMAIN, SANDBOX_DOMAIN) if self.simulated else (COURT_DOMAIN,)
+        )
+
+    def key(self, host: str) -> str:
+        """The politeness key of a host name: the court's first name if it moved."""
+        return self._aliases.get(host, host)
+
+    def alias(self, new_host: str, old_host: str) -> None:
+        """Treat `new_host` as the same court as `old_host` (after a redirect)."""
+        if new_host != old_host and new_host not in self._aliases:
+            self._aliases[new_host] = self.key(old_host)
 
     def _tls(self) -> ssl.SSLContext:
         """One TLS context for all courts (building one reads the CA bundle: ~30 ms)."""
@@ -422,7 +457,7 @@ class Gateway:
         """One request with retries for timeouts, 5xx and dropped connections, and the
         cooldown/Retry-After logic for 429. Returns the first response that is not one of
         those (or raises FetchFailed / Throttled / Blocked)."""
-        host = urlsplit(url).netloc
+        host = self.key(urlsplit(url).netloc)
         stats = self.stats[host]
         headers = {
             "User-Agent": self.config.user_agent,
@@ -539,9 +574,39 @@ class Gateway:
         stats.last_start = start
         return start
 
+    def _real_location(self, url: str, location: str) -> str:
+        """The court URL a Location header points to (a sandbox URL mapped back to the real
+        one, since the harvester only ever handles real URLs)."""
+        target = urljoin(url, location.strip())
+        if self._sandbox_url is not None:
+            base = self._sandbox_url.rstrip("/") + "/"
+            if target.startswith(base):
+                rest = target[len(base) :]
+                target = f"{urlsplit(url).scheme}://{rest}"
+        return target
+
     async def get(self, url: str) -> Response:
         """Fetch a court page through every gate. The response handed back has been archived
-        (via `on_response`) and is neither a 429, a 5xx nor the throttle page."""
-        if not await self._allowed(url):
-            raise RobotsDisallowed("robots.txt disallows this URL", url)
-        return await self._send(url)
+        (via `on_response`) and is neither a 429, a 5xx nor the throttle page.
+
+        Redirects are followed (each hop through every gate, each hop archived) only to
+        hosts under sudrf.ru (and the sandbox's domain against the sandbox), at most five;
+        any other redirect is handed back unfollowed with `refused_redirect` set."""
+        hops: list[tuple[str, int, str]] = []
+        while True:
+            if not await self._allowed(url):
+                raise RobotsDisallowed("robots.txt disallows this URL", url)
+            resp = await self._send(url)
+            location = resp.header("Location") if resp.status in REDIRECT_STATUSES else None
+            if not location:
+                resp.redirects = hops
+                return resp
+            target = self._real_location(url, location)
+            hops.append((url, resp.status, target))
+            target_host = urlsplit(target).hostname or ""
+            if not within(target_host, self.redirect_domains) or len(hops) > MAX_REDIRECTS:
+                resp.redirects = hops
+                resp.refused_redirect = target
+                return resp
+            self.alias(urlsplit(target).netloc, urlsplit(url).netloc)
+            url = target

@@ -56,7 +56,14 @@ from kartoteka.harvest.planner import (
     row_signature,
 )
 from kartoteka.harvest.politeness import PolitenessConfig
-from kartoteka.harvest.state import CaseState, HarvestState, Window
+from kartoteka.harvest.state import (
+    BeliefKind,
+    CaseState,
+    Change,
+    HarvestState,
+    Window,
+    WindowStatus,
+)
 from kartoteka.harvest.warc import WarcWriter, read_response
 from kartoteka.paths import DataDir
 from kartoteka.registry.courts import Court
@@ -70,6 +77,15 @@ from kartoteka.sudrf.urls import (
     listing_url,
     search_form_url,
 )
+
+# The control query that proves a court answers a dialect with rows: all cases of one
+# instance received from this date to the end of the run's period (one page is enough).
+CONTROL_SINCE = dt.date(2000, 1, 1)
+# Windows answered "no data" before the court's dialect is proven in this run: after this
+# many, prove it at once (fewer wasted requests on a migrated court) rather than at the end.
+PROVE_AFTER_EMPTIES = 3
+# Passes over one window when its counter changes between pages (rows shifting).
+LIST_PASSES = 2
 
 CARD_GONE = "gone"  # card signature of a case whose card answered "no data"
 USABLE_KINDS = (PageKind.LISTING.value, PageKind.EMPTY.value, PageKind.CARD.value)
@@ -104,6 +120,12 @@ class CourtReport:
     utilisation: float | None = None  # time at the per-host bound / elapsed
     imposed_wait: float = 0.0  # seconds the site made us wait (cooldowns, Retry-After, backoff)
     problems: list[str] = field(default_factory=list)
+    # Requests spent on verifying what is believed about the court (issue 9): control
+    # queries, search-form re-probes, listings wasted in a refuted dialect, re-listings of
+    # windows whose rows shifted, redirect hops. Included in `requests`.
+    extra_requests: int = 0
+    windows_suspect: int = 0  # windows answered "no data" without proof of the dialect
+    changes: list[Change] = field(default_factory=list)  # beliefs changed in this run
 
 
 @dataclass(slots=True)
@@ -124,6 +146,10 @@ class HarvestReport:
     def changed_cases(self) -> int:
         return sum(c.changed_cases for c in self.courts)
 
+    @property
+    def extra_requests(self) -> int:
+        return sum(c.extra_requests for c in self.courts)
+
     def requests_per_case(self) -> float | None:
         moved = self.new_cases + self.changed_cases
         return self.requests / moved if moved else None
@@ -134,6 +160,42 @@ class _StopCourt(Exception):
         super().__init__(detail)
         self.status = status
         self.detail = detail
+
+
+@dataclass(slots=True)
+class _Site:
+    """What this run believes about one court's site. Every item is a hypothesis: the
+    dialect is proven only by a listing in it with rows in this run (`proven`); until then an
+    answer "no data" proves nothing and its window waits in `pending` (saved as
+    suspect-empty)."""
+
+    dialect: Dialect
+    host: str
+    scheme: str = "http"
+    template: str | None = None
+    proven: bool = False
+    probed: bool = False  # the re-probe ran in this run (it runs at most once per court)
+    contradicted: str | None = None  # evidence against the dialect seen on an empty page
+    pending: list[tuple[Window, int]] = field(default_factory=list)  # (window, pages)
+    verified: set[str] = field(default_factory=set)  # beliefs verified in this run
+
+
+@dataclass(slots=True)
+class _Pass:
+    """One pass over the pages of a window."""
+
+    total: int | None = None
+    seen: set[str] = field(default_factory=set)
+    pages: int = 0
+    problem: str | None = None
+    uncounted: bool = False
+    empty: bool = False  # page 1 said "no data"
+    empty_body: bytes = b""
+    shifted: str | None = None  # the counter moved between pages: "N -> M"
+
+
+def other_dialect(dialect: Dialect) -> Dialect:
+    return Dialect.VNKOD if dialect is Dialect.CLASSIC else Dialect.CLASSIC
 
 
 # A captcha solver gets the challenge (image saved under DataDir.state/captcha) and returns
@@ -202,6 +264,7 @@ class Harvester:
         self.progress = progress
         self.archive_dir = data_dir.archive if archive_dir is None else Path(archive_dir)
         self._by_host = {c.host: c for c in courts}
+        self._sites: dict[str, _Site] = {}
         self.parse_workers = parse_workers or min(2, os.cpu_count() or 1)
         self._parsers: concurrent.futures.Executor | None = None
         self._io: concurrent.futures.Executor | None = None
@@ -221,6 +284,8 @@ class Harvester:
         """Write the exchange to the WARC archive in the writer thread (gzip and SQLite let
         go of the interpreter lock, so this overlaps with the event loop)."""
         court = self._by_host.get(urlsplit(resp.url).netloc)
+        if court is None and self.gateway is not None:
+            court = self._by_host.get(self.gateway.key(urlsplit(resp.url).netloc))
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(self._io, self._write, resp, kind, court.code if court else None)
 
@@ -251,15 +316,22 @@ class Harvester:
         return await loop.run_in_executor(self._parsers, read_for_harvest, body, url)
 
     # -- fetching one page (or replaying it) ---------------------------------------------
-    async def _page(self, court: Court, url: str, report: CourtReport) -> tuple[Page, bytes]:
-        """A usable page for `url` and its bytes: from this run's archive if there, else
-        fetched."""
+    async def _page(
+        self, court: Court, url: str, report: CourtReport, *, fresh: bool = False
+    ) -> tuple[Page, bytes]:
+        """A usable page for `url` and its bytes: from this run's archive if there (unless
+        `fresh`: a window listed again because its rows shifted), else fetched."""
         assert self.writer is not None and self.gateway is not None
         index = self.writer.index
         # A page answered after a captcha was archived under its URL with the answer
         # appended (`&captcha=…&captchaid=…`): that is the URL really fetched.
-        archived = index.lookup(url, run_id=self.run_id, page_kinds=USABLE_KINDS) or index.lookup(
-            url + "&captcha=", run_id=self.run_id, page_kinds=USABLE_KINDS, prefix=True
+        archived = (
+            []
+            if fresh
+            else index.lookup(url, run_id=self.run_id, page_kinds=USABLE_KINDS)
+            or index.lookup(
+                url + "&captcha=", run_id=self.run_id, page_kinds=USABLE_KINDS, prefix=True
+            )
         )
         if archived:
             entry = archived[-1]
@@ -272,7 +344,17 @@ class Harvester:
         while True:
             target = url + "".join(f"&{k}={v}" for k, v in extra.items())
             resp = await self.gateway.get(target)
+            self._moved(court, self._sites.get(court.code), resp, report)
             page = resp.page if isinstance(resp.page, Page) else read_for_harvest(resp.body, url)
+            if resp.refused_redirect is not None:
+                page = Page(
+                    PageKind.UNRECOGNIZED,
+                    reason=f"HTTP {resp.status} redirect off the court network to "
+                    f"{resp.refused_redirect} (not followed)",
+                    url=target,
+                )
+                report.pages_used += 1
+                return page, resp.body
             if page.kind is PageKind.CAPTCHA:
                 tries += 1
                 challenge = read_challenge(resp.body, target, court.code)
@@ -296,95 +378,356 @@ class Harvester:
             report.pages_used += 1
             return page, resp.body
 
-    # -- one court -----------------------------------------------------------------------
-    async def _dialect(self, court: Court, report: CourtReport) -> Dialect:
-        assert self.state is not None and self.gateway is not None
-        if court.dialect is not None:
-            return court.dialect
-        remembered = self.state.dialect(court.code)
-        if remembered:
-            return Dialect(remembered)
-        url = search_form_url(court.host)
+    # -- what is believed about a court --------------------------------------------------
+    async def _raw(self, court: Court, url: str, report: CourtReport) -> bytes:
+        """Any page of this run's archive for `url`, else fetched (a search form: its kind
+        does not matter, its field names do)."""
+        assert self.gateway is not None
         archived = self.writer.index.lookup(url, run_id=self.run_id) if self.writer else []
         if archived:
-            body = read_response(self.archive_dir, archived[-1].warc_file, archived[-1].offset).body
-        else:
-            resp = await self.gateway.get(url)
-            body = resp.body
+            report.replayed += 1
+            return await self._read_archived(archived[-1].warc_file, archived[-1].offset)
+        resp = await self.gateway.get(url)
+        self._moved(court, self._sites.get(court.code), resp, report)
+        return resp.body
+
+    async def _site(self, court: Court, report: CourtReport) -> _Site:
+        """The hypothesis to start from: what this court's own pages showed before (the
+        state), else the registry's hint, else the dialect its search form speaks."""
+        assert self.state is not None and self.gateway is not None
+        beliefs = self.state.beliefs(court.code).get(court.code, {})
+        host_b = beliefs.get(BeliefKind.HOST)
+        scheme_b = beliefs.get(BeliefKind.SCHEME)
+        template_b = beliefs.get(BeliefKind.TEMPLATE)
+        site = _Site(
+            dialect=Dialect.CLASSIC,
+            host=host_b.value if host_b else court.host,
+            scheme=scheme_b.value if scheme_b else "http",
+            template=template_b.value if template_b else None,
+        )
+        # The registry's address is the first hypothesis: a redirect away from it is a change.
+        for what, value, known in (
+            (BeliefKind.HOST, court.host, host_b),
+            (BeliefKind.SCHEME, "http", scheme_b),
+        ):
+            if known is None:
+                self.state.believe(
+                    court.code, what, value, run_id=self.run_id, evidence_url=None, verified=False
+                )
+        self.gateway.alias(site.host, court.host)
+        self._by_host[site.host] = court
+        self._sites[court.code] = site
+        remembered = self.state.dialect(court.code)
+        if remembered:
+            site.dialect = Dialect(remembered)
+            return site
+        if court.dialect is not None:
+            site.dialect = court.dialect
+            self.state.believe(
+                court.code,
+                BeliefKind.DIALECT,
+                court.dialect.value,
+                run_id=self.run_id,
+                evidence_url=None,
+                verified=False,
+            )
+            return site
+        url = search_form_url(site.host, scheme=site.scheme)
+        body = await self._raw(court, url, report)
         dialect = detect_dialect(decode_page(body))
         if dialect is None:
             raise _StopCourt(CourtStatus.ERROR, f"cannot tell the query dialect from {url}")
-        self.state.remember_dialect(court.code, dialect.value)
-        return dialect
+        site.dialect = dialect
+        self.state.believe(
+            court.code,
+            BeliefKind.DIALECT,
+            dialect.value,
+            run_id=self.run_id,
+            evidence_url=url,
+            verified=False,
+        )
+        return site
 
-    async def _list_window(
-        self, court: Court, dialect: Dialect, w: Window, report: CourtReport, planned: list[int]
+    def _believe(
+        self,
+        court: Court,
+        site: _Site,
+        what: BeliefKind,
+        value: str,
+        url: str | None,
+        report: CourtReport,
     ) -> None:
-        """Every page of one window, reconciled with the counter; rows saved as cases."""
+        """Record what a page showed (once per run and value); a change is reported."""
         assert self.state is not None
-        total: int | None = None
-        seen: set[str] = set()
-        pages = 0
-        page_no = 1
-        problem = None
-        uncounted = False
-        while True:
-            url = listing_url(
-                court.host, dialect, w.date_from, w.date_to, page=page_no, instance=w.instance
-            )
-            page, _ = await self._page(court, url, report)
-            pages += 1
-            self._tick(court, report, planned)
-            if page.kind is PageKind.EMPTY and page_no == 1:
-                total = 0
-                break
-            if page.kind is not PageKind.LISTING or page.listing is None:
-                problem = (
-                    f"window {w.instance} {w.date_from}..{w.date_to}: "
-                    f"{page.kind.value} page ({page.reason or 'no reason'}) at {url}"
-                )
-                report.problems.append(problem)
-                break
-            listing = page.listing
-            if page_no == 1:
-                total = listing.total
-                if total is None:
-                    # No counter on the page: page on while pages are full, but the window
-                    # cannot be proven complete (it is listed again next run).
-                    uncounted = True
-                else:
-                    planned[0] += max(0, math.ceil(total / PAGE_SIZE) - 1)
-            self._save_rows(court, w, listing.rows, report, seen)
-            if total is None:
-                if len(listing.rows) < PAGE_SIZE:
-                    break
-            elif page_no >= math.ceil(total / PAGE_SIZE) or not listing.rows:
-                break
-            page_no += 1
-        if uncounted and problem is None:
-            problem = (
-                f"window {w.instance} {w.date_from}..{w.date_to}: the site printed no "
-                f"counter; {len(seen)} rows collected, completeness unproven"
-            )
-            report.problems.append(problem)
-        complete = problem is None and total is not None and len(seen) == total
-        if problem is None and not complete:
-            problem = (
-                f"window {w.instance} {w.date_from}..{w.date_to}: {len(seen)} rows "
-                f"collected, the counter says {total}"
-            )
-            report.problems.append(problem)
+        key = f"{what.value}={value}"
+        if key in site.verified:
+            return
+        site.verified.add(key)
+        change = self.state.believe(court.code, what, value, run_id=self.run_id, evidence_url=url)
+        if change is not None:
+            report.changes.append(change)
+
+    def _moved(self, court: Court, site: _Site | None, resp: Response, report: CourtReport) -> None:
+        """Redirects followed to a new host or scheme: the court has moved. Later requests go
+        to the new address; the state keeps the old and the new one (change log)."""
+        if not resp.redirects or site is None or resp.refused_redirect is not None:
+            return
+        report.extra_requests += len(resp.redirects)
+        final = urlsplit(resp.url)
+        if final.netloc and final.netloc != site.host:
+            self._by_host[final.netloc] = court
+            self._believe(court, site, BeliefKind.HOST, final.netloc, resp.url, report)
+            site.host = final.netloc
+        if final.scheme and final.scheme != site.scheme:
+            self._believe(court, site, BeliefKind.SCHEME, final.scheme, resp.url, report)
+            site.scheme = final.scheme
+
+    def _seen_template(
+        self, court: Court, site: _Site, page: Page, url: str, report: CourtReport
+    ) -> None:
+        if page.template is None:
+            return
+        value = page.template.value
+        if site.template is not None and value != site.template:
+            # A site upgrade changes the markup and often the dialect: until a listing
+            # with rows proves the dialect again, "no data" proves nothing.
+            site.proven = False
+        site.template = value
+        self._believe(court, site, BeliefKind.TEMPLATE, value, url, report)
+
+    def _proven(self, court: Court, site: _Site, url: str, report: CourtReport) -> None:
+        """A listing in the believed dialect had rows: its "no data" answers are honest."""
+        assert self.state is not None
+        if not site.proven:
+            site.proven = True
+            self._believe(court, site, BeliefKind.DIALECT, site.dialect.value, url, report)
+        for w, pages in site.pending:
+            self._save(w, 0, 0, pages, WindowStatus.COMPLETE, None)
+            report.windows_suspect -= 1
+        site.pending.clear()
+
+    def _save(
+        self,
+        w: Window,
+        total: int | None,
+        collected: int,
+        pages: int,
+        status: WindowStatus,
+        problem: str | None,
+    ) -> None:
+        assert self.state is not None
         self.state.save_window(
             w,
             expected=total,
-            collected=len(seen),
-            complete=complete,
+            collected=collected,
+            complete=status is WindowStatus.COMPLETE,
             pages=pages,
             run_id=self.run_id,
             problem=problem,
+            status=status,
         )
+
+    async def _control(
+        self, court: Court, site: _Site, dialect: Dialect, instance: str, report: CourtReport
+    ) -> tuple[bool, str]:
+        """One listing page of all cases of an instance since CONTROL_SINCE, in `dialect`:
+        (it has rows, its URL)."""
+        url = listing_url(
+            site.host,
+            dialect,
+            CONTROL_SINCE,
+            self.options.end,
+            instance=instance,
+            scheme=site.scheme,
+        )
+        page, _ = await self._page(court, url, report)
+        report.extra_requests += 1
+        rows = page.kind is PageKind.LISTING and page.listing is not None and page.listing.rows
+        return bool(rows), url
+
+    async def _prove(
+        self, court: Court, site: _Site, report: CourtReport, planned: list[int]
+    ) -> None:
+        """Windows answered "no data" while the dialect is unproven in this run: ask a control
+        query; if it is empty too, re-probe (the search form's field names, the other
+        dialect). A refuted dialect is replaced, the change recorded, and the pending windows
+        listed again; a dialect that cannot be proven leaves them suspect-empty."""
+        if site.proven or site.probed or not site.pending:
+            return
+        site.probed = True
+        instance = site.pending[0][0].instance
+        if site.contradicted is None:
+            rows, url = await self._control(court, site, site.dialect, instance, report)
+            if rows:
+                self._proven(court, site, url, report)
+                return
+        form_url = search_form_url(site.host, instance, scheme=site.scheme)
+        form = await self._raw(court, form_url, report)
+        report.extra_requests += 1
+        said = detect_dialect(decode_page(form))
+        candidate = said if said is not None and said is not site.dialect else None
+        candidate = candidate or other_dialect(site.dialect)
+        rows, url = await self._control(court, site, candidate, instance, report)
+        if not rows:
+            # Neither dialect showed a row: leave the windows suspect-empty.
+            detail = (
+                f"the search form at {form_url} names "
+                f"{said.value if said else 'no known'} dialect; control queries in "
+                f"{site.dialect.value} and {candidate.value} found no rows"
+            )
+            for w, _ in site.pending:
+                report.problems.append(self._suspect_problem(w, site, detail))
+            site.contradicted = detail
+            return
+        wasted = site.pending[:]
+        report.extra_requests += sum(pages for _, pages in wasted)
+        report.windows_suspect -= len(wasted)
+        site.pending.clear()
+        site.dialect = candidate
+        self._proven(court, site, url, report)
+        planned[0] += len(wasted)
+        for w, _ in wasted:
+            await self._list_window(court, site, w, report, planned)
+
+    @staticmethod
+    def _suspect_problem(w: Window, site: _Site, detail: str) -> str:
+        return (
+            f"window {w.instance} {w.date_from}..{w.date_to}: suspect-empty: the site "
+            f'answered "no data" in the {site.dialect.value} dialect, which it has not been '
+            f"shown to answer with rows ({detail}); listed again next run"
+        )
+
+    async def _list_window(
+        self, court: Court, site: _Site, w: Window, report: CourtReport, planned: list[int]
+    ) -> None:
+        """Every page of one window, reconciled with the counter; rows saved as cases.
+
+        Counted as complete only when the rows equal a counter that stayed the same on
+        every page; "no data" only once the court has been shown to answer this dialect with
+        rows (else the window waits, suspect-empty, for `_prove`)."""
+        p = _Pass()
+        for attempt in range(LIST_PASSES):
+            p = await self._list_pass(court, site, w, report, planned, fresh=attempt > 0)
+            # Rows shift between pages when cases arrive or go while a window is paged: the
+            # counter moves, or a row is seen twice and another never. List it once more.
+            moved = p.shifted is not None or (
+                not p.uncounted and p.total is not None and len(p.seen) != p.total
+            )
+            if not moved or p.problem is not None or p.empty:
+                break
+            if attempt + 1 < LIST_PASSES:
+                report.extra_requests += p.pages  # the pass thrown away
+        if p.empty:
+            self._empty_window(court, site, w, p, report)
+            if not site.proven and (
+                site.contradicted is not None or len(site.pending) >= PROVE_AFTER_EMPTIES
+            ):
+                await self._prove(court, site, report, planned)
+            return
+        problem = p.problem
+        if problem is None and p.shifted is not None:
+            problem = (
+                f"window {w.instance} {w.date_from}..{w.date_to}: the counter changed "
+                f"between pages ({p.shifted}) on {LIST_PASSES} passes; rows shifted while "
+                "paging, completeness unproven"
+            )
+            report.problems.append(problem)
+        if problem is None and p.uncounted:
+            problem = (
+                f"window {w.instance} {w.date_from}..{w.date_to}: the site printed no "
+                f"counter; {len(p.seen)} rows collected, completeness unproven"
+            )
+            report.problems.append(problem)
+        complete = problem is None and p.total is not None and len(p.seen) == p.total
+        if problem is None and not complete:
+            problem = (
+                f"window {w.instance} {w.date_from}..{w.date_to}: {len(p.seen)} rows "
+                f"collected, the counter says {p.total}"
+            )
+            report.problems.append(problem)
+        status = WindowStatus.COMPLETE if complete else WindowStatus.INCOMPLETE
+        self._save(w, p.total, len(p.seen), p.pages, status, problem)
         if not complete:
             report.windows_incomplete += 1
+
+    def _empty_window(
+        self, court: Court, site: _Site, w: Window, p: _Pass, report: CourtReport
+    ) -> None:
+        if site.proven:
+            self._save(w, 0, 0, p.pages, WindowStatus.COMPLETE, None)
+            return
+        said = detect_dialect(decode_page(p.empty_body)) if p.empty_body else None
+        if said is not None and said is not site.dialect:
+            site.contradicted = (
+                f'the "no data" page carries a search form in the {said.value} dialect'
+            )
+        problem = None
+        if site.probed:
+            problem = self._suspect_problem(w, site, site.contradicted or "re-probed")
+            report.problems.append(problem)
+        else:
+            site.pending.append((w, p.pages))
+        report.windows_suspect += 1
+        self._save(w, 0, 0, p.pages, WindowStatus.SUSPECT_EMPTY, problem)
+
+    async def _list_pass(
+        self,
+        court: Court,
+        site: _Site,
+        w: Window,
+        report: CourtReport,
+        planned: list[int],
+        *,
+        fresh: bool,
+    ) -> _Pass:
+        p = _Pass()
+        page_no = 1
+        while True:
+            url = listing_url(
+                site.host,
+                site.dialect,
+                w.date_from,
+                w.date_to,
+                page=page_no,
+                instance=w.instance,
+                scheme=site.scheme,
+            )
+            page, body = await self._page(court, url, report, fresh=fresh)
+            p.pages += 1
+            self._tick(court, report, planned)
+            self._seen_template(court, site, page, url, report)
+            if page.kind is PageKind.EMPTY and page_no == 1:
+                p.total, p.empty, p.empty_body = 0, True, body
+                return p
+            if page.kind is not PageKind.LISTING or page.listing is None:
+                p.problem = (
+                    f"window {w.instance} {w.date_from}..{w.date_to}: "
+                    f"{page.kind.value} page ({page.reason or 'no reason'}) at {url}"
+                )
+                report.problems.append(p.problem)
+                return p
+            listing = page.listing
+            if page_no == 1:
+                p.total = listing.total
+                if p.total is None:
+                    # No counter on the page: page on while pages are full, but the window
+                    # cannot be proven complete (it is listed again next run).
+                    p.uncounted = True
+                else:
+                    planned[0] += max(0, math.ceil(p.total / PAGE_SIZE) - 1)
+                if listing.rows:
+                    self._proven(court, site, url, report)
+            elif listing.total != p.total and p.shifted is None:
+                p.shifted = f"{p.total} -> {listing.total}"
+                if listing.total is not None:
+                    p.total = max(p.total or 0, listing.total)
+            self._save_rows(court, w, listing.rows, report, p.seen)
+            if p.total is None:
+                if len(listing.rows) < PAGE_SIZE:
+                    return p
+            elif page_no >= math.ceil(p.total / PAGE_SIZE) or not listing.rows:
+                return p
+            page_no += 1
 
     def _save_rows(
         self, court: Court, w: Window, rows: list, report: CourtReport, seen: set[str]
@@ -453,7 +796,7 @@ class Harvester:
     async def _fetch_card(
         self,
         court: Court,
-        dialect: Dialect,
+        site: _Site,
         inst: str,
         case_id: str,
         uid: str | None,
@@ -463,10 +806,11 @@ class Harvester:
         listed: bool = True,
     ) -> None:
         assert self.state is not None
-        url = card_url(court.host, dialect, case_id, uid, instance=inst)
+        url = card_url(site.host, site.dialect, case_id, uid, instance=inst, scheme=site.scheme)
         page, body = await self._page(court, url, report)
         self._tick(court, report, planned)
-        if page.kind is PageKind.EMPTY and not listed:
+        self._seen_template(court, site, page, url, report)
+        if page.kind is PageKind.EMPTY and not listed and site.proven:
             # A stale card of a case no longer listed in this run is gone from the site (the
             # case was removed): evidence for the store, not a fault of this run. Remember the
             # fetch so that it is asked again only when it is stale again.
@@ -484,7 +828,8 @@ class Harvester:
 
     def _tick(self, court: Court, report: CourtReport, planned: list[int]) -> None:
         if self.gateway is not None:
-            self.gateway.priority[court.host] = max(0, planned[0] - report.pages_used)
+            key = self.gateway.key(court.host)
+            self.gateway.priority[key] = max(0, planned[0] - report.pages_used)
         if self.progress is not None:
             self.progress(court.code, report.pages_used, planned[0])
 
@@ -494,7 +839,7 @@ class Harvester:
         started = time.monotonic()
         failures = 0
         try:
-            dialect = await self._dialect(court, report)
+            site = await self._site(court, report)
             known = {w: self.state.window(w) for w in candidate_windows(court, self.options)}
             for w in self.state.incomplete_windows(court.code):
                 known.setdefault(w, self.state.window(w))
@@ -506,7 +851,7 @@ class Harvester:
             self._tick(court, report, planned)
             for w in windows:
                 try:
-                    await self._list_window(court, dialect, w, report, planned)
+                    await self._list_window(court, site, w, report, planned)
                     failures = 0
                 except (FetchFailed, DailyCapReached) as exc:
                     report.windows_incomplete += 1
@@ -514,13 +859,15 @@ class Harvester:
                     failures += 1
                     if isinstance(exc, DailyCapReached) or failures >= 3:
                         raise
+            # "No data" answers still unproven at the end: the control query (once).
+            await self._prove(court, site, report, planned)
             cards = self._cards_to_fetch(court)
             planned[0] += len(cards)
             self._tick(court, report, planned)
             for inst, case_id, uid, listed in cards:
                 try:
                     await self._fetch_card(
-                        court, dialect, inst, case_id, uid, report, planned, listed=listed
+                        court, site, inst, case_id, uid, report, planned, listed=listed
                     )
                     failures = 0
                 except FetchFailed as exc:
@@ -528,7 +875,7 @@ class Harvester:
                     failures += 1
                     if failures >= 3:
                         raise
-            if report.windows_incomplete or report.problems:
+            if report.windows_incomplete or report.windows_suspect or report.problems:
                 report.status = CourtStatus.INCOMPLETE
         except CaptchaRequired as exc:
             report.status, report.detail = CourtStatus.CAPTCHA, f"needs captcha: {exc.url}"

@@ -85,6 +85,76 @@ def fault_profile(value: str | FaultProfile) -> FaultProfile:
         raise ValueError(f"unknown fault profile {value!r}; known: {', '.join(PROFILES)}") from None
 
 
+@dataclass(frozen=True, slots=True)
+class NetworkProfile:
+    """How far the court network departs from the registry the harvester is given (issue 9).
+
+    `stable` (the default) is the network the registry describes: every site speaks the
+    registry's dialect, nobody moves, captcha courts use the simple gate of the fault profile.
+    `field` plays the real network (DOMAIN.md §5): stale dialects and migrations, captcha by
+    solved pair, redirects, rows that shift while a window is paged. Combine it with any fault
+    profile: `SandboxConfig(network="field", faults="none")`.
+    """
+
+    name: str = "custom"
+    # Share of courts whose site speaks the other dialect and template than the registry
+    # snapshot says, from a migration date drawn by the seed (half before the clock, half in
+    # the 45 days after it: they migrate between two runs). `SandboxConfig.migrations`
+    # replaces the draw.
+    migration_share: float = 0.0
+    # Captcha courts: "gate" (the fault profile's gate, opened by one solved code) or "pair"
+    # (a solved pair captcha+captchaid resent on every request, valid `captcha_valid_s` within
+    # `captcha_scope`; wrong answers accumulate into the throttle page).
+    captcha: str = "gate"
+    captcha_valid_s: float = 6 * 3600.0
+    captcha_scope: str = "region"  # "court" or "region"
+    captcha_wrong_limit: int = 3  # the Nth wrong answer within the window throttles the court
+    captcha_wrong_window_s: float = 600.0
+    captcha_throttle_s: float = 1800.0
+    # Redirects: share of courts that moved to https (http requests answer 301 to the same URL
+    # on https), share whose host changed (301 to the new host, which is served too), and how
+    # many courts redirect off sudrf.ru (302 to a portal of another domain).
+    https_share: float = 0.0
+    moved_share: float = 0.0
+    off_site: int = 0
+    # Rows shift while a window is paged: cases that became visible within `late_days` before
+    # the clock are missing from the first page served for a (court, query without its page
+    # number), when the window spans several pages without them; every later request of that
+    # query shows them.
+    late_days: int = 0
+
+    def with_rates(self, **changes: object) -> NetworkProfile:
+        """A copy with some fields changed (e.g. `FIELD.with_rates(captcha_valid_s=5)`)."""
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+
+STABLE = NetworkProfile(name="stable")
+FIELD = NetworkProfile(
+    name="field",
+    migration_share=0.09,
+    captcha="pair",
+    captcha_valid_s=6 * 3600.0,
+    captcha_scope="region",
+    https_share=0.05,
+    moved_share=0.03,
+    off_site=1,
+    late_days=3,
+)
+NETWORKS: dict[str, NetworkProfile] = {"stable": STABLE, "field": FIELD}
+
+
+def network_profile(value: str | NetworkProfile) -> NetworkProfile:
+    """A network profile by name (`stable`, `field`) or the profile itself."""
+    if isinstance(value, NetworkProfile):
+        return value
+    try:
+        return NETWORKS[value]
+    except KeyError:
+        raise ValueError(
+            f"unknown network profile {value!r}; known: {', '.join(NETWORKS)}"
+        ) from None
+
+
 DEFAULT_START = dt.date(2021, 1, 1)
 
 
@@ -102,6 +172,11 @@ class SandboxConfig:
     - `scale`: multiplies the national caseload (1.0 ≈ the published figures).
     - `horizon`: cases are generated up to this date (default `now` + 1 year), so that moving
       the clock forward makes new cases appear.
+    - `network`: `stable` or `field` (a `NetworkProfile`): how far the sites depart from the
+      registry (stale dialects, migrations, captcha pairs, redirects, shifting rows).
+    - `migrations`: court code → the date its site switches to the other dialect and
+      template (replaces the field profile's draw); `redirects`: court code → "https",
+      "host" or "off-site" (replaces the draw of moved sites).
     """
 
     seed: int = 1
@@ -119,10 +194,17 @@ class SandboxConfig:
     # Generate every court's caseload in a background thread as soon as the server runs
     # (≈ 3 s for 111 courts), so that no request waits for a superior court's generation.
     warm: bool = True
+    network: str | NetworkProfile = "stable"
+    migrations: dict[str, dt.date] | None = None
+    redirects: dict[str, str] | None = None
 
     @property
     def fault_profile(self) -> FaultProfile:
         return fault_profile(self.faults)
+
+    @property
+    def network_profile(self) -> NetworkProfile:
+        return network_profile(self.network)
 
     @property
     def end(self) -> dt.date:

@@ -181,23 +181,29 @@ def portal_page(court: SimCourt) -> str:
     )
 
 
-def empty_body(court: SimCourt, instance: Instance) -> str:
+def empty_body(court: SimCourt, instance: Instance = Instance.FIRST) -> str:
+    """The search form in the court's dialect (field names and all), then "Данных по запросу
+    не обнаружено". An honest empty window and a query the site does not understand (the
+    other dialect's parameters, a wrong delo_id/new pair: DOMAIN.md §5, "silent refusals")
+    get these same bytes: nothing on the page tells them apart. The form echoes none of the
+    request's values, as the refusal cannot."""
+    form = search_form_body(court, instance)
     if court.template is Template.NEW:
         return (
-            '<div id="modSdpContent"><div class="round-border-container">'
-            f'<div id="search_results"><div class="name-instanse">'
+            f'{form}<div id="search_results"><div class="name-instanse">'
             f"{INSTANCE_TITLE[instance]}</div><hr>"
-            f'<div class="search-empty">{NO_DATA}</div></div></div></div>'
+            f'<div class="lawcase-count">{NO_DATA}</div></div>'
         )
     return (
-        '<div id="modSdpContent"><div id="content"><div id=line></div>'
-        f"<div align='center' class='title'>{INSTANCE_TITLE[instance]}</div>"
-        f"<div id=line></div><div align='center'><b>{NO_DATA}</b></div></div></div>"
+        f"{form}<div id=line></div><div align='center' class='title'>"
+        f"{INSTANCE_TITLE[instance]}</div><div id=line></div>"
+        f"<div align='center'><b>{NO_DATA}</b></div>"
     )
 
 
 def empty_page(court: SimCourt, instance: Instance = Instance.FIRST) -> str:
-    """ "Данных по запросу не обнаружено": the answer to a search that matches nothing."""
+    """ "Данных по запросу не обнаружено": the answer to a search that matches nothing, and
+    to one the site does not understand."""
     return shell(court, empty_body(court, instance))
 
 
@@ -252,10 +258,15 @@ CAPTCHA_IMAGE = (
 
 
 def search_form_body(
-    court: SimCourt, instance: Instance, captcha_id: str | None = None, wrong_code: bool = False
+    court: SimCourt,
+    instance: Instance,
+    captcha_id: str | None = None,
+    wrong_code: bool = False,
+    image_b64: str = CAPTCHA_IMAGE,
 ) -> str:
     """The search form (`name_op=sf`); with `captcha_id`, the captcha row "Проверочный код"
-    and the hidden `captchaid`, as the courts that ask for a captcha show it."""
+    with its inline image and the hidden `captchaid`, as the courts that ask for a captcha
+    show it."""
     hidden, fields = _form_fields(court, instance)
     rows = "".join(
         f'<tr><td style="width:10%;" align="right">{e(label)}</td>'
@@ -268,7 +279,7 @@ def search_form_body(
             '<tr><td style="width:10%;" align="right">Проверочный код</td>'
             "<td style=\"width:40%;\"><input name='captcha' autocomplete='off' id='captcha' "
             "type='text' class='Lookup' size=10> "
-            f'<img src="data: image/png;base64, {CAPTCHA_IMAGE}">'
+            f'<img src="data: image/png;base64, {image_b64}">'
             f"<input type='hidden' name='captchaid' value='{e(captcha_id)}'></td></tr>"
         )
         if wrong_code:
@@ -288,18 +299,30 @@ def search_form_body(
     )
 
 
-def search_form_page(court: SimCourt, instance: Instance, captcha_id: str | None = None) -> str:
-    return shell(court, search_form_body(court, instance, captcha_id))
+def search_form_page(
+    court: SimCourt,
+    instance: Instance,
+    captcha_id: str | None = None,
+    image_b64: str = CAPTCHA_IMAGE,
+) -> str:
+    return shell(court, search_form_body(court, instance, captcha_id, image_b64=image_b64))
 
 
 def captcha_page(
-    court: SimCourt, instance: Instance, captcha_id: str, wrong_code: bool = False
+    court: SimCourt,
+    instance: Instance,
+    captcha_id: str,
+    wrong_code: bool = False,
+    image_b64: str = CAPTCHA_IMAGE,
 ) -> str:
     """The captcha gate: the search form with its "Проверочный код" row, instead of the page
     that was asked for."""
-    return shell(court, search_form_body(court, instance, captcha_id, wrong_code))
+    return shell(court, search_form_body(court, instance, captcha_id, wrong_code, image_b64))
 
 
-def side_panel_captcha(court: SimCourt, instance: Instance, captcha_id: str) -> str:
+def side_panel_captcha(
+    court: SimCourt, instance: Instance, captcha_id: str, image_b64: str = CAPTCHA_IMAGE
+) -> str:
     """The search form with its captcha row in a side panel next to the results."""
-    return f'<div class="box box_side">{search_form_body(court, instance, captcha_id)}</div>'
+    body = search_form_body(court, instance, captcha_id, image_b64=image_b64)
+    return f'<div class="box box_side">{body}</div>'

@@ -7,10 +7,17 @@ dialect serves the new page template, as on the real sites), whether it asks for
 whether it hides articles in its listings, its column order, its share of the national
 caseload, its superior court (where its appeals go), markup quirks (event rows left
 unclosed), and whether it is the court that is always down.
+
+The `field` network profile adds, from a generator of its own (so the traits above stay those
+of the `stable` network for the same seed): a migration date on some courts (their site
+switches to the other dialect and template then; `migrated` gives the court as it is after),
+and redirects (http → https, a new host, or off sudrf.ru).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import random
 from dataclasses import dataclass
 
@@ -35,6 +42,16 @@ class SimCourt:
     events_date_first: bool = False  # new template: event tables with the date first
     listing_columns: str = "standard"  # new template: "standard" or "judge-first"
     unclosed_rows: bool = False  # classic: event rows without </tr>, as some servers send
+    # Field network: the date the site switches to the other dialect and template (on it and
+    # after, `Site` serves `migrated(court)`); the dialect before that date, which is what the
+    # registry snapshot says.
+    migrates_on: dt.date | None = None
+    dialect_before: Dialect | None = None
+    # Field network: "https" (http requests answer 301 to https on the same host), "host"
+    # (the site moved to `new_host`: 301 there), "off-site" (302 to `new_host`, a portal of
+    # another domain), or None.
+    redirect: str | None = None
+    new_host: str | None = None
 
     @property
     def code(self) -> str:
@@ -51,6 +68,52 @@ class SimCourt:
     @property
     def level(self) -> CourtLevel:
         return self.court.level
+
+    @property
+    def migrated_now(self) -> bool:
+        """Whether this is the court as it is after its migration."""
+        return self.dialect_before is not None and self.dialect is not self.dialect_before
+
+    def serving_host(self) -> str:
+        """The host whose pages show the case index: the new one for a moved court."""
+        return self.new_host if self.redirect == "host" and self.new_host else self.host
+
+
+def _other(dialect: Dialect) -> Dialect:
+    return Dialect.CLASSIC if dialect is Dialect.VNKOD else Dialect.VNKOD
+
+
+def migrated(court: SimCourt, seed: int) -> SimCourt:
+    """The court after its migration: the other dialect and the matching template, with the
+    new template's per-court quirks drawn for it (deterministic from seed and code)."""
+    rng = random.Random(f"migrated:{seed}:{court.code}")
+    dialect = _other(court.dialect)
+    template = Template.NEW if dialect is Dialect.VNKOD else Template.CLASSIC
+    return dataclasses.replace(
+        court,
+        dialect=dialect,
+        template=template,
+        events_date_first=(template is Template.NEW and rng.random() < 0.5),
+        listing_columns=(
+            "judge-first" if template is Template.NEW and rng.random() < 0.5 else "standard"
+        ),
+        unclosed_rows=(template is Template.CLASSIC and rng.random() < 0.2),
+    )
+
+
+OFF_SITE_HOST = "gas-portal.example"  # where the court that left sudrf.ru redirects (RFC 2606)
+_SUFFIXES = (".sudrf.ru", ".sandbox.test")
+
+
+def moved_host(host: str) -> str:
+    """A court's new host within its domain: `1vovs.hbr.sudrf.ru` → `1vovs--hbr.sudrf.ru`,
+    `vkas.sudrf.ru` → `vkas--new.sudrf.ru` (the shape of the sites' renames)."""
+    for suffix in _SUFFIXES:
+        if host.endswith(suffix):
+            stem = host[: -len(suffix)]
+            new = stem.replace(".", "--") if "." in stem else f"{stem}--new"
+            return new + suffix
+    return f"new--{host}"
 
 
 _FICTIONAL_DISTRICTS = [
@@ -192,4 +255,151 @@ def build_network(config: SandboxConfig) -> list[SimCourt]:
                 unclosed_rows=(template is Template.CLASSIC and rng.random() < 0.2),
             )
         )
+    profile = config.network_profile
+    if profile.migration_share > 0 or config.migrations:
+        sim = _with_migrations(sim, config)
+    if profile.https_share > 0 or profile.moved_share > 0 or profile.off_site or config.redirects:
+        sim = _with_redirects(sim, config)
     return sim
+
+
+REGISTRY_SNAPSHOT = dt.date(2023, 11, 30)  # the stale registry is "as of November 2023"
+
+
+def _with_migrations(sim: list[SimCourt], config: SandboxConfig) -> list[SimCourt]:
+    """Migration dates: `config.migrations`, or a seeded share of the courts (never the court
+    that is always down), half of them before the clock and half in the 45 days after it."""
+    by_code = {c.code: c for c in sim}
+    if config.migrations is not None:
+        unknown = sorted(set(config.migrations) - set(by_code))
+        if unknown:
+            raise ValueError(f"migrations name courts not in the network: {', '.join(unknown)}")
+        dates = dict(config.migrations)
+    else:
+        rng = random.Random(f"field-migrations:{config.seed}")
+        candidates = [c.code for c in sim if not c.always_down]
+        k = min(len(candidates), round(config.network_profile.migration_share * len(sim)))
+        chosen = rng.sample(candidates, k)
+        now = config.now
+        early = min(REGISTRY_SNAPSHOT + dt.timedelta(days=1), now - dt.timedelta(days=60))
+        before_span = max(1, (now - dt.timedelta(days=7) - early).days)
+        dates = {}
+        for i, code in enumerate(chosen):
+            if i % 2 == 0:
+                dates[code] = early + dt.timedelta(days=rng.randrange(before_span))
+            else:
+                dates[code] = now + dt.timedelta(days=1 + rng.randrange(45))
+    return [
+        dataclasses.replace(c, migrates_on=dates[c.code], dialect_before=c.dialect)
+        if c.code in dates
+        else c
+        for c in sim
+    ]
+
+
+REDIRECT_KINDS = ("https", "host", "off-site")
+
+
+def _with_redirects(sim: list[SimCourt], config: SandboxConfig) -> list[SimCourt]:
+    """Moved sites: `config.redirects`, or seeded shares (never the court that is always
+    down; the court that left sudrf.ru is a garrison court that does not migrate)."""
+    if config.redirects is not None:
+        codes = {c.code for c in sim}
+        bad = sorted(
+            code
+            for code, kind in config.redirects.items()
+            if code not in codes or kind not in REDIRECT_KINDS
+        )
+        if bad:
+            raise ValueError(
+                f"redirects: unknown court or kind (one of {', '.join(REDIRECT_KINDS)}): "
+                + ", ".join(bad)
+            )
+        kinds = dict(config.redirects)
+    else:
+        profile = config.network_profile
+        rng = random.Random(f"field-redirects:{config.seed}")
+        pool = [c.code for c in sim if not c.always_down]
+        kinds = {}
+        off_pool = [
+            c.code
+            for c in sim
+            if c.level is CourtLevel.GARRISON and not c.always_down and c.migrates_on is None
+        ]
+        for code in rng.sample(off_pool, min(profile.off_site, len(off_pool))):
+            kinds[code] = "off-site"
+        rest = [code for code in pool if code not in kinds]
+        n_host = min(len(rest), round(profile.moved_share * len(sim)))
+        for code in rng.sample(rest, n_host):
+            kinds[code] = "host"
+        rest = [code for code in rest if code not in kinds]
+        n_https = min(len(rest), round(profile.https_share * len(sim)))
+        for code in rng.sample(rest, n_https):
+            kinds[code] = "https"
+    out = []
+    for c in sim:
+        kind = kinds.get(c.code)
+        if kind is None:
+            out.append(c)
+            continue
+        new_host = {"host": moved_host(c.host), "off-site": OFF_SITE_HOST}.get(kind)
+        out.append(dataclasses.replace(c, redirect=kind, new_host=new_host))
+    return out
+
+
+def stale_registry(network: list[SimCourt]) -> list[Court]:
+    """The court list "as a November 2023 snapshot says": the registry the sandbox was given,
+    with every migrated court's dialect the old way round (the dialect before its migration,
+    also where the given registry left it blank) and moved courts on their old host."""
+    out = []
+    for c in network:
+        dialect = c.dialect_before if c.dialect_before is not None else c.court.dialect
+        out.append(dataclasses.replace(c.court, dialect=dialect))
+    return out
+
+
+def migrations(network: list[SimCourt]) -> dict[str, dt.date]:
+    """Court code → migration date, for the courts that migrate."""
+    return {c.code: c.migrates_on for c in network if c.migrates_on is not None}
+
+
+def redirects(network: list[SimCourt]) -> dict[str, tuple[str, str | None]]:
+    """Court code → (redirect kind, new host), for the moved sites."""
+    return {c.code: (c.redirect, c.new_host) for c in network if c.redirect is not None}
+
+
+REGISTRY_CSV_COLUMNS = (
+    "code",
+    "name",
+    "level",
+    "host",
+    "region_code",
+    "region",
+    "search_dialect",
+    "captcha_seen",
+)
+
+
+def registry_csv(courts: list[Court]) -> str:
+    """Courts in the `military_courts.csv` format (kartoteka.registry.courts reads it back)."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(REGISTRY_CSV_COLUMNS)
+    for c in courts:
+        captcha = "" if c.captcha_seen is None else ("yes" if c.captcha_seen else "no")
+        writer.writerow(
+            [
+                c.code,
+                c.name,
+                c.level.value,
+                c.host,
+                c.region_code or "",
+                c.region or "",
+                c.dialect.value if c.dialect is not None else "",
+                captcha,
+            ]
+        )
+    return buf.getvalue()

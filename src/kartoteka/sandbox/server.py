@@ -27,9 +27,10 @@ from pathlib import Path
 from typing import IO
 from urllib.parse import urlsplit
 
+from kartoteka.registry.courts import Court
 from kartoteka.sandbox.caseload import Caseload
 from kartoteka.sandbox.config import SandboxConfig
-from kartoteka.sandbox.network import SimCourt, build_network
+from kartoteka.sandbox.network import SimCourt, build_network, migrations, redirects, stale_registry
 from kartoteka.sandbox.site import Response, Site, reason
 from kartoteka.sandbox.truth import TruthCase, truth_cases
 
@@ -91,6 +92,7 @@ class SandboxServer:
                 if target.startswith("http://") or target.startswith("https://"):
                     split = urlsplit(target)  # absolute-form (a client using us as a proxy)
                     headers["host"] = split.netloc
+                    headers.setdefault("x-forwarded-proto", split.scheme)
                     target = split.path + ("?" + split.query if split.query else "")
                 t = time.time()
                 resp = self.site.handle(method, target, headers, body, t)
@@ -174,12 +176,46 @@ class SandboxHandle:
         self.site.now = now
 
     def captcha_answer(self, court_host: str) -> str:
-        """TEST-ONLY channel: the code that solves the court's current captcha challenge."""
+        """TEST-ONLY channel: the code that solves the court's current captcha challenge (with
+        captcha pairs: the challenge the court showed last)."""
+        if self.site.pairs is not None:
+            return self.site.pairs.latest_solution(court_host) or ""
         return self.site.gate.captchas.answer(court_host)
+
+    def captcha_solution(self, captcha_id: str) -> str | None:
+        """TEST-ONLY channel (captcha pairs): the digits of an issued `captchaid`."""
+        return self.site.pairs.solution(captcha_id) if self.site.pairs is not None else None
+
+    @property
+    def captcha_counts(self) -> dict[str, int]:
+        """Captcha answers the server received (pairs): solved, wrong, reused (a valid pair
+        resent), expired, unknown_pair, throttled."""
+        return dict(self.site.pairs.counts) if self.site.pairs is not None else {}
+
+    def captcha_counts_of(self, court_code: str) -> dict[str, int]:
+        if self.site.pairs is None:
+            return {}
+        return dict(self.site.pairs.by_court.get(court_code, {}))
 
     @property
     def courts(self) -> list[SimCourt]:
-        return self.site.network
+        """The courts with their traits as their sites are at the clock (a migrated court's
+        current dialect and template)."""
+        return self.site.courts_now()
+
+    def registry(self) -> list[Court]:
+        """The stale registry a test hands the harvester (see `stale_registry`)."""
+        return stale_registry(self.site.network)
+
+    @property
+    def migrations(self) -> dict[str, dt.date]:
+        """Court code → the date its site switches dialect and template."""
+        return migrations(self.site.network)
+
+    @property
+    def redirects(self) -> dict[str, tuple[str, str | None]]:
+        """Court code → (kind "https" | "host" | "off-site", the new host or None)."""
+        return redirects(self.site.network)
 
     @property
     def truth(self) -> list[TruthCase]:

@@ -17,6 +17,11 @@ the fault gate, and renders the page the real site would answer, in windows-1251
 - anything else on a court host: a portal page without a case index.
 
 What is visible, decided and published depends on `Site.now` (the sandbox clock).
+
+The `field` network profile (docs/sandbox.md, "The field network") adds, before the faults:
+redirects of moved sites; the dialect and template of a migrated court as at the clock
+(`Site.current`); captcha by solved pair (`kartoteka.sandbox.captcha_pairs`); and listings
+whose first page served for a query misses the cases that arrived in the last days.
 """
 
 from __future__ import annotations
@@ -27,10 +32,11 @@ from dataclasses import dataclass, field
 
 from kartoteka import simulated
 from kartoteka.sandbox import html_classic, html_common, html_new
+from kartoteka.sandbox.captcha_pairs import PairCaptcha, PairVerdict
 from kartoteka.sandbox.caseload import Caseload, SimCase
 from kartoteka.sandbox.config import SandboxConfig
 from kartoteka.sandbox.faults import Fault, FaultGate
-from kartoteka.sandbox.network import SimCourt
+from kartoteka.sandbox.network import OFF_SITE_HOST, SimCourt, migrated
 from kartoteka.sudrf.encoding import encode_page
 from kartoteka.sudrf.models import Template
 from kartoteka.sudrf.urls import (
@@ -61,6 +67,8 @@ class Response:
 
 _REASONS = {
     200: "OK",
+    301: "Moved Permanently",
+    302: "Found",
     403: "Forbidden",
     404: "Not Found",
     429: "Too Many Requests",
@@ -82,8 +90,36 @@ class Site:
         self.now: dt.date = config.now
         self.network = network
         self.by_host = {c.host.lower(): c for c in network}
+        for c in network:
+            if c.redirect == "host" and c.new_host:
+                self.by_host[c.new_host.lower()] = c
         self.caseload = caseload
-        self.gate = FaultGate(config.fault_profile, config.seed, network)
+        self.profile = config.network_profile
+        self.pairs = (
+            PairCaptcha(self.profile, config.seed) if self.profile.captcha == "pair" else None
+        )
+        faults = config.fault_profile
+        if self.pairs is not None:  # the pair captcha replaces the fault profile's gate
+            faults = faults.with_rates(captcha=0.0)
+        self.gate = FaultGate(faults, config.seed, network)
+        self._after = {c.code: migrated(c, config.seed) for c in network if c.migrates_on}
+        # Listing queries served at least once, per clock date (rows shift while paging).
+        self._paged: set[tuple[str, str, dt.date]] = set()
+
+    def current(self, court: SimCourt) -> SimCourt:
+        """The court as its site is at the clock: after its migration date, the other dialect
+        and template."""
+        if court.migrates_on is not None and self.now >= court.migrates_on:
+            return self._after[court.code]
+        return court
+
+    def courts_now(self) -> list[SimCourt]:
+        """Every court as its site is at the clock."""
+        return [self.current(c) for c in self.network]
+
+    def captcha_on(self, court: SimCourt) -> bool:
+        """Whether the court asks for captchas at all in this run."""
+        return court.captcha and (self.pairs is not None or self.gate.profile.captcha > 0)
 
     # ------------------------------------------------------------------ routing
     def route(self, target: str, host_header: str | None) -> tuple[SimCourt | None, str, str]:
@@ -99,10 +135,19 @@ class Site:
                 return court, path or "/", query
         return None, path, query
 
+    def addressed_host(self, target: str, host_header: str | None) -> str:
+        """The court host a request addressed (the path prefix, else the Host header)."""
+        first = target.partition("?")[0].lstrip("/").partition("/")[0].lower()
+        if first in self.by_host or first == OFF_SITE_HOST:
+            return first
+        return (host_header or "").split(":")[0].lower()
+
     def handle(
         self, method: str, target: str, headers: dict[str, str], body: bytes, t: float
     ) -> Response:
         court, path, query = self.route(target, headers.get("host"))
+        if court is None and self.addressed_host(target, headers.get("host")) == OFF_SITE_HOST:
+            return self._off_site_portal(target)
         if court is None:
             if path in ("", "/"):
                 return self._text(
@@ -116,6 +161,13 @@ class Site:
                 encoding="utf-8",
             )
         full_path = path + ("?" + query if query else "")
+        addressed = self.addressed_host(target, headers.get("host"))
+        redirect = self._redirect(court, addressed, full_path, headers)
+        if redirect is not None:
+            redirect.host, redirect.path = addressed, full_path
+            redirect.headers.append((simulated.CLOCK_HEADER, self.now.isoformat()))
+            return redirect
+        court = self.current(court)
         if path == "/robots.txt":
             resp = self._text(
                 200, "User-agent: *\nAllow: /\n", "robots", "text/plain; charset=windows-1251"
@@ -126,7 +178,12 @@ class Site:
         if method == "POST" and body:
             params.update(parse_query(body.decode("latin-1")))
         fault, delay = self.gate.decide(court, t, headers.get("user-agent"), params)
-        if fault is not None and fault.name not in ("captcha", "captcha_wrong"):
+        verdict: PairVerdict | None = None
+        if fault is None and self.pairs is not None and court.captcha:
+            verdict = self.pairs.check(court, t, params)
+        if verdict is not None and not verdict.passes:
+            resp = self._pair_response(court, params, verdict)
+        elif fault is not None and fault.name not in ("captcha", "captcha_wrong"):
             resp = self._fault_response(court, fault)
         elif fault is not None:
             instance = self._instance(params)
@@ -141,10 +198,69 @@ class Site:
         else:
             resp = self.page(court, path, query, params, t)
         resp.delay = delay
-        resp.host, resp.path = court.host, full_path
+        resp.host, resp.path = addressed or court.host, full_path
         resp.headers.append((simulated.CLOCK_HEADER, self.now.isoformat()))
         if delay and resp.fault is None:
             resp.fault = "slow"
+        return resp
+
+    # ------------------------------------------------------------------ field network
+    def _redirect(
+        self, court: SimCourt, addressed: str, full_path: str, headers: dict[str, str]
+    ) -> Response | None:
+        """The 301/302 of a moved site, answered before anything else (the web server's
+        rewrite, not the case-index software). Location is the absolute real URL."""
+        if court.redirect is None:
+            return None
+        scheme = (headers.get("x-forwarded-proto") or "http").lower()
+        if court.redirect == "https" and scheme != "https":
+            return self._moved(301, f"https://{court.host}{full_path}")
+        if court.redirect == "host" and court.new_host and addressed != court.new_host:
+            return self._moved(301, f"{scheme}://{court.new_host}{full_path}")
+        if court.redirect == "off-site":
+            return self._moved(302, f"https://{OFF_SITE_HOST}/")
+        return None
+
+    def _moved(self, status: int, location: str) -> Response:
+        body = (
+            f"<html><head><title>{status} {reason(status)}</title></head><body>"
+            f'<h1>{reason(status)}</h1><p>The document has moved <a href="{html.escape(location)}">'
+            "here</a>.</p></body></html>\n"
+        )
+        resp = self._text(status, body, "redirect", "text/html; charset=iso-8859-1")
+        resp.headers.append(("Location", location))
+        return resp
+
+    def _off_site_portal(self, target: str) -> Response:
+        """The portal of another domain the court that left sudrf.ru redirects to: no case
+        index (an unrecognised page)."""
+        page = (
+            '<!DOCTYPE html><html><head><meta charset="utf-8">'
+            '<meta name="kartoteka-simulated" content="1"><title>Портал (симуляция)</title>'
+            "</head><body><h1>Единый портал (вымышленный)</h1><p>Сайт суда переехал. Поиск по "
+            "делам доступен после входа в личный кабинет.</p></body></html>\n"
+        )
+        resp = self._text(200, page, "portal", "text/html; charset=utf-8", encoding="utf-8")
+        resp.host, resp.path = OFF_SITE_HOST, target
+        resp.headers.append((simulated.CLOCK_HEADER, self.now.isoformat()))
+        return resp
+
+    def _pair_response(
+        self, court: SimCourt, params: dict[str, str], verdict: PairVerdict
+    ) -> Response:
+        if verdict.outcome == "captcha_throttled" or verdict.challenge is None:
+            resp = self._page(200, html_common.unavailable_page(court), "unavailable")
+        else:
+            ch = verdict.challenge
+            page = html_common.captcha_page(
+                court,
+                self._instance(params),
+                ch.captcha_id,
+                wrong_code=verdict.outcome == "captcha_wrong",
+                image_b64=ch.image_b64,
+            )
+            resp = self._page(200, page, "captcha")
+        resp.fault = verdict.outcome
         return resp
 
     # ------------------------------------------------------------------ responses
@@ -206,14 +322,17 @@ class Site:
             return self.card(court, params)
         if op == "doc":
             return self.doc(court, params)
+        instance = self._instance(params)
+        if self.pairs is not None and court.captcha:
+            ch = self.pairs.issue(court, t)  # every form shows a fresh challenge
+            page = html_common.search_form_page(court, instance, ch.captcha_id, ch.image_b64)
+            return self._page(200, page, "form")
         captcha_id = (
             self.gate.captchas.current_id(court.host)
             if self.gate.form_needs_captcha(court, t)
             else None
         )
-        return self._page(
-            200, html_common.search_form_page(court, self._instance(params), captcha_id), "form"
-        )
+        return self._page(200, html_common.search_form_page(court, instance, captcha_id), "form")
 
     def _visible(self, cases: list[SimCase]) -> list[SimCase]:
         now = self.now
@@ -225,6 +344,8 @@ class Site:
         # A wrong delo_id, or parameters of the other dialect (which the court's software does
         # not know), find nothing: empty is not proof of absence (DOMAIN.md §2).
         if instance is None or q.dialect is not court.dialect:
+            return self._page(200, html_common.empty_page(court), "empty")
+        if not self._pair_matches(params, instance, q.dialect):
             return self._page(200, html_common.empty_page(court), "empty")
         cases = self.caseload.court(court.code).in_entry_range(instance, q.entry_from, q.entry_to)
         cases = self._visible(cases)
@@ -249,7 +370,47 @@ class Site:
         ).strip()
         if number:
             cases = [c for c in cases if number in c.number]
+        if self.profile.late_days > 0:
+            cases = self._while_paging(court, params, cases)
         return self._render_listing(court, instance, cases, q.page, query)
+
+    @staticmethod
+    def _pair_matches(params: dict[str, str], instance: Instance, dialect: object) -> bool:
+        """Whether `new` fits `delo_id` (a wrong pair is a silent refusal). The short
+        cassation pair delo_id=4&new=2450001 is accepted (it returns the same rows)."""
+        from kartoteka.sudrf.urls import CASE_KINDS, Dialect
+
+        new = params.get("new" if dialect is Dialect.CLASSIC else "_new")
+        if new is None:
+            return True
+        kind = CASE_KINDS[instance]
+        if new.strip() == str(kind.new):
+            return True
+        return instance is Instance.APPEAL and new.strip() == str(
+            CASE_KINDS[Instance.CASSATION].new
+        )
+
+    def _while_paging(
+        self, court: SimCourt, params: dict[str, str], cases: list[SimCase]
+    ) -> list[SimCase]:
+        """Rows shift while a window is paged: the first request served for a query (its
+        page number and captcha pair aside) misses the cases that became visible in the last
+        `late_days` days, when the window spans several pages without them; every later
+        request of the query shows them (they arrived meanwhile)."""
+        key = "&".join(
+            f"{k}={v}"
+            for k, v in sorted(params.items())
+            if k not in ("page", "_page", "captcha", "captchaid")
+        )
+        seen = (court.code, key, self.now)
+        if seen in self._paged:
+            return cases
+        self._paged.add(seen)
+        since = self.now - dt.timedelta(days=self.profile.late_days)
+        early = [c for c in cases if c.visible_from <= since]
+        if len(early) < len(cases) and len(early) > PAGE_SIZE:
+            return early
+        return cases
 
     def uid_listing(self, court: SimCourt, params: dict[str, str]) -> Response:
         uid = (params.get("judicial_uid") or "").strip()
@@ -273,7 +434,10 @@ class Site:
         hrefs = self._page_hrefs(court, query, pages, page)
         module = html_new if court.template is Template.NEW else html_classic
         body = module.listing_body(court, instance, rows, total, page, PAGE_SIZE, self.now, hrefs)
-        if court.captcha and self.gate.profile.captcha > 0:
+        if self.pairs is not None and court.captcha:
+            ch = self.pairs.issue(court, 0.0)
+            body += html_common.side_panel_captcha(court, instance, ch.captcha_id, ch.image_b64)
+        elif court.captcha and self.gate.profile.captcha > 0:
             # Captcha courts also show the search form with its captcha in a side panel of
             # the results page (rows with case links must win over it, as on the real sites).
             body += html_common.side_panel_captcha(
@@ -323,20 +487,32 @@ class Site:
         return self._page(200, html_common.shell(court, html_classic.doc_body(court, case)), "doc")
 
     def index_page(self) -> str:
-        rows = "".join(
-            f'<tr><td>{html.escape(c.code)}</td><td><a href="/{c.host}{MODULE_PATH}?name='
-            f'sud_delo&amp;name_op=sf">{html.escape(c.host)}</a></td><td>'
-            f"{html.escape(c.name)}</td><td>{c.dialect}</td><td>{c.template}</td>"
-            f"<td>{'yes' if c.captcha else ''}</td><td>{'yes' if c.always_down else ''}</td>"
-            "</tr>"
-            for c in self.network
-        )
+        """The sandbox's own front page: every court with its traits at the clock, and the
+        field network's migrations and moved sites."""
+        rows = []
+        for base in self.network:
+            c = self.current(base)
+            migration = ""
+            if c.migrates_on is not None and c.dialect_before is not None:
+                after = self._after[c.code].dialect
+                done = "since" if self.now >= c.migrates_on else "on"
+                migration = f"{c.dialect_before} → {after} {done} {c.migrates_on.isoformat()}"
+            moved = f"{c.redirect} {c.new_host or ''}".strip() if c.redirect else ""
+            rows.append(
+                f'<tr><td>{html.escape(c.code)}</td><td><a href="/{c.serving_host()}'
+                f'{MODULE_PATH}?name=sud_delo&amp;name_op=sf">{html.escape(c.host)}</a></td>'
+                f"<td>{html.escape(c.name)}</td><td>{c.dialect}</td><td>{c.template}</td>"
+                f"<td>{'yes' if c.captcha else ''}</td><td>{'yes' if c.always_down else ''}</td>"
+                f"<td>{html.escape(migration)}</td><td>{html.escape(moved)}</td></tr>"
+            )
         return (
             '<!DOCTYPE html><html><head><meta charset="utf-8">'
             '<meta name="kartoteka-simulated" content="1"><title>kartoteka sandbox'
             "</title></head><body><h1>kartoteka sandbox: simulated military court sites"
             f"</h1><p>Clock: {self.now.isoformat()}. Seed: {self.config.seed}. "
+            f"Network: {html.escape(self.profile.name)}. "
             "Every court and case here is fictional.</p><table border=1><tr><th>code</th>"
             "<th>host</th><th>name</th><th>dialect</th><th>template</th><th>captcha</th>"
-            f"<th>always down</th></tr>{rows}</table></body></html>"
+            "<th>always down</th><th>migration</th><th>redirect</th></tr>"
+            f"{''.join(rows)}</table></body></html>"
         )

@@ -136,7 +136,16 @@ COURT_COLUMNS = [
     "always_down",
     "superior",
     "hides_listing_articles",
+    "registry_dialect",
+    "migrates_on",
+    "redirect",
+    "new_host",
 ]
+
+
+def _registry_dialect(court: SimCourt) -> str:
+    said = court.dialect_before or court.court.dialect
+    return said.value if said is not None else ""
 
 
 def court_rows(courts: list[SimCourt], always_down_active: bool = True) -> list[dict[str, str]]:
@@ -152,6 +161,12 @@ def court_rows(courts: list[SimCourt], always_down_active: bool = True) -> list[
             "always_down": "true" if (c.always_down and always_down_active) else "false",
             "superior": c.superior or "",
             "hides_listing_articles": "true" if c.hides_listing_articles else "false",
+            # Field network: what the stale registry says, when the site switches, and where
+            # a moved site redirects to (empty for the stable network).
+            "registry_dialect": _registry_dialect(c),
+            "migrates_on": c.migrates_on.isoformat() if c.migrates_on else "",
+            "redirect": c.redirect or "",
+            "new_host": c.new_host or "",
         }
         for c in courts
     ]
