@@ -15,11 +15,11 @@ from typer.testing import CliRunner
 
 from kartoteka.cli import app
 from kartoteka.harvest.politeness import for_sandbox
-from kartoteka.harvest.probe import MAX_REQUESTS, probe, redirect_allowed
+from kartoteka.harvest.probe import MAX_REQUESTS, probe
 from kartoteka.harvest.warc import ArchiveIndex, WarcWriter
 from kartoteka.sandbox.config import NONE, SandboxConfig
 from kartoteka.sandbox.network import SimCourt
-from kartoteka.sandbox.server import SandboxHandle, run_sandbox
+from kartoteka.sandbox.server import SandboxHandle, build_site, run_sandbox
 from kartoteka.sudrf.urls import Dialect
 
 NOW = dt.date(2024, 6, 30)
@@ -174,10 +174,48 @@ def test_cli_probe_of_a_real_court_needs_a_contact(tmp_path, courts_csv):
     assert not (tmp_path / "archive").exists()  # refused before any contact
 
 
-def test_redirects_are_followed_only_within_sudrf():
-    assert redirect_allowed("1vovs--hbr.sudrf.ru", simulated=False)
-    assert redirect_allowed("sudrf.ru", simulated=False)
-    assert not redirect_allowed("gas-portal.example", simulated=True)
-    assert not redirect_allowed("evil-sudrf.ru", simulated=False)
-    assert not redirect_allowed("gvs.sandbox.test", simulated=False)
-    assert redirect_allowed("gvs.sandbox.test", simulated=True)
+@pytest.fixture(scope="module")
+def moved_sandbox(tmp_path_factory):
+    log = tmp_path_factory.mktemp("sbm") / "requests.jsonl"
+    probe_sb = build_site(SandboxConfig(seed=1, faults=NONE, now=NOW))
+    plain = [
+        c.code
+        for c in probe_sb.network
+        if c.level.value == "garrison" and not c.captcha and not c.always_down
+    ]
+    config = SandboxConfig(
+        seed=1,
+        faults=NONE,
+        now=NOW,
+        request_log=log,
+        redirects={plain[0]: "host", plain[1]: "off-site"},
+    )
+    with run_sandbox(config) as sb:
+        yield sb, log, plain[0], plain[1]
+
+
+def test_a_moved_site_is_followed_within_sudrf_and_reported(moved_sandbox, tmp_path):
+    sb, log, moved, _ = moved_sandbox
+    sim = next(c for c in sb.courts if c.code == moved)
+    writer = WarcWriter(tmp_path / "archive")
+    report = probe(sim.court, for_sandbox(), writer, sandbox_url=sb.url)
+    writer.close()
+    assert sim.new_host and report.host == sim.new_host != sim.host
+    assert any(
+        f"the site moved: {sim.host} redirects to {sim.new_host}" in f for f in report.findings
+    )
+    assert report.steps[0].what == "redirect" and report.steps[0].status in (301, 302, 307, 308)
+    served = _log(log, sim.host) + _log(log, sim.new_host)
+    assert len(served) == report.requests <= MAX_REQUESTS
+
+
+def test_a_redirect_off_sudrf_is_not_followed(moved_sandbox, tmp_path):
+    sb, log, _, off_site = moved_sandbox
+    sim = next(c for c in sb.courts if c.code == off_site)
+    writer = WarcWriter(tmp_path / "archive")
+    report = probe(sim.court, for_sandbox(), writer, sandbox_url=sb.url)
+    writer.close()
+    assert any("redirects off sudrf.ru" in f for f in report.findings)
+    assert report.counter is None and report.card_ok is None  # nothing asked off-site
+    assert 0 < len(_log(log, sim.host)) == report.requests <= MAX_REQUESTS
+    assert not _log(log, sim.new_host or "")

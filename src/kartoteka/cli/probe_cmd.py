@@ -82,6 +82,7 @@ def probe_command(
             sandbox_url=sandbox,
             proxy=proxy,
             recent_days=days,
+            state=state,
         )
         report = asyncio.run(prober.run())
     finally:

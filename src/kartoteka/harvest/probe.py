@@ -28,7 +28,7 @@ import contextlib
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -36,6 +36,7 @@ from kartoteka.errors import KartotekaError
 from kartoteka.harvest.client import Gateway, Ledger, Response
 from kartoteka.harvest.harvester import detect_dialect
 from kartoteka.harvest.politeness import PolitenessConfig
+from kartoteka.harvest.state import BeliefKind, HarvestState
 from kartoteka.harvest.warc import WarcWriter
 from kartoteka.registry.courts import Court, CourtLevel
 from kartoteka.simulated import CLOCK_HEADER, header
@@ -90,6 +91,7 @@ class ProbeReport:
     simulated: bool = False
     steps: list[ProbeStep] = field(default_factory=list)
     findings: list[str] = field(default_factory=list)  # what needs attention, in words
+    recorded: list[str] = field(default_factory=list)  # changes written to the harvest state
 
     @property
     def needs_attention(self) -> bool:
@@ -131,6 +133,8 @@ class ProbeReport:
             kind = s.page_kind or "-"
             note = f" ({s.note})" if s.note else ""
             lines.append(f"    {s.what}: HTTP {s.status} {kind}{note} {s.url}{where}")
+        if self.recorded:
+            lines.append("  recorded in the harvest state: " + "; ".join(self.recorded))
         if self.findings:
             lines.append("NEEDS ATTENTION:")
             lines.extend(f"  - {f}" for f in self.findings)
@@ -157,15 +161,6 @@ def _other(dialect: Dialect) -> Dialect:
     return Dialect.CLASSIC if dialect is Dialect.VNKOD else Dialect.VNKOD
 
 
-def redirect_allowed(target_host: str, simulated: bool) -> bool:
-    """Redirects are followed only within sudrf.ru (DOMAIN.md §5); the sandbox's fictional
-    courts live under `.sandbox.test`, which only a sandbox probe may follow."""
-    host = target_host.lower().rstrip(".")
-    if host == "sudrf.ru" or host.endswith(".sudrf.ru"):
-        return True
-    return simulated and host.endswith(".sandbox.test")
-
-
 class _Budget(Exception):
     """The five requests are spent."""
 
@@ -186,8 +181,10 @@ class Prober:
         today: dt.date | None = None,
         recent_days: int = RECENT_DAYS,
         run_id: str | None = None,
+        state: HarvestState | None = None,
     ) -> None:
         self.court = court
+        self.state = state
         self.writer = writer
         self.today = today
         self.recent_days = recent_days
@@ -201,6 +198,7 @@ class Prober:
         )
         self._last: tuple[str, int] | None = None
         self._first_row: tuple[str, str | None] | None = None  # of the listing with rows
+        self._rows_url: str | None = None  # the listing that answered with rows
         self.instance = probe_instance(court)
         self.gateway = Gateway(
             config,
@@ -232,6 +230,18 @@ class Prober:
             run_id=self.run_id,
             fetched_at=resp.fetched_at,
         )
+
+    def _believe(self, what: BeliefKind, value: str, url: str) -> None:
+        """Record in the harvest state what a page proved (the next harvest starts from it):
+        the host and scheme a redirect led to, the template a page showed, the dialect a
+        listing with rows answered. The state logs a change against what it believed."""
+        if self.state is None:
+            return
+        change = self.state.believe(
+            self.court.code, what, value, run_id=self.run_id, evidence_url=url
+        )
+        if change is not None:
+            self.report.recorded.append(f"{what.value}: {change.old} → {change.new}")
 
     def _spent(self) -> int:
         return sum(s.requests for s in self.gateway.stats.values())
@@ -291,25 +301,30 @@ class Prober:
         self.report.instance = self.instance.value
         form_url = search_form_url(host, self.instance)
         resp, page = await self._get("search form", form_url)
-        if resp.status in (301, 302, 303, 307, 308):
-            location = resp.header("Location") or ""
-            target = urljoin(form_url, location)
-            new_host = urlsplit(target).hostname or ""
-            self.report.moved_to = new_host
-            if not redirect_allowed(new_host, self.gateway.simulated):
-                self.report.findings.append(
-                    f"the site redirects off sudrf.ru to {target}: not followed; "
-                    "check the court's new address by hand"
-                )
-                return
-            if new_host != host:
-                self.report.findings.append(
-                    f"the site moved: {host} redirects to {new_host} "
-                    "(update the registry: `kartoteka courts import` of a newer list)"
-                )
-            host = urlsplit(target).netloc
+        for origin, status, target in resp.redirects:
+            self.report.steps.insert(
+                len(self.report.steps) - 1,
+                ProbeStep("redirect", origin, status, None, None, f"to {target}"),
+            )
+        if resp.refused_redirect is not None:
+            self.report.moved_to = urlsplit(resp.refused_redirect).hostname
+            self.report.findings.append(
+                f"the site redirects off sudrf.ru to {resp.refused_redirect}: not followed; "
+                "check the court's new address by hand"
+            )
+            return
+        final = urlsplit(resp.url)
+        if final.netloc and final.netloc != host:
+            self.report.moved_to = final.hostname
+            self.report.findings.append(
+                f"the site moved: {host} redirects to {final.netloc} "
+                "(update the registry: `kartoteka courts import` of a newer list)"
+            )
+            host = final.netloc
             self.report.host = host
-            resp, page = await self._get("search form (after redirect)", target)
+            self._believe(BeliefKind.HOST, host, resp.url)
+        if resp.redirects and final.scheme:
+            self._believe(BeliefKind.SCHEME, final.scheme, resp.url)
         text = decode_page(resp.body)
         form_dialect = detect_dialect(text)
         template = detect_template(parse_html(text))
@@ -332,6 +347,7 @@ class Prober:
         if listed is not None:
             dialect = listed
             self.report.dialect = dialect.value
+            self._believe(BeliefKind.DIALECT, dialect.value, self._rows_url or "")
             if self.report.dialect_evidence is None:
                 self.report.dialect_evidence = "listing rows"
             elif form_dialect is not None and form_dialect is not dialect:
@@ -384,6 +400,10 @@ class Prober:
         if page.kind is PageKind.LISTING and page.listing is not None:
             self.report.counter = page.listing.total
             self.report.rows_on_page = len(page.listing.rows)
+            if page.template is not None and page.listing.rows:
+                self._believe(BeliefKind.TEMPLATE, page.template.value, url)
+            if page.listing.rows:
+                self._rows_url = url
             row = next((r for r in page.listing.rows if r.case_id), None)
             if row is not None and row.case_id:
                 self._first_row = (row.case_id, row.case_uid)

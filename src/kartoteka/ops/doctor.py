@@ -420,9 +420,9 @@ def _beliefs(h: CourtHealth, state: HarvestState, court: Court) -> None:
         )
     host = believed.get(BeliefKind.HOST)
     if host and host.value != court.host:
-        from kartoteka.harvest.probe import redirect_allowed
+        from kartoteka.harvest.client import COURT_DOMAIN, SANDBOX_DOMAIN, within
 
-        if redirect_allowed(host.value, simulated=host.value.endswith(".sandbox.test")):
+        if within(host.value.split(":")[0], (COURT_DOMAIN, SANDBOX_DOMAIN)):
             h.add(
                 Level.WARNING,
                 "host_moved",
