@@ -341,7 +341,7 @@ def diagnose(
                     "the rest waits for tomorrow's run",
                 )
             _windows(h, state, court, run_pages)
-            _unrecognized(h, [p for p in run_pages if p.page_kind == "unrecognized"])
+            _unrecognized(h, [p for p in run_pages if _unexpected(p)])
             _parse_failures(h, failures.get(court.code, []), run_id)
     finally:
         archive.close()
@@ -507,6 +507,14 @@ def _windows(
                 f"window {span}: {counts}" + (f" ({p.problem})" if p.problem else ""),
                 **where,
             )
+
+
+def _unexpected(page: ArchivedPage) -> bool:
+    """An unrecognized page that is a problem: a search form asked for as such (a dialect
+    probe) is classified `unrecognized` too (it lists no results), and is what was asked."""
+    if page.page_kind != "unrecognized":
+        return False
+    return parse_query(urlsplit(page.url).query).get("name_op") != "sf"
 
 
 def _unrecognized(h: CourtHealth, pages: list[ArchivedPage]) -> None:
