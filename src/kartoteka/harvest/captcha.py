@@ -75,3 +75,37 @@ def save_image(challenge: CaptchaChallenge, directory: Path) -> CaptchaChallenge
         challenge.image_url,
         path,
     )
+
+
+CAPTCHA_SCOPES = ("court", "region")
+DEFAULT_VALIDITY_S = 6 * 3600.0
+MAX_WRONG_PER_COURT = 2  # per run: repeated wrong answers get a court throttled
+
+
+@dataclass(frozen=True, slots=True)
+class CaptchaPolicy:
+    """How far a solved pair (`captcha`, `captchaid`) reaches, and for how long.
+
+    Both are second-hand facts (DOMAIN.md §5: peers report a region's captcha courts sharing
+    one solved pair for about six hours), so they are configuration. The default scope is
+    the court: a region scope where the sites do not share would send pairs that fail, and
+    the harvester would take that as an expiry and ask again; a court scope where they do
+    share only costs a question per court. A site showing the captcha form although the pair
+    was sent ends the pair early, whatever `validity_s` says."""
+
+    scope: str = "court"
+    validity_s: float = DEFAULT_VALIDITY_S
+    max_wrong: int = MAX_WRONG_PER_COURT
+
+    def __post_init__(self) -> None:
+        if self.scope not in CAPTCHA_SCOPES:
+            raise ValueError(f"captcha scope must be court or region, not {self.scope!r}")
+        if self.validity_s <= 0:
+            raise ValueError("captcha validity must be positive")
+
+    def scope_key(self, court_code: str, region_code: str | None) -> str:
+        """`court:<code>` or `region:<region>` (a garrison court's two leading digits name
+        its region when the registry has no region code)."""
+        if self.scope == "region":
+            return f"region:{region_code or court_code[:2]}"
+        return f"court:{court_code}"

@@ -27,6 +27,7 @@ import sys
 import threading
 import time
 import traceback
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -37,7 +38,12 @@ from urllib.parse import urlsplit
 import httpx
 
 from kartoteka.errors import Blocked, CaptchaRequired, KartotekaError, Throttled
-from kartoteka.harvest.captcha import CaptchaChallenge, read_challenge, save_image
+from kartoteka.harvest.captcha import (
+    CaptchaChallenge,
+    CaptchaPolicy,
+    read_challenge,
+    save_image,
+)
 from kartoteka.harvest.client import (
     DailyCapReached,
     FetchFailed,
@@ -58,6 +64,7 @@ from kartoteka.harvest.planner import (
 from kartoteka.harvest.politeness import PolitenessConfig
 from kartoteka.harvest.state import (
     BeliefKind,
+    CaptchaPair,
     CaseState,
     Change,
     HarvestState,
@@ -126,6 +133,8 @@ class CourtReport:
     extra_requests: int = 0
     windows_suspect: int = 0  # windows answered "no data" without proof of the dialect
     changes: list[Change] = field(default_factory=list)  # beliefs changed in this run
+    captcha_questions: int = 0  # captchas a person (the solver) was asked in this run
+    captcha_wrong: int = 0  # answers the site refused
 
 
 @dataclass(slots=True)
@@ -145,6 +154,10 @@ class HarvestReport:
     @property
     def changed_cases(self) -> int:
         return sum(c.changed_cases for c in self.courts)
+
+    @property
+    def captcha_questions(self) -> int:
+        return sum(c.captcha_questions for c in self.courts)
 
     @property
     def extra_requests(self) -> int:
@@ -192,6 +205,23 @@ class _Pass:
     empty: bool = False  # page 1 said "no data"
     empty_body: bytes = b""
     shifted: str | None = None  # the counter moved between pages: "N -> M"
+
+
+def _pair_params(pair: CaptchaPair | None) -> dict[str, str]:
+    if pair is None:
+        return {}
+    params = {"captcha": pair.captcha}
+    if pair.captcha_id:
+        params["captchaid"] = pair.captcha_id
+    return params
+
+
+def _same_pair(a: CaptchaPair | None, b: CaptchaPair | None) -> bool:
+    return (
+        a is not None
+        and b is not None
+        and (a.captcha, a.captcha_id, a.solved_at) == (b.captcha, b.captcha_id, b.solved_at)
+    )
 
 
 def other_dialect(dialect: Dialect) -> Dialect:
@@ -249,6 +279,7 @@ class Harvester:
         proxy: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         captcha_solver: CaptchaSolver | None = None,
+        captcha_policy: CaptchaPolicy | None = None,
         progress: ProgressHook | None = None,
         archive_dir: str | None = None,
         parse_workers: int | None = None,
@@ -261,6 +292,10 @@ class Harvester:
         self.proxy = proxy
         self.transport = transport
         self.captcha_solver = captcha_solver
+        self.captcha_policy = captcha_policy or CaptchaPolicy()
+        self._captcha_locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._wrong: dict[str, int] = defaultdict(int)  # wrong captcha answers per court
+        self._declined: set[str] = set()  # scopes whose question a person declined
         self.progress = progress
         self.archive_dir = data_dir.archive if archive_dir is None else Path(archive_dir)
         self._by_host = {c.host: c for c in courts}
@@ -321,7 +356,7 @@ class Harvester:
     ) -> tuple[Page, bytes]:
         """A usable page for `url` and its bytes: from this run's archive if there (unless
         `fresh`: a window listed again because its rows shifted), else fetched."""
-        assert self.writer is not None and self.gateway is not None
+        assert self.writer is not None and self.gateway is not None and self.state is not None
         index = self.writer.index
         # A page answered after a captcha was archived under its URL with the answer
         # appended (`&captcha=…&captchaid=…`): that is the URL really fetched.
@@ -339,44 +374,143 @@ class Harvester:
             report.replayed += 1
             report.pages_used += 1
             return await self._parse(body, url), body
-        extra: dict[str, str] = {}
-        tries = 0
-        while True:
-            target = url + "".join(f"&{k}={v}" for k, v in extra.items())
-            resp = await self.gateway.get(target)
-            self._moved(court, self._sites.get(court.code), resp, report)
-            page = resp.page if isinstance(resp.page, Page) else read_for_harvest(resp.body, url)
-            if resp.refused_redirect is not None:
-                page = Page(
-                    PageKind.UNRECOGNIZED,
-                    reason=f"HTTP {resp.status} redirect off the court network to "
-                    f"{resp.refused_redirect} (not followed)",
-                    url=target,
+        scope = self.captcha_policy.scope_key(court.code, court.region_code)
+        sent = self._pair_for(scope)  # the solved pair this request carries, if any
+        extra = _pair_params(sent)
+        asked = False  # `extra` carries an answer just given, not yet accepted by the site
+        forms = 0
+        lock: asyncio.Lock | None = None
+        try:
+            while True:
+                target = url + "".join(f"&{k}={v}" for k, v in extra.items())
+                resp = await self.gateway.get(target)
+                self._moved(court, self._sites.get(court.code), resp, report)
+                page = (
+                    resp.page if isinstance(resp.page, Page) else read_for_harvest(resp.body, url)
                 )
+                if resp.refused_redirect is not None:
+                    page = Page(
+                        PageKind.UNRECOGNIZED,
+                        reason=f"HTTP {resp.status} redirect off the court network to "
+                        f"{resp.refused_redirect} (not followed)",
+                        url=target,
+                    )
+                    report.pages_used += 1
+                    return page, resp.body
+                if page.kind is PageKind.CAPTCHA:
+                    forms += 1
+                    challenge = read_challenge(resp.body, target, court.code)
+                    if asked:
+                        self._wrong[court.code] += 1
+                        report.captcha_wrong += 1
+                        if self._wrong[court.code] >= self.captcha_policy.max_wrong:
+                            raise CaptchaRequired(
+                                f"{self._wrong[court.code]} wrong captcha answers in this run "
+                                "(more would get the court throttled): left for the next run",
+                                target,
+                            )
+                    elif sent is not None:
+                        # The site showed the form although the pair was sent: it expired.
+                        self._expire(scope, sent)
+                    if forms > 2 * self.captcha_policy.max_wrong + 2:
+                        raise CaptchaRequired("the court keeps asking for a captcha", target)
+                    if lock is None:
+                        lock = self._captcha_locks[scope]
+                        await lock.acquire()
+                    # One question per scope per expiry: a court of the scope may have had
+                    # its answer accepted while this one waited.
+                    newer = self._pair_for(scope)
+                    if newer is not None and not asked and not _same_pair(newer, sent):
+                        sent, extra = newer, _pair_params(newer)
+                        continue
+                    answer = await self._ask(court, scope, challenge, report)
+                    extra, sent, asked = challenge.answer_params(answer), None, True
+                    continue
+                if asked:
+                    now = time.time()
+                    self.state.save_captcha_pair(
+                        scope,
+                        extra["captcha"],
+                        extra.get("captchaid"),
+                        court.code,
+                        solved_at=now,
+                        expires_at=now + self.captcha_policy.validity_s,
+                    )
+                    self.state.drop_pending(court.code)
+                if resp.status != 200 and page.kind not in (
+                    PageKind.LISTING,
+                    PageKind.CARD,
+                    PageKind.EMPTY,
+                ):
+                    page = Page(PageKind.UNRECOGNIZED, reason=f"HTTP {resp.status}", url=target)
                 report.pages_used += 1
                 return page, resp.body
-            if page.kind is PageKind.CAPTCHA:
-                tries += 1
-                challenge = read_challenge(resp.body, target, court.code)
-                answer = None
-                if self.captcha_solver is not None and tries <= 3:
-                    answer = self.captcha_solver(
-                        save_image(challenge, self.data_dir.state / "captcha")
-                    )
-                    if asyncio.iscoroutine(answer):
-                        answer = await answer
-                if not answer:
-                    raise CaptchaRequired("the court asks for a captcha", target)
-                extra = challenge.answer_params(str(answer))
+        finally:
+            if lock is not None:
+                lock.release()
+
+    # -- captcha pairs ---------------------------------------------------------------------
+    def _pair_for(self, scope: str) -> CaptchaPair | None:
+        """The scope's solved pair while it is valid (sent with every request of the scope)."""
+        assert self.state is not None
+        pair = self.state.captcha_pair(scope)
+        return pair if pair is not None and pair.valid(time.time()) else None
+
+    def _expire(self, scope: str, sent: CaptchaPair) -> None:
+        assert self.state is not None
+        current = self.state.captcha_pair(scope)
+        if current is not None and _same_pair(current, sent):
+            self.state.expire_captcha_pair(scope, time.time())
+
+    async def _ask(
+        self, court: Court, scope: str, challenge: CaptchaChallenge, report: CourtReport
+    ) -> str:
+        """A person's answer, or CaptchaRequired with the challenge saved as pending (for
+        `kartoteka captcha`) when no one can be asked or they declined."""
+        assert self.state is not None
+        saved = save_image(challenge, self.data_dir.state / "captcha")
+        answer: Any = None
+        if self.captcha_solver is not None and scope not in self._declined:
+            answer = self.captcha_solver(saved)
+            if asyncio.iscoroutine(answer):
+                answer = await answer
+            report.captcha_questions += 1
+            if not answer:
+                self._declined.add(scope)  # do not ask about this scope again in this run
+        if answer:
+            return str(answer).strip()
+        self.state.save_pending(
+            court.code,
+            scope,
+            image_path=str(saved.image_path) if saved.image_path else saved.image_url,
+            page_url=challenge.page_url,
+            captcha_id=challenge.captcha_id,
+            asked_at=time.time(),
+        )
+        raise CaptchaRequired("the court asks for a captcha", challenge.page_url)
+
+    def _adopt_answers(self) -> None:
+        """Answers given with `kartoteka captcha answer` since the last run become their
+        scope's pair (valid from when they were given)."""
+        assert self.state is not None
+        region = {c.code: c.region_code for c in self.courts}
+        for p in self.state.pending_challenges():
+            if p.answer is None or p.answered_at is None:
                 continue
-            if resp.status != 200 and page.kind not in (
-                PageKind.LISTING,
-                PageKind.CARD,
-                PageKind.EMPTY,
-            ):
-                page = Page(PageKind.UNRECOGNIZED, reason=f"HTTP {resp.status}", url=target)
-            report.pages_used += 1
-            return page, resp.body
+            scope = (
+                self.captcha_policy.scope_key(p.court_code, region[p.court_code])
+                if p.court_code in region
+                else p.scope_key
+            )
+            self.state.save_captcha_pair(
+                scope,
+                p.answer,
+                p.captcha_id,
+                p.court_code,
+                solved_at=p.answered_at,
+                expires_at=p.answered_at + self.captcha_policy.validity_s,
+            )
+            self.state.drop_pending(p.court_code)
 
     # -- what is believed about a court --------------------------------------------------
     async def _raw(self, court: Court, url: str, report: CourtReport) -> bytes:
@@ -420,6 +554,9 @@ class Harvester:
         remembered = self.state.dialect(court.code)
         if remembered:
             site.dialect = Dialect(remembered)
+            # Proven earlier in this (resumed) run: its "no data" answers are honest.
+            dialect_b = beliefs.get(BeliefKind.DIALECT)
+            site.proven = dialect_b is not None and dialect_b.verified_run == self.run_id
             return site
         if court.dialect is not None:
             site.dialect = court.dialect
@@ -932,6 +1069,7 @@ class Harvester:
         self.state = HarvestState(self.data_dir.state)
         self.writer = WarcWriter(self.archive_dir)
         self.run_id, resumed = self.state.open_run(self.options.params())
+        self._adopt_answers()
         self.gateway = Gateway(
             self.config,
             sandbox_url=self.sandbox_url,
