@@ -141,6 +141,8 @@ def test_doctor_reports_what_needs_a_person_and_bundles_it_without_names(harvest
     by_court = {c.code: c for c in doctor.courts}
     kinds = {(f.court, f.kind, f.level) for f in doctor.findings}
     assert (captcha.code, "status_captcha", Level.PERSON) in kinds
+    assert (captcha.code, "captcha_pending", Level.PERSON) in kinds  # saved for a person
+    assert by_court[captcha.code].captcha_pending_since is not None
     assert (plain.code, "parse_failure", Level.PERSON) in kinds
     assert (plain.code, "incomplete", Level.WARNING) in kinds
     failure = next(f for f in doctor.findings if f.kind == "parse_failure")
@@ -161,6 +163,8 @@ def test_doctor_reports_what_needs_a_person_and_bundles_it_without_names(harvest
         assert {"summary.txt", "summary.json", "versions.json", "pages/index.json"} <= set(members)
         pages = [m for m in members if m.startswith("pages/") and m.endswith(".html")]
         assert any("parse_failure" in p for p in pages) and any("incomplete" in p for p in pages)
+        assert any("status_captcha" in p for p in pages)  # the captcha page behind the status
+        assert not any(m.endswith((".png", ".warc.gz", ".duckdb", ".sqlite3")) for m in members)
         texts = {m: zf.read(m).decode("utf-8") for m in members}
     raw = "\n".join(
         decode_page(r.body)

@@ -440,11 +440,13 @@ def _beliefs(h: CourtHealth, state: HarvestState, court: Court) -> None:
 
 
 def _scopes(court: Court) -> set[str]:
-    keys = {f"court:{court.code}"}
-    for region in (court.region_code, court.region, court.superior_region):
-        if region:
-            keys.add(f"region:{region}")
-    return keys
+    """The captcha scopes a court belongs to (both ways: the scope is configuration)."""
+    from kartoteka.harvest.captcha import CaptchaPolicy
+
+    return {
+        CaptchaPolicy(scope=scope).scope_key(court.code, court.region_code)
+        for scope in ("court", "region")
+    }
 
 
 def _captcha(h: CourtHealth, court: Court, pairs: list, pending: Any, now: float) -> None:
