@@ -31,6 +31,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from kartoteka import __version__
+from kartoteka.errors import KartotekaError
 from kartoteka.harvest.politeness import PolitenessConfig
 from kartoteka.harvest.state import BeliefKind, HarvestState, WindowStatus
 from kartoteka.harvest.warc import INDEX_NAME
@@ -98,6 +99,7 @@ class DoctorReport:
     version: str
     data_dir: str
     courts: list[CourtHealth]
+    notes: list[str] = field(default_factory=list)  # what the doctor could not read
 
     @property
     def needs_person(self) -> bool:
@@ -113,6 +115,7 @@ class DoctorReport:
             "version": self.version,
             "data_dir": self.data_dir,
             "needs_person": self.needs_person,
+            "notes": self.notes,
             "courts": [{**asdict(c), "needs_person": c.needs_person} for c in self.courts],
         }
 
@@ -122,6 +125,7 @@ class DoctorReport:
         shown = [c for c in self.courts if all_courts or c.findings]
         shown.sort(key=lambda c: min((order[f.level] for f in c.findings), default=3))
         lines = [f"kartoteka doctor {self.version}, {self.generated_at[:19]} UTC"]
+        lines.extend(f"note: {n}" for n in self.notes)
         for c in shown:
             lines.append("")
             status = c.last_status or "never harvested"
@@ -261,15 +265,25 @@ def window_pages(
     return out
 
 
+class _StoreUnread(Exception):
+    pass
+
+
 def _store_parse_failures(
     data_dir: DataDir, codes: list[str]
 ) -> dict[str, list[tuple[str, str, int, str, str | None]]]:
     """court → [(url, warc file, offset, reason, run id)] from the store, newest first."""
     if not data_dir.store.exists() or not codes:
         return {}
+    import duckdb
+
     from kartoteka.store.db import connect
 
-    con = connect(data_dir, read_only=True)
+    try:
+        con = connect(data_dir, read_only=True)
+    except (duckdb.Error, KartotekaError) as exc:
+        # busy (an ingest is writing) or unreadable: the other findings still hold
+        raise _StoreUnread(str(exc)) from exc
     try:
         rows = con.execute(
             "SELECT p.court_code, p.url, p.warc_file, p.warc_offset, p.reason, f.run_id "
@@ -305,8 +319,13 @@ def diagnose(
     health = [CourtHealth(c.code, c.name, c.host, c.active, daily_cap=cap) for c in registry]
     state = open_state(data_dir)
     archive = ArchiveLookup(data_dir.archive)
+    notes: list[str] = []
     try:
-        failures = _store_parse_failures(data_dir, [c.code for c in registry])
+        try:
+            failures = _store_parse_failures(data_dir, [c.code for c in registry])
+        except _StoreUnread as exc:
+            failures = {}
+            notes.append(f"the store could not be read, parse failures are not shown: {exc}")
         if state is not None:
             statuses = state.court_statuses()
             complete = last_complete_runs(state)
@@ -352,6 +371,7 @@ def diagnose(
         version=__version__,
         data_dir=str(data_dir.root),
         courts=health,
+        notes=notes,
     )
 
 

@@ -122,7 +122,7 @@ def load_courts(data_dir: DataDir, *, active_only: bool = False) -> list[Court]:
     """The courts in the store, in the order they were first imported (empty if none)."""
     if not data_dir.store.exists():
         return []
-    con = connect(data_dir)
+    con = connect(data_dir, read_only=True)  # readers (doctor, courts) while ingest writes
     try:
         rows = con.execute(
             "SELECT code, name, level, host, region_code, region, dialect, captcha_seen, "
@@ -152,7 +152,7 @@ def registry_changes(data_dir: DataDir, codes: list[str] | None = None) -> list[
     """The registry's change log, oldest first (optionally for some courts)."""
     if not data_dir.store.exists():
         return []
-    con = connect(data_dir)
+    con = connect(data_dir, read_only=True)
     try:
         rows = con.execute(
             "SELECT imported_at, source, court_code, change, old_value, new_value "
