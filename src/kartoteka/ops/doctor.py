@@ -532,9 +532,15 @@ def _windows(
 
 
 def _unexpected(page: ArchivedPage) -> bool:
-    """An unrecognized page that is a problem: a search form asked for as such (a dialect
-    probe) is classified `unrecognized` too (it lists no results), and is what was asked."""
+    """An unrecognized page that is a problem: a page the site served as an answer (200, or a
+    4xx other than the blocks and throttling reported by the court's status) that no parser
+    knows. Not problems: a search form asked for as such (a dialect probe; it lists no
+    results), a redirect hop (the gateway followed it, or refused it and the window says so),
+    a 5xx (retried; a court that stays down is reported by its status)."""
     if page.page_kind != "unrecognized":
+        return False
+    status = page.status or 200
+    if status != 200 and not (400 <= status < 500 and status not in (403, 429)):
         return False
     return parse_query(urlsplit(page.url).query).get("name_op") != "sf"
 
