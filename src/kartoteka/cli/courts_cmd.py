@@ -46,7 +46,10 @@ def list_courts(data_dir: str | None, codes: str | None, as_json: bool) -> None:
             dialect = f"[yellow]{seen}[/] (registry: {hint})"
         else:
             dialect = seen or hint or "?"
-        host = o.host + "".join(f"\n(was {h})" for h in o.previous_hosts)
+        host = o.host
+        if o.host_seen and o.host_seen != o.host:
+            host = f"[yellow]{o.host_seen}[/] (registry: {o.host})"
+        host += "".join(f"\n(was {h})" for h in o.previous_hosts)
         changes = "; ".join(
             f"{ch.at[:10]} {ch.change}"
             + (f" {ch.old or '?'} → {ch.new or '?'}" if ch.change != ChangeKind.ADDED else "")

@@ -37,6 +37,7 @@ class CourtOverview:
     dialect_hint: str | None  # what the registry says
     dialect_seen: str | None  # what the harvester last established
     template_seen: str | None
+    host_seen: str | None  # the host the site answered at last (after redirects)
     verified_at: str | None
     last_status: str | None
     last_detail: str | None
@@ -96,6 +97,7 @@ def court_overviews(
                     dialect_hint=c.dialect.value if c.dialect else None,
                     dialect_seen=seen.get("dialect"),
                     template_seen=seen.get("template"),
+                    host_seen=seen.get("host"),
                     verified_at=seen.get("verified_at"),
                     last_status=status,
                     last_detail=detail,
@@ -115,10 +117,12 @@ def harvest_facts(state: HarvestState, code: str) -> dict[str, Any]:
     believed = state.beliefs(code).get(code, {})
     dialect = believed.get(BeliefKind.DIALECT)
     template = believed.get(BeliefKind.TEMPLATE)
+    host = believed.get(BeliefKind.HOST)
     verified = [b.verified_at for b in (dialect, template) if b is not None and b.verified_at]
     return {
         "dialect": dialect.value if dialect else state.dialect(code),
         "template": template.value if template else None,
+        "host": host.value if host and host.verified_at else None,
         "verified_at": max(verified) if verified else None,
         "changes": [
             CourtChange(ch.seen_at, "harvest", ch.what.value, ch.old, ch.new, ch.evidence_url)
