@@ -34,7 +34,7 @@ def test_every_migrated_court_is_shown_with_its_change(tmp_path):
         for c in build_site(SandboxConfig(seed=1, faults=NONE, now=NOW)).network
         if c.level.value == "garrison" and not c.captcha and not c.always_down
     ]
-    before, between, steady = plain[0], plain[1], plain[2]
+    before, between, steady, moved = plain[0], plain[1], plain[2], plain[3]
     network = FIELD.with_rates(
         migration_share=0.0, https_share=0.0, moved_share=0.0, off_site=0, late_days=0
     )
@@ -44,10 +44,12 @@ def test_every_migrated_court_is_shown_with_its_change(tmp_path):
         now=NOW,
         network=network,
         migrations={before: NOW - dt.timedelta(days=40), between: NOW + dt.timedelta(days=5)},
+        redirects={moved: "host"},
     )
     data = DataDir(tmp_path / "data")
     with run_sandbox(config) as sb:
-        registry = [c for c in sb.registry() if c.code in (before, between, steady)]
+        registry = [c for c in sb.registry() if c.code in (before, between, steady, moved)]
+        new_host = next(c.new_host for c in sb.courts if c.code == moved)
         update_registry(data, registry)
         first = harvest(
             data,
@@ -87,6 +89,11 @@ def test_every_migrated_court_is_shown_with_its_change(tmp_path):
     assert (before, "dialect_changed") in changed and (between, "dialect_changed") in changed
     assert (steady, "dialect_changed") not in changed
     assert not doctor.needs_person, doctor.render()
+    assert (moved, "host_moved") in changed  # a warning: import a newer registry
+    assert overviews[moved].host_seen == new_host
+    assert [(ch.old, ch.new) for ch in overviews[moved].changes if ch.change == "host"] == [
+        (overviews[moved].host, new_host)
+    ]
 
     # The store's footnote agrees with the harvester: after the migrations were found and the
     # windows listed again, nothing is unproven (the wrong-dialect "no data" answers of the
