@@ -11,7 +11,10 @@
 The sandbox runs in this process and the harvester in a child process (as a user runs it),
 so the two do not share one interpreter lock. The last printed line is `efficiency N`.
 
-    .venv/bin/python bench/harvest.py [--months 6] [--faults realistic] [--seed 1]
+    .venv/bin/python bench/harvest.py [--months 6] [--faults realistic] [--seed 1] [--network field]
+
+With `--network field` (stale registry, migrations, captcha pairs, redirects, shifting rows)
+it also prints the share of extra requests spent on verification (issue 9).
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ report = asyncio.run(harvester.run())
 print(json.dumps({
     "elapsed": report.elapsed, "requests": report.requests,
     "new": report.new_cases, "changed": report.changed_cases,
+    "extra": report.extra_requests,
     "courts": [{"code": c.code, "status": c.status.value, "requests": c.requests,
                 "imposed_wait": c.imposed_wait, "elapsed": c.elapsed} for c in report.courts],
 }))
@@ -96,18 +100,25 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--per-host", type=float, default=0.020)
     parser.add_argument("--global", dest="glob", type=float, default=0.005)
+    parser.add_argument("--network", default="stable", choices=["stable", "field"])
     args = parser.parse_args()
     now = dt.date.fromisoformat(args.now)
     index = now.year * 12 + now.month - 1 - (args.months - 1)
     since = dt.date(index // 12, index % 12 + 1, 1)
     work = Path(tempfile.mkdtemp(prefix="kartoteka-bench-"))
-    with run_sandbox(SandboxConfig(seed=args.seed, faults=args.faults, now=now)) as sb:
+    config = SandboxConfig(seed=args.seed, faults=args.faults, now=now, network=args.network)
+    with run_sandbox(config) as sb:
         registry = work / "courts.csv"
         with open(registry, "w", newline="", encoding="utf-8") as fh:
             out = csv.writer(fh)
             out.writerow(["code", "name", "level", "host", "search_dialect"])
-            for c in sb.courts:
-                out.writerow([c.code, c.court.name, c.court.level.value, c.host, ""])
+            if args.network == "field":  # the stale registry: migrated courts the old way
+                for r in sb.registry():
+                    dialect = r.dialect.value if r.dialect else ""
+                    out.writerow([r.code, r.name, r.level.value, r.host, dialect])
+            else:
+                for c in sb.courts:
+                    out.writerow([c.code, c.court.name, c.court.level.value, c.host, ""])
         _ = sb.truth  # build the caseload before the clock starts
         print(
             f"sandbox: {len(sb.courts)} courts, faults={args.faults}, "
@@ -139,6 +150,12 @@ def main() -> None:
             f"wall {second['elapsed']:.2f} s"
         )
         print(f"requests per new or changed case {per_case:.2f}")
+        for label, run in (("full", first), ("incremental", second)):
+            share = run["extra"] / run["requests"] if run["requests"] else 0.0
+            print(
+                f"verification ({label}): {run['extra']} extra requests of "
+                f"{run['requests']} ({share:.2%})"
+            )
     print(f"efficiency {efficiency:.3f}")
 
 

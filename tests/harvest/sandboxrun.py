@@ -56,6 +56,17 @@ def write_registry(
     return [c.code for c in rows]
 
 
+def write_court_list(courts: list, path: Path) -> list[str]:
+    """Registry records (e.g. the sandbox's stale registry) as a registry CSV."""
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(["code", "name", "level", "host", "region_code", "search_dialect"])
+        for c in courts:
+            dialect = c.dialect.value if c.dialect else ""
+            out.writerow([c.code, c.name, c.level.value, c.host, c.region_code or "", dialect])
+    return [c.code for c in courts]
+
+
 def _dialect_hint(actual: str, stale: bool) -> str:
     if not stale:
         return actual

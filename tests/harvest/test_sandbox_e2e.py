@@ -15,7 +15,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from sandboxrun import harvest_argv, run, write_registry
+from sandboxrun import harvest_argv, run, write_court_list, write_registry
 
 from kartoteka.harvest.politeness import SANDBOX_COOLDOWN, for_sandbox
 from kartoteka.harvest.state import HarvestState
@@ -77,15 +77,26 @@ def test_all_courts_realistic_faults_complete_reported_and_polite(tmp_path):
 
 
 @pytest.mark.slow
-def test_politeness_on_the_wire_from_the_sandbox_request_log(tmp_path):
+@pytest.mark.parametrize("network", ["stable", "field"])
+def test_politeness_on_the_wire_from_the_sandbox_request_log(tmp_path, network):
     log_path = tmp_path / "requests.jsonl"
     with run_sandbox(
-        SandboxConfig(seed=2, faults="realistic", now=NOW, request_log=log_path)
+        SandboxConfig(seed=2, faults="realistic", now=NOW, request_log=log_path, network=network)
     ) as sb:
         registry = tmp_path / "courts.csv"
         codes = [c.code for c in sb.courts if not c.always_down][:6]
         codes.append(next(c.code for c in sb.courts if c.always_down))
-        write_registry(sb, registry, codes)
+        reprobed: set[str] = set()
+        if network == "field":
+            # Re-probes and redirects on the wire too: migrated courts under their stale
+            # dialect, and courts that moved (https, a new host).
+            migrated = [code for code, on in sb.migrations.items() if on <= NOW][:3]
+            moved = [code for code, (kind, _) in sb.redirects.items() if kind != "off-site"]
+            codes = codes[:3] + migrated + moved[:2]
+            reprobed = {c.host for c in sb.registry() if c.code in migrated}
+            write_court_list([c for c in sb.registry() if c.code in codes], registry)
+        else:
+            write_registry(sb, registry, codes)
         assert sb.truth  # build the caseload now, not while the harvest's requests queue up
         done = run(
             harvest_argv(
@@ -103,6 +114,8 @@ def test_politeness_on_the_wire_from_the_sandbox_request_log(tmp_path):
         assert done.returncode == 0, done.stderr.decode()[-3000:]
     log = [json.loads(line) for line in log_path.read_text().splitlines()]
     assert len(log) > 40
+    for host in reprobed:  # the search form was asked: a re-probe went out, through the gate
+        assert any(r["host"] == host and "name_op=sf" in r["path"] for r in log), host
     assert _most_in_any_window(r["t"] for r in log) <= WIRE_ALLOWED
     by_host = collections.defaultdict(list)
     for r in log:

@@ -7,8 +7,12 @@ directly) and the court registry API of the store (`kartoteka.store.courts`).
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import json
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -26,10 +30,11 @@ from rich.table import Table
 from kartoteka.cli import courts_cmd
 from kartoteka.cli.options import DATA_DIR_OPTION, parse_date
 from kartoteka.errors import KartotekaError, PolitenessError
-from kartoteka.harvest.captcha import CaptchaChallenge
+from kartoteka.harvest.captcha import CaptchaChallenge, CaptchaPolicy
 from kartoteka.harvest.harvester import CourtStatus, Harvester, HarvestReport
 from kartoteka.harvest.planner import DEFAULT_SINCE, PlanOptions
 from kartoteka.harvest.politeness import for_real, for_sandbox
+from kartoteka.harvest.state import HarvestState
 from kartoteka.paths import DataDir, resolve_data_dir
 from kartoteka.registry.articles import CHAPTER_33
 from kartoteka.registry.courts import Court, CourtLevel, read_courts, select_courts
@@ -139,6 +144,18 @@ def summary_table(report: HarvestReport) -> Table:
     return table
 
 
+def verification_line(report: HarvestReport) -> str:
+    """What checking the harvester's own assumptions cost and found (issue 9)."""
+    share = report.extra_requests / report.requests if report.requests else 0.0
+    suspect = sum(c.windows_suspect for c in report.courts)
+    changes = sum(len(c.changes) for c in report.courts)
+    return (
+        f"verification: {report.extra_requests} extra requests of {report.requests} "
+        f"({share:.1%}); {changes} change(s) of dialect/template/host; {suspect} "
+        f"suspect-empty window(s); {report.captcha_questions} captcha question(s)"
+    )
+
+
 def harvest_command(
     courts: str | None = typer.Option(None, "--courts", help="Court codes, comma-separated."),
     level: CourtLevel | None = typer.Option(None, "--level", help="Only courts of this level."),
@@ -190,6 +207,17 @@ def harvest_command(
         help="Ask for captcha codes when a terminal is attached.",
     ),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Live progress bars."),
+    captcha_scope: str = typer.Option(
+        "court",
+        "--captcha-scope",
+        help="Where a solved captcha is reused: court, or region (all captcha courts of the "
+        "court's region, as peers report the real sites do).",
+    ),
+    captcha_valid_hours: float = typer.Option(
+        6.0,
+        "--captcha-valid-hours",
+        help="How long a solved captcha is sent again (a captcha form ends it earlier).",
+    ),
 ) -> None:
     """Harvest the courts' case indexes politely into the WARC archive (resumable)."""
     console = Console(stderr=True)
@@ -225,6 +253,11 @@ def harvest_command(
         recent_months=recent_months,
         card_max_age=card_max_age_days * 86400,
     )
+    try:
+        policy = CaptchaPolicy(captcha_scope, captcha_valid_hours * 3600.0)
+    except ValueError as exc:
+        console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
     solver = _tty_solver(console) if prompt_captcha and sys.stdin.isatty() else None
 
     bars = Progress(
@@ -262,6 +295,7 @@ def harvest_command(
         sandbox_url=sandbox,
         proxy=proxy,
         captcha_solver=solver,
+        captcha_policy=policy,
         progress=on_progress,
         archive_dir=str(archive) if archive else None,
     )
@@ -271,11 +305,115 @@ def harvest_command(
     Console(width=None if sys.stdout.isatty() else 160).print(summary_table(report))
     if report.truncated_warcs:
         console.print(f"repaired torn WARC tails: {', '.join(report.truncated_warcs)}")
+    typer.echo(verification_line(report))
+    for c in report.courts:
+        for ch in c.changes:
+            typer.echo(
+                f"{c.code}: {ch.what.value} changed {ch.old} -> {ch.new} ({ch.evidence_url})"
+            )
+    pending = [c.code for c in report.courts if c.status is CourtStatus.CAPTCHA]
+    if pending:
+        typer.echo(f"{len(pending)} court(s) wait for a captcha answer: see `kartoteka captcha`")
     if any(c.status is CourtStatus.ERROR for c in report.courts):
         raise typer.Exit(1)
+
+
+captcha_app = typer.Typer(
+    help="Captchas waiting for a person: list them, answer them (the next harvest uses the "
+    "answers while they are valid).",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+
+
+@captcha_app.callback()
+def captcha_list(
+    ctx: typer.Context,
+    data_dir: str | None = DATA_DIR_OPTION,
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """List the pending captcha challenges and the solved pairs in force."""
+    if ctx.invoked_subcommand is not None:
+        return
+    data = resolve_data_dir(data_dir)
+    pending, pairs = captcha_overview(data)
+    if as_json:
+        typer.echo(json.dumps({"pending": pending, "pairs": pairs}, ensure_ascii=False, indent=2))
+        return
+    if not pending:
+        typer.echo("No captcha waits for an answer.")
+    for p in pending:
+        state = f"answered {p['answer']!r}, used by the next run" if p["answer"] else "waiting"
+        typer.echo(
+            f"{p['court']}  scope {p['scope']}  since {p['asked_at']}  {state}\n"
+            f"    image: {p['image'] or '(none on the page)'}\n    page:  {p['url']}"
+        )
+    if pending:
+        typer.echo("Answer with: kartoteka captcha answer COURT DIGITS (one per scope is enough)")
+    for pair in pairs:
+        typer.echo(f"in force: {pair['scope']} (solved at {pair['court']}) until {pair['until']}")
+
+
+@captcha_app.command("answer")
+def captcha_answer(
+    court: str = typer.Argument(..., help="The court code of a pending challenge."),
+    code: str = typer.Argument(..., help="The digits shown in its image."),
+    data_dir: str | None = DATA_DIR_OPTION,
+) -> None:
+    """Answer a pending captcha; the next `kartoteka harvest` sends it while it is valid."""
+    data = resolve_data_dir(data_dir)
+    if not answer_captcha(data, court.strip().upper(), code):
+        typer.echo(f"no pending captcha for {court}: see `kartoteka captcha`", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"answer for {court} kept; the next harvest sends it")
+
+
+def _iso(epoch: float) -> str:
+    return dt.datetime.fromtimestamp(epoch, dt.UTC).isoformat(timespec="seconds")
+
+
+def captcha_overview(data: DataDir) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(pending challenges, pairs in force) as plain dicts, for the CLI and its tests."""
+    if not (data.state / "harvest.sqlite3").exists():
+        return [], []
+    state = HarvestState(data.state)
+    try:
+        now = time.time()
+        pending = [
+            {
+                "court": p.court_code,
+                "scope": p.scope_key,
+                "asked_at": _iso(p.asked_at),
+                "image": p.image_path,
+                "url": p.page_url,
+                "answer": p.answer,
+            }
+            for p in state.pending_challenges()
+        ]
+        pairs = [
+            {"scope": p.scope_key, "court": p.court_code, "until": _iso(p.expires_at)}
+            for p in state.captcha_pairs()
+            if p.valid(now)
+        ]
+        return pending, pairs
+    finally:
+        state.close()
+
+
+def answer_captcha(data: DataDir, court: str, code: str) -> bool:
+    """Keep a person's answer to a court's pending challenge (False: none pending)."""
+    code = code.strip()
+    if not code:
+        return False
+    state = HarvestState(data.ensure().state)
+    try:
+        return state.answer_pending(court, code, time.time())
+    finally:
+        state.close()
 
 
 def register(app: typer.Typer) -> None:
     """Add this stage's commands to the main app."""
     app.command("harvest")(harvest_command)
     app.add_typer(courts_app, name="courts")
+    app.add_typer(captcha_app, name="captcha")

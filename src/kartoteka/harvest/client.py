@@ -121,6 +121,9 @@ class SandboxTransport(httpx.AsyncBaseTransport):
         target = httpx.URL(self.rewrite(str(self.base), str(request.url)))
         headers = [(k, v) for k, v in request.headers.raw if k.lower() != b"host"]
         headers.append((b"Host", target.netloc))
+        # The sandbox speaks plain HTTP on localhost: the scheme the harvester meant travels
+        # in X-Forwarded-Proto (so that a site that moved to https can tell).
+        headers.append((b"X-Forwarded-Proto", request.url.scheme.encode()))
         moved = httpx.Request(
             request.method,
             target,
@@ -441,6 +444,14 @@ class Gateway:
         or unreachable → nothing allowed (RFC 9309 §2.3.1.4), reported as FetchFailed."""
         url = origin + "/robots.txt"
         resp = await self._send(url, archive=False)
+        hops = 0
+        while resp.status in REDIRECT_STATUSES and resp.header("Location") and hops < MAX_REDIRECTS:
+            # RFC 9309 §2.3.1.2: follow redirects (here only within the court network).
+            target = self._real_location(url, resp.header("Location") or "")
+            if not within(urlsplit(target).hostname or "", self.redirect_domains):
+                break
+            url, hops = target, hops + 1
+            resp = await self._send(url, archive=False)
         if 400 <= resp.status < 500:
             return None
         if resp.status >= 500:

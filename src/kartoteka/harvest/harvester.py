@@ -1,11 +1,17 @@
 """A harvest run: every selected court in parallel, each court sequentially, one gateway.
 
-Per court: find its query dialect (registry, else remembered, else detected from its search
-form), list every planned window page by page and reconcile the rows with the site's own
-counter, then fetch the cards that matter. Every page is classified before it is used:
+Per court: start from what is believed about its site (what its own pages showed in earlier
+runs, else the registry's hint, else its search form's field names), list every planned
+window page by page and reconcile the rows with the site's own counter, then fetch the cards
+that matter. What is believed is a hypothesis (issue 9, docs/harvest.md "What is verified"):
+"no data" counts as zero only once the court has answered the same dialect with rows in this
+run; until then the window is suspect-empty and a control query, then a re-probe (search
+form, the other dialect) settle it; changes of dialect, template, host and scheme are
+recorded in the state. Every page is classified before it is used:
 
-- captcha → stop asking that court (or, with a solver, e.g. a person at a terminal, answer it
-  and go on); the court is reported as "captcha";
+- captcha → send the scope's solved pair if one is in force, else ask a person once per
+  scope (or save the challenge as pending) and go on; the court is reported as "captcha"
+  when no answer is to be had;
 - unrecognized → stop that window (it stays incomplete and is retried by the next run) and
   report the URL and the reason;
 - unavailable / 429 → the gateway cools the court down; the other courts go on.
@@ -296,6 +302,9 @@ class Harvester:
         self._captcha_locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._wrong: dict[str, int] = defaultdict(int)  # wrong captcha answers per court
         self._declined: set[str] = set()  # scopes whose question a person declined
+        # Scope → its pair was accepted as an answer and not yet resent successfully.
+        self._fresh_pair: dict[str, bool] = {}
+        self._gate_scopes: set[str] = set()  # scopes whose sites refuse a pair resent
         self.progress = progress
         self.archive_dir = data_dir.archive if archive_dir is None else Path(archive_dir)
         self._by_host = {c.host: c for c in courts}
@@ -375,7 +384,9 @@ class Harvester:
             report.pages_used += 1
             return await self._parse(body, url), body
         scope = self.captcha_policy.scope_key(court.code, court.region_code)
-        sent = self._pair_for(scope)  # the solved pair this request carries, if any
+        # The solved pair this request carries, if any (none where the site turned out to
+        # open a gate for a while instead of accepting the pair again).
+        sent = None if scope in self._gate_scopes else self._pair_for(scope)
         extra = _pair_params(sent)
         asked = False  # `extra` carries an answer just given, not yet accepted by the site
         forms = 0
@@ -412,6 +423,13 @@ class Harvester:
                     elif sent is not None:
                         # The site showed the form although the pair was sent: it expired.
                         self._expire(scope, sent)
+                        if self._fresh_pair.get(scope):
+                            # Refused right after it was accepted: this site does not take
+                            # a solved pair twice (its gate stays open for a while instead).
+                            # Ask again without the pair before asking a person.
+                            self._gate_scopes.add(scope)
+                            sent, extra = None, {}
+                            continue
                     if forms > 2 * self.captcha_policy.max_wrong + 2:
                         raise CaptchaRequired("the court keeps asking for a captcha", target)
                     if lock is None:
@@ -426,7 +444,11 @@ class Harvester:
                     answer = await self._ask(court, scope, challenge, report)
                     extra, sent, asked = challenge.answer_params(answer), None, True
                     continue
+                if sent is not None:
+                    self._fresh_pair[scope] = False  # the site takes it again: a pair site
+                    self._gate_scopes.discard(scope)
                 if asked:
+                    self._fresh_pair[scope] = True
                     now = time.time()
                     self.state.save_captcha_pair(
                         scope,
