@@ -341,8 +341,13 @@ class Prober:
         dialect = form_dialect or hint or Dialect.CLASSIC
         scheme = urlsplit(resp.url).scheme or "http"
         listed = await self._listing(host, dialect, scheme)
-        if listed is None and (form_dialect is None or form_dialect is not hint):
-            # Empty in the dialect we believed: ask the other before calling it empty.
+        if (
+            listed is None
+            and not self.report.captcha
+            and (form_dialect is None or form_dialect is not hint)
+        ):
+            # Empty in the dialect we believed: ask the other before calling it empty (not
+            # after a captcha: the other dialect would get the same form).
             listed = await self._listing(host, _other(dialect), scheme)
         if listed is not None:
             dialect = listed
