@@ -211,6 +211,7 @@ class ArchiveLookup:
     def __init__(self, archive_dir: Path) -> None:
         path = archive_dir / INDEX_NAME
         self.db: sqlite3.Connection | None = None
+        self._runs: dict[str, dict[str, list[ArchivedPage]]] = {}
         if path.exists():
             self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
 
@@ -218,20 +219,22 @@ class ArchiveLookup:
         if self.db is not None:
             self.db.close()
 
-    def pages(
-        self, court: str, run_id: str | None, kinds: tuple[str, ...] | None = None
-    ) -> list[ArchivedPage]:
+    def pages(self, court: str, run_id: str | None) -> list[ArchivedPage]:
+        """A court's archived responses of one run, in fetch order. Read a run at a time
+        (the courts of one harvest share its run id: one scan instead of one per court)."""
         if self.db is None or run_id is None:
             return []
-        sql = (
-            "SELECT url, warc_file, offset, page_kind, status, fetched_at FROM records "
-            "WHERE record_type = 'response' AND court_code = ? AND run_id = ?"
-        )
-        args: list[object] = [court, run_id]
-        if kinds:
-            sql += f" AND page_kind IN ({','.join('?' * len(kinds))})"
-            args.extend(kinds)
-        return [ArchivedPage(*r) for r in self.db.execute(sql + " ORDER BY fetched_at", args)]
+        if run_id not in self._runs:
+            by_court: dict[str, list[ArchivedPage]] = {}
+            for code, *rest in self.db.execute(
+                "SELECT court_code, url, warc_file, offset, page_kind, status, fetched_at "
+                "FROM records WHERE record_type = 'response' AND run_id = ? "
+                "ORDER BY fetched_at",
+                (run_id,),
+            ):
+                by_court.setdefault(code, []).append(ArchivedPage(*rest))
+            self._runs[run_id] = by_court
+        return self._runs[run_id].get(court, [])
 
     def latest(self, url: str) -> ArchivedPage | None:
         """The newest archived response for a URL (for evidence URLs the state records)."""
