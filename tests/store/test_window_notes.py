@@ -89,7 +89,7 @@ def _store_with_an_incomplete_window(data_dir, archive):
     import_courts(
         data_dir,
         [
-            Court(COURT, "Уссурийский гарнизонный военный суд", CourtLevel.GARRISON, HOST),
+            Court(COURT, "Уссурийский гарнизонный военный суд", CourtLevel.GARRISON, HOST, "25"),
             Court(OTHER, "Другой гарнизонный военный суд", CourtLevel.GARRISON, OTHER_HOST),
         ],
     )
@@ -119,6 +119,11 @@ def test_the_footnote_goes_with_stats_exports_and_the_dashboard(data_dir, archiv
     assert OTHER not in table.output.split("Note:")[1]  # its windows are complete
     one = runner.invoke(app, ["stats", "--court", OTHER, "--data-dir", str(data_dir.root)])
     assert "Note:" not in one.output  # the note names only the courts in the figures
+    region = runner.invoke(app, ["stats", "--region", "25", "--data-dir", str(data_dir.root)])
+    assert region.exit_code == 0, region.output
+    assert NOTE in region.output  # the court is in region 25
+    elsewhere = runner.invoke(app, ["stats", "--region", "99", "--data-dir", str(data_dir.root)])
+    assert "Note:" not in elsewhere.output
 
     out = tmp_path / "export"
     done = runner.invoke(

@@ -187,7 +187,7 @@ def register(app: typer.Typer) -> None:
                 typer.echo(f"error: {exc}", err=True)
                 raise typer.Exit(2) from exc
             simulated = _simulated(con)
-            notes = _window_notes(con, flt.court, flt.as_of)
+            notes = _window_notes(con, flt)
         finally:
             con.close()
         if simulated and fmt is OutputFormat.TABLE:
@@ -325,11 +325,24 @@ def _open_read_only(data_dir: str | None) -> Any:
         raise typer.Exit(2) from exc
 
 
-def _window_notes(con: Any, court: str | None, as_of: Any) -> list[str]:
-    """Footnote lines for the courts (one, or all) with incomplete or suspect-empty windows."""
+def _window_notes(con: Any, flt: Any) -> list[str]:
+    """Footnote lines for the courts in the figures (the filter's court, district or region,
+    else all) with incomplete or suspect-empty windows."""
     from kartoteka.store.windows import notes_text, window_notes
 
-    notes = window_notes(con, as_of, [court.upper()] if court else None)
+    courts = None
+    if flt.court:
+        courts = [flt.court.upper()]
+    elif flt.district or flt.region:
+        courts = [
+            r[0]
+            for r in con.execute(
+                "SELECT code FROM courts WHERE ($d IS NULL OR district = $d) "
+                "AND ($r IS NULL OR region = $r OR region_code = $r)",
+                {"d": flt.district.upper() if flt.district else None, "r": flt.region},
+            ).fetchall()
+        ]
+    notes = window_notes(con, flt.as_of, courts)
     if not notes:
         return []
     names = dict(con.execute("SELECT code, name FROM courts").fetchall())
