@@ -219,3 +219,33 @@ def test_a_redirect_off_sudrf_is_not_followed(moved_sandbox, tmp_path):
     assert report.counter is None and report.card_ok is None  # nothing asked off-site
     assert 0 < len(_log(log, sim.host)) == report.requests <= MAX_REQUESTS
     assert not _log(log, sim.new_host or "")
+
+
+def test_a_solved_pair_in_the_state_is_sent_as_a_harvest_would(sandbox, tmp_path):
+    import time
+
+    from kartoteka.harvest.state import HarvestState
+
+    sb, log = sandbox
+    sim = [c for c in sb.courts if c.captcha and not c.always_down and c.level.value == "garrison"][
+        1
+    ]
+    state = HarvestState(tmp_path / "state")
+    # what `kartoteka captcha answer` leaves behind: the scope's solved pair
+    challenge_id = sb.site.gate.captchas.current_id(sim.host)
+    now = time.time()
+    state.save_captcha_pair(
+        f"court:{sim.code}",
+        sb.captcha_answer(sim.host),
+        challenge_id,
+        sim.code,
+        solved_at=now,
+        expires_at=now + 3600,
+    )
+    writer = WarcWriter(tmp_path / "archive")
+    report = probe(sim.court, for_sandbox(), writer, sandbox_url=sb.url, state=state)
+    writer.close()
+    state.close()
+    assert report.captcha is False and not any("captcha" in f for f in report.findings)
+    assert report.counter is not None and report.card_ok is True
+    assert report.requests <= MAX_REQUESTS

@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -199,6 +200,7 @@ class Prober:
         self._last: tuple[str, int] | None = None
         self._first_row: tuple[str, str | None] | None = None  # of the listing with rows
         self._rows_url: str | None = None  # the listing that answered with rows
+        self._pair = self._pair_in_force()
         self.instance = probe_instance(court)
         self.gateway = Gateway(
             config,
@@ -242,6 +244,26 @@ class Prober:
         )
         if change is not None:
             self.report.recorded.append(f"{what.value}: {change.old} → {change.new}")
+
+    def _pair_in_force(self) -> dict[str, str]:
+        """A solved captcha pair the harvest state holds for this court's scope (court or
+        region: the scope is the harvest's configuration) while it is valid: sent with the
+        listings as a harvest would, so a court a person just answered for is not reported
+        as asking again."""
+        if self.state is None:
+            return {}
+        from kartoteka.harvest.captcha import CaptchaPolicy
+
+        now = time.time()
+        for scope in ("court", "region"):
+            key = CaptchaPolicy(scope=scope).scope_key(self.court.code, self.court.region_code)
+            pair = self.state.captcha_pair(key)
+            if pair is not None and pair.valid(now):
+                params = {"captcha": pair.captcha}
+                if pair.captcha_id:
+                    params["captchaid"] = pair.captcha_id
+                return params
+        return {}
 
     def _spent(self) -> int:
         return sum(s.requests for s in self.gateway.stats.values())
@@ -329,7 +351,10 @@ class Prober:
         form_dialect = detect_dialect(text)
         template = detect_template(parse_html(text))
         self.report.template = template.value if template else None
-        self.report.captcha = page.kind is PageKind.CAPTCHA or _captcha_field(text)
+        # A captcha row on the form; with a solved pair in force the listing decides.
+        self.report.captcha = (page.kind is PageKind.CAPTCHA or _captcha_field(text)) and (
+            not self._pair
+        )
         hint = self.court.dialect
         if form_dialect is not None:
             self.report.dialect, self.report.dialect_evidence = (
@@ -396,11 +421,16 @@ class Prober:
         since = today - dt.timedelta(days=self.recent_days)
         self.report.window = (since.isoformat(), today.isoformat())
         url = listing_url(host, dialect, since, today, instance=self.instance, scheme=scheme)
+        url += "".join(f"&{k}={v}" for k, v in self._pair.items())
         _, page = await self._get(f"listing ({dialect.value})", url)
         if page.template is not None:
             self.report.template = page.template.value
         if page.kind is PageKind.CAPTCHA:
             self.report.captcha = True
+            if self._pair:
+                self.report.findings.append(
+                    "the solved captcha pair in the harvest state was refused (expired?)"
+                )
             return None
         if page.kind is PageKind.LISTING and page.listing is not None:
             self.report.counter = page.listing.total
