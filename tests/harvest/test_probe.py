@@ -230,6 +230,7 @@ def test_a_solved_pair_in_the_state_is_sent_as_a_harvest_would(sandbox, tmp_path
     sim = [c for c in sb.courts if c.captcha and not c.always_down and c.level.value == "garrison"][
         1
     ]
+    before = len(_log(log, sim.host))
     state = HarvestState(tmp_path / "state")
     # what `kartoteka captcha answer` leaves behind: the scope's solved pair
     challenge_id = sb.site.gate.captchas.current_id(sim.host)
@@ -248,4 +249,4 @@ def test_a_solved_pair_in_the_state_is_sent_as_a_harvest_would(sandbox, tmp_path
     state.close()
     assert report.captcha is False and not any("captcha" in f for f in report.findings)
     assert report.counter is not None and report.card_ok is True
-    assert report.requests <= MAX_REQUESTS
+    assert len(_log(log, sim.host)) - before == report.requests <= MAX_REQUESTS

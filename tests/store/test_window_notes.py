@@ -141,3 +141,18 @@ def test_the_footnote_goes_with_stats_exports_and_the_dashboard(data_dir, archiv
         assert "window-notes" not in client.get(f"/courts/{OTHER}?lang=en").text
         overview = client.get("/?lang=ru").text
         assert 'id="window-notes"' in overview and "неполных окон — 1" in overview
+
+
+def test_the_offline_report_carries_the_footnote(data_dir, archive):
+    import duckdb as db
+
+    from kartoteka.report.html import build_report_html
+
+    _store_with_an_incomplete_window(data_dir, archive)
+    con = db.connect(str(data_dir.store), read_only=True)
+    try:
+        html, _ = build_report_html(con, lang="en")
+    finally:
+        con.close()
+    assert 'id="window-notes"' in html
+    assert "incomplete windows: 1, suspect-empty: 0 (as of 2024-04-05)" in html
