@@ -211,6 +211,9 @@ class _Pass:
     empty: bool = False  # page 1 said "no data"
     empty_body: bytes = b""
     shifted: str | None = None  # the counter moved between pages: "N -> M"
+    shift_at: int | None = None  # the first page that showed the new counter
+    unstable: bool = False  # the counter moved more than once, or a page failed the mend
+    by_page: dict[int, set[str]] = field(default_factory=dict)  # case ids per page
 
 
 def _pair_params(pair: CaptchaPair | None) -> dict[str, str]:
@@ -767,6 +770,8 @@ class Harvester:
         p = _Pass()
         for attempt in range(LIST_PASSES):
             p = await self._list_pass(court, site, w, report, planned, fresh=attempt > 0)
+            if p.shift_at is not None and p.problem is None and not p.unstable:
+                await self._mend(court, site, w, p, report)
             # Rows shift between pages when cases arrive or go while a window is paged: the
             # counter moves, or a row is seen twice and another never. List it once more.
             moved = p.shifted is not None or (
@@ -829,6 +834,40 @@ class Harvester:
         report.windows_suspect += 1
         self._save(w, 0, 0, p.pages, WindowStatus.SUSPECT_EMPTY, problem)
 
+    async def _mend(
+        self, court: Court, site: _Site, w: Window, p: _Pass, report: CourtReport
+    ) -> None:
+        """The counter moved once, at page k: the pages from k on were read under the new
+        counter, so a case that arrived (or a row pulled back by one that went) can only
+        hide on pages 1..k-1. Fetch those again; if they show the same counter, the rows of
+        pages 1..end under that counter are the whole window (checked against it)."""
+        assert p.shift_at is not None
+        rows: set[str] = set()
+        for k, ids in p.by_page.items():
+            if k >= p.shift_at:
+                rows |= ids
+        for k in range(1, p.shift_at):
+            url = listing_url(
+                site.host,
+                site.dialect,
+                w.date_from,
+                w.date_to,
+                page=k,
+                instance=w.instance,
+                scheme=site.scheme,
+            )
+            page, _ = await self._page(court, url, report, fresh=True)
+            report.extra_requests += 1
+            if page.kind is not PageKind.LISTING or page.listing is None:
+                p.unstable = True
+                return
+            if page.listing.total != p.total:
+                p.unstable = True
+                return
+            self._save_rows(court, w, page.listing.rows, report, rows)
+        if p.total is not None and len(rows) == p.total:
+            p.seen, p.shifted = rows, None
+
     async def _list_pass(
         self,
         court: Court,
@@ -876,11 +915,15 @@ class Harvester:
                     planned[0] += max(0, math.ceil(p.total / PAGE_SIZE) - 1)
                 if listing.rows:
                     self._proven(court, site, url, report)
-            elif listing.total != p.total and p.shifted is None:
-                p.shifted = f"{p.total} -> {listing.total}"
+            elif listing.total != p.total:
+                if p.shifted is None:
+                    p.shifted, p.shift_at = f"{p.total} -> {listing.total}", page_no
+                else:
+                    p.unstable = True
                 if listing.total is not None:
-                    p.total = max(p.total or 0, listing.total)
+                    p.total = listing.total  # page on to the end the site shows now
             self._save_rows(court, w, listing.rows, report, p.seen)
+            p.by_page[page_no] = {r.case_id for r in listing.rows if r.case_id}
             if p.total is None:
                 if len(listing.rows) < PAGE_SIZE:
                     return p
