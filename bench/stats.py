@@ -79,7 +79,11 @@ def load_synthetic(path: Path, n: int) -> float:
         )
         for i in range(100)
     ]
-    con.executemany("INSERT INTO courts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", courts)
+    con.executemany(
+        "INSERT INTO courts (code, name, level, host, region_code, region, district, dialect, "
+        "captcha_seen, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        courts,
+    )
     con.execute("UPDATE courts SET district = substr(code, 1, 2) || 'OV0000'")
     arts = "[" + ", ".join(f"'{a}'" for a, *_ in ARTICLES) + "]"
     parts = "[" + ", ".join(f"'{p}'" if p else "NULL" for _, p, *_ in ARTICLES) + "]"

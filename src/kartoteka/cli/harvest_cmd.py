@@ -27,6 +27,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from kartoteka.cli import courts_cmd
 from kartoteka.cli.options import DATA_DIR_OPTION, parse_date
 from kartoteka.errors import KartotekaError, PolitenessError
 from kartoteka.harvest.captcha import CaptchaChallenge, CaptchaPolicy
@@ -55,40 +56,12 @@ def _store_courts(data_dir: DataDir) -> list[Court]:
 def courts_list(
     ctx: typer.Context,
     data_dir: str | None = DATA_DIR_OPTION,
+    courts: str | None = typer.Option(None, "--courts", help="Court codes, comma-separated."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
-    """List the courts in the registry with their last harvest status."""
-    if ctx.invoked_subcommand is not None:
-        return
-    data = resolve_data_dir(data_dir)
-    courts = _store_courts(data)
-    if not courts:
-        typer.echo(
-            "No courts in the registry yet: run `kartoteka courts import FILE` "
-            "(a military_courts.csv or the sudrf directory JSON; see README)."
-        )
-        raise typer.Exit(1)
-    statuses: dict[str, tuple[str | None, str | None, str | None]] = {}
-    detected: dict[str, str] = {}
-    if (data.state / "harvest.sqlite3").exists():
-        state = HarvestState(data.state)
-        statuses = state.court_statuses()
-        detected = {c.code: d for c in courts if (d := state.dialect(c.code))}
-        state.close()
-    table = Table(title=f"{len(courts)} courts")
-    for col in ("code", "level", "name", "host", "dialect", "last harvest", "when"):
-        table.add_column(col, overflow="fold" if col == "name" else "ellipsis")
-    for c in courts:
-        status, _detail, when = statuses.get(c.code, (None, None, None))
-        table.add_row(
-            c.code,
-            c.level.value,
-            c.name,
-            c.host,
-            c.dialect.value if c.dialect else detected.get(c.code, "?"),
-            status or "never",
-            (when or "")[:16],
-        )
-    Console().print(table)
+    """List the courts: dialect and template seen, changes with dates, hosts, active or not."""
+    if ctx.invoked_subcommand is None:
+        courts_cmd.list_courts(data_dir, courts, as_json)
 
 
 @courts_app.command("import")
@@ -97,18 +70,12 @@ def courts_import(
         ..., exists=True, dir_okay=False, help="military_courts.csv or sudrf_websites.json"
     ),
     data_dir: str | None = DATA_DIR_OPTION,
+    partial: bool = typer.Option(
+        False, "--partial", help="A partial list: courts it does not name stay active."
+    ),
 ) -> None:
-    """Import courts from a CSV in the military_courts.csv format or the sudrf directory JSON."""
-    from kartoteka.store.courts import import_courts
-
-    try:
-        courts = read_courts(file)
-    except KartotekaError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from exc
-    data = resolve_data_dir(data_dir).ensure()
-    count = import_courts(data, courts)
-    typer.echo(f"imported {count} courts from {file}")
+    """Merge a newer court list (CSV or sudrf directory JSON) and print what changed."""
+    courts_cmd.import_courts_file(file, data_dir, partial)
 
 
 def _tty_solver(console: Console):

@@ -187,6 +187,7 @@ def register(app: typer.Typer) -> None:
                 typer.echo(f"error: {exc}", err=True)
                 raise typer.Exit(2) from exc
             simulated = _simulated(con)
+            notes = _window_notes(con, flt)
         finally:
             con.close()
         if simulated and fmt is OutputFormat.TABLE:
@@ -194,6 +195,10 @@ def register(app: typer.Typer) -> None:
         elif simulated:
             typer.echo(SIMULATED_NOTE, err=True)
         typer.echo(render(rows, fmt))
+        # The footnote: courts whose numbers rest on listings not proven complete. Beside
+        # a table it is part of the output; beside CSV/JSON it goes to stderr (data stays data).
+        for line in notes:
+            typer.echo(line, err=fmt is not OutputFormat.TABLE)
 
     @app.command()
     def case(
@@ -262,6 +267,8 @@ def register(app: typer.Typer) -> None:
             typer.echo(SIMULATED_NOTE)
         for path in result.files:
             typer.echo(str(path))
+        for note in result.window_notes:
+            typer.echo(f"note: {note}", err=True)
 
     app.command("update")(update_command)
 
@@ -316,6 +323,34 @@ def _open_read_only(data_dir: str | None) -> Any:
     except KartotekaError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
+
+
+def _window_notes(con: Any, flt: Any) -> list[str]:
+    """Footnote lines for the courts in the figures (the filter's court, district or region,
+    else all) with incomplete or suspect-empty windows."""
+    from kartoteka.store.windows import notes_text, window_notes
+
+    courts = None
+    if flt.court:
+        courts = [flt.court.upper()]
+    elif flt.district or flt.region:
+        courts = [
+            r[0]
+            for r in con.execute(
+                "SELECT code FROM courts WHERE ($d IS NULL OR district = $d) "
+                "AND ($r IS NULL OR region = $r OR region_code = $r)",
+                {"d": flt.district.upper() if flt.district else None, "r": flt.region},
+            ).fetchall()
+        ]
+    notes = window_notes(con, flt.as_of, courts)
+    if not notes:
+        return []
+    names = dict(con.execute("SELECT code, name FROM courts").fetchall())
+    return [
+        "Note: numbers of these courts rest on listings not proven complete "
+        '(fewer rows than the site\'s counter, or "no data" without a control query):',
+        *(f"  {line}" for line in notes_text(notes, names)),
+    ]
 
 
 def _simulated(con: Any) -> bool:

@@ -9,6 +9,9 @@ refreshable). Users import one of two public formats:
   court_name, court_website, srv}]}), from which the military courts are selected by code.
 
 Reading is pure (no store access): `kartoteka courts import` writes the result to the store.
+A newer list is *merged* into the one already known (`merge_registry`): courts are renamed,
+moved to a new host (the old host is kept), given a new dialect hint, added, or marked
+inactive when they disappear; nothing a court already has (cases, harvest state) is deleted.
 """
 
 from __future__ import annotations
@@ -59,6 +62,10 @@ class Court:
     region: str | None = None
     dialect: Dialect | None = None  # None: unknown, detect on first contact and remember
     captcha_seen: bool | None = None
+    # False once a newer registry no longer lists the court: kept (its cases and state stay),
+    # not harvested unless asked for by code.
+    active: bool = True
+    previous_hosts: tuple[str, ...] = ()  # hosts the court had before, oldest first
 
     @property
     def superior_region(self) -> str:
@@ -182,15 +189,140 @@ def select_courts(
     codes: Iterable[str] | None = None,
     level: CourtLevel | str | None = None,
 ) -> list[Court]:
-    """Filter by explicit codes and/or level, keeping the registry's order."""
+    """Filter by explicit codes and/or level, keeping the registry's order.
+
+    Inactive courts (gone from the newest registry) are left out unless named by code: a
+    court that no longer exists is not asked every night, but its history can be refreshed
+    on purpose.
+    """
     wanted = {c.strip().upper() for c in codes} if codes else None
     lvl = CourtLevel(level) if level else None
     return [
         c
         for c in courts
-        if (wanted is None or c.code in wanted) and (lvl is None or c.level is lvl)
+        if (wanted is None or c.code in wanted)
+        and (lvl is None or c.level is lvl)
+        and (c.active or wanted is not None)
     ]
 
 
 def with_dialect(court: Court, dialect: Dialect) -> Court:
     return replace(court, dialect=dialect)
+
+
+class ChangeKind(StrEnum):
+    """What a registry import changed about one court (printed, and kept in the store)."""
+
+    ADDED = "added"
+    RENAMED = "renamed"
+    MOVED_HOST = "moved host"
+    DIALECT_HINT = "dialect hint changed"
+    INACTIVE = "gone inactive"
+    REACTIVATED = "active again"
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryChange:
+    code: str
+    kind: ChangeKind
+    old: str | None = None
+    new: str | None = None
+
+    def describe(self) -> str:
+        if self.kind in (ChangeKind.ADDED, ChangeKind.INACTIVE, ChangeKind.REACTIVATED):
+            return f"{self.code}: {self.kind.value} ({self.new or self.old})"
+        return f"{self.code}: {self.kind.value}: {self.old or '?'} → {self.new or '?'}"
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryMerge:
+    """The registry after an import, and what the import changed (in registry order)."""
+
+    courts: list[Court]
+    changes: list[RegistryChange]
+
+    def counts(self) -> dict[ChangeKind, int]:
+        out = dict.fromkeys(ChangeKind, 0)
+        for change in self.changes:
+            out[change.kind] += 1
+        return out
+
+
+def _merge_one(old: Court, new: Court) -> tuple[Court, list[RegistryChange]]:
+    """A court in both lists: the newer list wins where it says something; where it is silent
+    (the directory JSON has no dialect, no captcha flag, maybe no region), the known value
+    stays, because silence is not evidence."""
+    changes = []
+    if new.name and new.name != old.name:
+        changes.append(RegistryChange(old.code, ChangeKind.RENAMED, old.name, new.name))
+    hosts = old.previous_hosts
+    host = old.host
+    if new.host and new.host != old.host:
+        changes.append(RegistryChange(old.code, ChangeKind.MOVED_HOST, old.host, new.host))
+        hosts = tuple(h for h in (*old.previous_hosts, old.host) if h != new.host)
+        host = new.host
+    dialect = old.dialect
+    if new.dialect is not None and new.dialect != old.dialect:
+        changes.append(
+            RegistryChange(
+                old.code,
+                ChangeKind.DIALECT_HINT,
+                old.dialect.value if old.dialect else None,
+                new.dialect.value,
+            )
+        )
+        dialect = new.dialect
+    if not old.active:
+        changes.append(RegistryChange(old.code, ChangeKind.REACTIVATED, None, new.name or old.name))
+    merged = replace(
+        old,
+        name=new.name or old.name,
+        level=new.level,
+        host=host,
+        region_code=new.region_code or old.region_code,
+        region=new.region or old.region,
+        dialect=dialect,
+        captcha_seen=new.captcha_seen if new.captcha_seen is not None else old.captcha_seen,
+        active=True,
+        previous_hosts=hosts,
+    )
+    return merged, changes
+
+
+def merge_registry(
+    known: Iterable[Court], incoming: Iterable[Court], *, deactivate_missing: bool = True
+) -> RegistryMerge:
+    """Merge a newer court list into the known one. Pure.
+
+    Known courts keep their order; new courts follow in the order of the new list. A known
+    court missing from the new list is marked inactive (never dropped: its cases and harvest
+    state refer to it) unless `deactivate_missing` is False (a partial list, e.g. a few
+    courts imported by hand). Raises RegistryError when the new list names a court twice.
+    """
+    incoming = list(incoming)
+    by_code: dict[str, Court] = {}
+    for court in incoming:
+        if court.code in by_code:
+            raise RegistryError(f"court {court.code} is listed twice in the new registry")
+        by_code[court.code] = court
+    courts: list[Court] = []
+    changes: list[RegistryChange] = []
+    seen = set()
+    for old in known:
+        seen.add(old.code)
+        new = by_code.get(old.code)
+        if new is None:
+            if old.active and deactivate_missing:
+                changes.append(RegistryChange(old.code, ChangeKind.INACTIVE, old.name, None))
+                courts.append(replace(old, active=False))
+            else:
+                courts.append(old)
+            continue
+        merged, court_changes = _merge_one(old, new)
+        courts.append(merged)
+        changes.extend(court_changes)
+    for new in incoming:
+        if new.code not in seen:
+            courts.append(replace(new, active=True))
+            changes.append(RegistryChange(new.code, ChangeKind.ADDED, None, new.name))
+    return RegistryMerge(courts, changes)

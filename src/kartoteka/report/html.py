@@ -54,6 +54,7 @@ def build_report_html(
         dashboard_js=inline_script((STATIC_DIR / "dashboard.js").read_text(encoding="utf-8")),
         as_of=overview.as_of.isoformat(),
         generated=generated,
+        window_notes=data.window_notes(con, filters.court, filters.as_of),
     )
     html = environment().get_template("report.html").render(**ctx)
     return html, overview

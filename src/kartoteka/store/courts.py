@@ -1,14 +1,27 @@
 """The court registry in the store: `kartoteka courts import FILE` writes it here, the
 harvester and the statistics (by court, district, region) read it back.
 
-Import is an upsert by court code: a court missing from a newer list stays in the store
-(cases refer to it), a court present in both is updated.
+An import is a merge (`kartoteka.registry.courts.merge_registry`): courts are renamed, moved
+(the old host is kept in `previous_hosts`), given new dialect hints, added, and marked inactive
+when a newer list no longer has them. Nothing is deleted: cases and harvest state refer to
+courts by code. Each change is appended to `court_registry_changes` with the time of the
+import, so `kartoteka courts` can say when a court moved.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
 from kartoteka.paths import DataDir
-from kartoteka.registry.courts import Court, CourtLevel
+from kartoteka.registry.courts import (
+    ChangeKind,
+    Court,
+    CourtLevel,
+    RegistryMerge,
+    merge_registry,
+)
 from kartoteka.store.db import connect
 from kartoteka.sudrf.urls import Dialect
 
@@ -30,11 +43,33 @@ def superior_court_code(court: Court, courts: list[Court]) -> str | None:
     return superiors[0] if superiors else None
 
 
-def import_courts(data_dir: DataDir, courts: list[Court]) -> int:
-    """Write courts to the store (upsert by code). Returns the number of courts written."""
-    known = {c.code: c for c in load_courts(data_dir)}
-    known.update({c.code: c for c in courts})
-    everything = list(known.values())
+@dataclass(frozen=True, slots=True)
+class DatedChange:
+    """One row of the registry's change log."""
+
+    imported_at: dt.datetime
+    source: str | None
+    court_code: str
+    kind: ChangeKind
+    old: str | None
+    new: str | None
+
+
+def update_registry(
+    data_dir: DataDir,
+    courts: list[Court],
+    *,
+    deactivate_missing: bool = True,
+    source: str | Path | None = None,
+    now: dt.datetime | None = None,
+) -> RegistryMerge:
+    """Merge a court list into the store's registry (one transaction) and log the changes.
+
+    With `deactivate_missing` (the default for a full, newer list) the known courts the list
+    no longer has become inactive; a partial list passes False.
+    """
+    merge = merge_registry(load_courts(data_dir), courts, deactivate_missing=deactivate_missing)
+    at = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(tzinfo=None)
     rows = [
         (
             c.code,
@@ -43,49 +78,59 @@ def import_courts(data_dir: DataDir, courts: list[Court]) -> int:
             c.host,
             c.region_code,
             c.region,
-            superior_court_code(c, everything),
+            superior_court_code(c, merge.courts),
             c.dialect.value if c.dialect else None,
             c.captcha_seen,
             position,
+            c.active,
+            list(c.previous_hosts),
         )
-        for position, c in enumerate(courts)
+        for position, c in enumerate(merge.courts)
     ]
     con = connect(data_dir.ensure())
     try:
         con.execute("BEGIN TRANSACTION")
-        offset_row = con.execute("SELECT coalesce(max(position) + 1, 0) FROM courts").fetchone()
-        offset = int(offset_row[0]) if offset_row else 0
-        codes = [r[0] for r in rows]
-        kept = {
-            code: pos
-            for code, pos in con.execute(
-                "SELECT code, position FROM courts WHERE list_contains(?, code)", [codes]
-            ).fetchall()
-        }
-        con.execute("DELETE FROM courts WHERE list_contains(?, code)", [codes])
+        con.execute("DELETE FROM courts")
         con.executemany(
-            "INSERT INTO courts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(*r[:-1], kept.get(r[0], offset + r[-1])) for r in rows],
+            "INSERT INTO courts (code, name, level, host, region_code, region, district, "
+            "dialect, captcha_seen, position, active, previous_hosts) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
         )
+        if merge.changes:
+            con.executemany(
+                "INSERT INTO court_registry_changes VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (at, str(source) if source else None, ch.code, ch.kind.value, ch.old, ch.new, i)
+                    for i, ch in enumerate(merge.changes)
+                ],
+            )
         con.execute("COMMIT")
     finally:
         con.close()
-    return len(rows)
+    return merge
 
 
-def load_courts(data_dir: DataDir) -> list[Court]:
+def import_courts(data_dir: DataDir, courts: list[Court]) -> int:
+    """Write courts to the store as a partial update (no court is made inactive). Returns the
+    number of courts written. `kartoteka courts import` uses `update_registry`."""
+    update_registry(data_dir, courts, deactivate_missing=False)
+    return len(courts)
+
+
+def load_courts(data_dir: DataDir, *, active_only: bool = False) -> list[Court]:
     """The courts in the store, in the order they were first imported (empty if none)."""
     if not data_dir.store.exists():
         return []
-    con = connect(data_dir)
+    con = connect(data_dir, read_only=True)  # readers (doctor, courts) while ingest writes
     try:
         rows = con.execute(
-            "SELECT code, name, level, host, region_code, region, dialect, captcha_seen "
-            "FROM courts ORDER BY position, code"
+            "SELECT code, name, level, host, region_code, region, dialect, captcha_seen, "
+            "active, previous_hosts FROM courts ORDER BY position, code"
         ).fetchall()
     finally:
         con.close()
-    return [
+    courts = [
         Court(
             code=code,
             name=name,
@@ -95,6 +140,27 @@ def load_courts(data_dir: DataDir) -> list[Court]:
             region=region,
             dialect=Dialect(dialect) if dialect else None,
             captcha_seen=captcha,
+            active=active is not False,
+            previous_hosts=tuple(previous or ()),
         )
-        for code, name, level, host, region_code, region, dialect, captcha in rows
+        for code, name, level, host, region_code, region, dialect, captcha, active, previous in rows
     ]
+    return [c for c in courts if c.active] if active_only else courts
+
+
+def registry_changes(data_dir: DataDir, codes: list[str] | None = None) -> list[DatedChange]:
+    """The registry's change log, oldest first (optionally for some courts)."""
+    if not data_dir.store.exists():
+        return []
+    con = connect(data_dir, read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT imported_at, source, court_code, change, old_value, new_value "
+            "FROM court_registry_changes "
+            "WHERE $codes IS NULL OR list_contains($codes, court_code) "
+            "ORDER BY imported_at, position",
+            {"codes": codes},
+        ).fetchall()
+    finally:
+        con.close()
+    return [DatedChange(r[0], r[1], r[2], ChangeKind(r[3]), r[4], r[5]) for r in rows]

@@ -9,7 +9,7 @@ columns and act texts are dropped. Exports say when the data is simulated.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
@@ -79,6 +79,9 @@ class ExportResult:
     files: list[Path]
     rows: dict[str, int]
     simulated: bool
+    # "CODE: 3 windows incomplete, 1 suspect-empty as of <date>" per court whose numbers rest
+    # on listings not proven complete (kartoteka.store.windows); also in the metadata.
+    window_notes: list[str] = field(default_factory=list)
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str, names: bool) -> list[tuple[str, str]]:
@@ -112,6 +115,9 @@ def export(
     out_dir.mkdir(parents=True, exist_ok=True)
     flag = con.execute("SELECT coalesce(bool_or(simulated), false) FROM fetch_log").fetchone()
     simulated = bool(flag and flag[0])
+    from kartoteka.store.windows import notes_text, window_notes
+
+    notes = notes_text(window_notes(con))
     tables = XLSX_TABLES if fmt is ExportFormat.XLSX else tuple(TABLES)
     files: list[Path] = []
     rows: dict[str, int] = {}
@@ -131,16 +137,17 @@ def export(
             files.append(path)
     if fmt is ExportFormat.XLSX:
         path = out_dir / "kartoteka.xlsx"
-        _write_xlsx(con, path, schemas, simulated)
+        _write_xlsx(con, path, schemas, simulated, notes)
         files.append(path)
     if fmt is ExportFormat.DATAPACKAGE:
         path = out_dir / "datapackage.json"
         path.write_text(
-            json.dumps(_datapackage(schemas, simulated), ensure_ascii=False, indent=2) + "\n",
+            json.dumps(_datapackage(schemas, simulated, notes), ensure_ascii=False, indent=2)
+            + "\n",
             encoding="utf-8",
         )
         files.append(path)
-    return ExportResult(out_dir, files, rows, simulated)
+    return ExportResult(out_dir, files, rows, simulated, notes)
 
 
 def _sql_path(path: Path) -> str:
@@ -152,6 +159,7 @@ def _write_xlsx(
     path: Path,
     schemas: dict[str, list[tuple[str, str]]],
     simulated: bool,
+    notes: list[str] | None = None,
 ) -> None:
     from openpyxl import Workbook
 
@@ -160,6 +168,8 @@ def _write_xlsx(
     about.append(["kartoteka export", __version__])
     if simulated:
         about.append(["SIMULATED DATA: produced by the kartoteka sandbox, not by real courts"])
+    for note in notes or []:
+        about.append([f"incomplete data: {note}"])
     for table, columns in schemas.items():
         sheet = book.create_sheet(table)
         sheet.append([n for n, _ in columns])
@@ -168,7 +178,9 @@ def _write_xlsx(
     book.save(path)
 
 
-def _datapackage(schemas: dict[str, list[tuple[str, str]]], simulated: bool) -> dict[str, object]:
+def _datapackage(
+    schemas: dict[str, list[tuple[str, str]]], simulated: bool, notes: list[str] | None = None
+) -> dict[str, object]:
     resources = []
     for table, columns in schemas.items():
         keys, description = TABLES[table]
@@ -194,13 +206,23 @@ def _datapackage(schemas: dict[str, list[tuple[str, str]]], simulated: bool) -> 
     title = "kartoteka: military-court cases"
     if simulated:
         title += " (SIMULATED DATA)"
+    description = (
+        "Cases of Russian military courts parsed from their public case "
+        "indexes (sudrf.ru). Defendants appear as initials and keyed "
+        "hashes. Definitions: docs/metrics.md."
+    )
+    if notes:
+        description += (
+            " Incomplete data: the numbers of some courts rest on listings not proven "
+            "complete (see kartoteka:window_notes)."
+        )
     return {
         "name": "kartoteka",
         "title": title,
         "profile": "tabular-data-package",
-        "description": "Cases of Russian military courts parsed from their public case "
-        "indexes (sudrf.ru). Defendants appear as initials and keyed "
-        "hashes. Definitions: docs/metrics.md.",
+        "description": description,
         "version": __version__,
+        # Courts whose numbers rest on incomplete or suspect-empty windows, as of the export.
+        "kartoteka:window_notes": notes or [],
         "resources": resources,
     }

@@ -272,6 +272,28 @@ CREATE TABLE ingested_files (
 );
 """,
     ),
+    Migration(
+        6,
+        "registry merges: inactive courts, previous hosts, the registry's change log",
+        """
+-- A court gone from a newer registry is kept (its cases refer to it) but marked inactive.
+ALTER TABLE courts ADD COLUMN active BOOLEAN DEFAULT true;
+ALTER TABLE courts ADD COLUMN previous_hosts VARCHAR[] DEFAULT [];
+UPDATE courts SET active = true WHERE active IS NULL;
+UPDATE courts SET previous_hosts = [] WHERE previous_hosts IS NULL;
+
+-- What each `courts import` changed, one row per change (append-only).
+CREATE TABLE court_registry_changes (
+    imported_at TIMESTAMP NOT NULL,
+    source      VARCHAR,             -- the file imported
+    court_code  VARCHAR NOT NULL,
+    change      VARCHAR NOT NULL,    -- kartoteka.registry.courts.ChangeKind
+    old_value   VARCHAR,
+    new_value   VARCHAR,
+    position    INTEGER NOT NULL     -- order of the change within its import
+);
+""",
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

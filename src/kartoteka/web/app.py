@@ -113,6 +113,7 @@ def create_app(
     app.state.reader = reader
     app.state.figures_cache = FiguresCache()
     app.state.revisions_cache = SnapshotCache[Filters, list[dict[str, Any]]](size=32)
+    app.state.window_notes_cache = SnapshotCache[tuple[Any, ...], list[dict[str, Any]]](size=32)
 
     def warm_up() -> None:
         """Compute the most asked-for overviews of a new snapshot before anyone asks: the

@@ -581,6 +581,18 @@ def case_table(listing: CaseList, t: Translator) -> Table:
 
 
 # -- courts --------------------------------------------------------------------------------------
+def window_notes(
+    con: duckdb.DuckDBPyConnection, court: str | None = None, as_of: Any = None
+) -> list[dict[str, Any]]:
+    """Courts whose numbers rest on incomplete or suspect-empty windows (one or all), with
+    their names, for the footnote (see `kartoteka.store.windows`)."""
+    from kartoteka.store.windows import window_notes as notes_of
+
+    notes = notes_of(con, as_of, [court] if court else None)
+    names = records.court_names(con) if notes else {}
+    return [{**n.to_json(), "name": names.get(code)} for code, n in notes.items()]
+
+
 def courts_table(con: duckdb.DuckDBPyConnection, t: Translator) -> Table:
     rows = [{**r, "href": f"/courts/{r['code']}"} for r in records.courts(con)]
     return Table(

@@ -133,6 +133,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "court.title": ("Суд", "Court"),
     "court.cases": ("Дела этого суда", "Cases of this court"),
+    "notes.windows.title": (
+        "Неполные данные: у этих судов не все выборки подтверждены",
+        "Incomplete data: not every listing of these courts is proven complete",
+    ),
+    "notes.windows.court": (
+        "{court}: неполных окон — {incomplete}, подозрительно пустых — {suspect} (на {date})",
+        "{court}: incomplete windows: {incomplete}, suspect-empty: {suspect} (as of {date})",
+    ),
+    "notes.windows.explain": (
+        "Числа этих судов могут быть занижены: строк собрано меньше, чем показал счётчик "
+        "сайта, или ответ «Данных по запросу не обнаружено» не подтверждён контрольным "
+        "запросом. Следующий сбор запрашивает эти окна снова.",
+        "These courts' numbers may be too low: fewer rows were collected than the site's "
+        "counter shows, or a \u201cno data\u201d answer is not proven by a control query. The "
+        "next harvest lists these windows again.",
+    ),
     "evidence.masked": (
         "Архивная копия страницы суда. Имена людей скрыты (инициалы), пока установка не "
         "разрешила их показ.",

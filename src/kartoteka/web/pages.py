@@ -144,6 +144,18 @@ def cached_overview(request: Request, con: Any, filters: Filters, t: Translator)
     return data.arrange(figures, t)
 
 
+def cached_window_notes(
+    request: Request, con: Any, court: str | None, as_of: Any = None
+) -> list[dict[str, Any]]:
+    """The footnote of courts with incomplete or suspect-empty windows (one court, or all),
+    computed once per store snapshot."""
+    cache = request.app.state.window_notes_cache
+    snapshot = request.app.state.reader.info().taken_at
+    return cache.get(  # type: ignore[no-any-return]
+        snapshot, (court, as_of), lambda: data.window_notes(con, court, as_of)
+    )
+
+
 @router.get("/favicon.ico", include_in_schema=False)
 def favicon() -> Response:
     return Response(
@@ -183,6 +195,7 @@ def overview_page(request: Request) -> HTMLResponse:
             "/",
             overview=overview,
             as_of=overview.as_of.isoformat(),
+            window_notes=cached_window_notes(request, con, filters.court, filters.as_of),
         )
     return render("overview.html", ctx)
 
@@ -262,6 +275,7 @@ def court_page(request: Request, code: str) -> HTMLResponse:
             table=data.case_table(listing, t),
             listing=listing,
             as_of=overview.as_of.isoformat(),
+            window_notes=cached_window_notes(request, con, court["code"], filters.as_of),
         )
     return render("court.html", ctx)
 
