@@ -1,0 +1,205 @@
+"""The parts of an act's text: its heading (document type, date), whether the text is really
+published, the operative part, and sentence boundaries. Pure functions over cleaned text
+(`clean.clean_text`); every result carries its span.
+
+A приговор ends in "ПРИГОВОРИЛ:" and its operative part; a постановление in "ПОСТАНОВИЛ:", an
+appeal or cassation ruling in "ОПРЕДЕЛИЛ:" (or "ПОСТАНОВИЛ:" for a single judge's appeal
+ruling). The keyword is searched where it starts a line or follows "суд" — the reasoning part
+quotes earlier verdicts ("которым ... приговорил") but not with a colon at a line start.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+Span = tuple[int, int]
+
+# Document types, most specific first, as they head the text (matched on a whole line).
+DOC_TYPES = (
+    ("апелляционное определение", r"апелляционное\s+определение"),
+    ("апелляционное постановление", r"апелляционное\s+постановление"),
+    ("апелляционный приговор", r"апелляционный\s+приговор"),
+    ("кассационное определение", r"кассационное\s+определение"),
+    ("кассационное постановление", r"кассационное\s+постановление"),
+    ("приговор", r"приговор"),
+    ("постановление", r"постановление"),
+    ("определение", r"определение"),
+    ("решение", r"решение"),
+)
+_DOC_LINE = re.compile(
+    r"^[\s\d№«»\"().,-]*(?P<t>" + "|".join(p for _, p in DOC_TYPES) + r")\b[^\n]{0,60}$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_HEADING_LINES = 14
+
+_MONTHS = {
+    "январ": 1,
+    "феврал": 2,
+    "март": 3,
+    "апрел": 4,
+    "ма": 5,
+    "июн": 6,
+    "июл": 7,
+    "август": 8,
+    "сентябр": 9,
+    "октябр": 10,
+    "ноябр": 11,
+    "декабр": 12,
+}
+_WORD_DATE = re.compile(
+    r"(?<!\d)«?(?P<d>\d{1,2})»?\s*(?P<m>январ|феврал|март|апрел|ма|июн|июл|август|сентябр|"
+    r"октябр|ноябр|декабр)[а-я]*\s+(?P<y>\d{4})",
+    re.IGNORECASE,
+)
+_DIGIT_DATE = re.compile(r"(?<!\d)(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?!\d)")
+
+UNPUBLISHED_PHRASES = (
+    "не подлежит опубликованию",
+    "опубликованию не подлежит",
+    "текст не публикуется",
+    "тексты судебных актов не публикуются",
+    "не подлежит размещению",
+    "размещению не подлежит",
+    "текст судебного акта не публикуется",
+)
+# Below this many letters a text is a stub or a heading, not a judicial act.
+MIN_PUBLISHED_LETTERS = 300
+
+_OPERATIVE = re.compile(
+    r"(?:^|(?<=\bсуд)\s|(?<=\bсуд,)\s)\s*(?P<w>приговорил|постановил|определил|решил)\s*:",
+    re.IGNORECASE | re.MULTILINE,
+)
+_ESTABLISHED = re.compile(r"(?:^|\s)(?:установил|у\s?становил)\s*:", re.IGNORECASE | re.MULTILINE)
+
+# Abbreviations after which a full stop does not end a sentence.
+_ABBREVIATIONS = frozenset(
+    "ст ч п пп г гг т см ул д кв им р руб коп мес тыс обл р-на р-н пр просп пос с н".split()
+)
+_BOUNDARY = re.compile(r"[.;!?](?=\s+[«\"(]?[А-ЯЁA-Z0-9-])|\n")
+
+
+def doc_type(text: str, title: str | None = None) -> tuple[str | None, Span | None]:
+    """The document type from the heading (the first lines), else from the card's tab title
+    ("Судебный акт #1 (Приговор)"); lower case."""
+    head_end = _nth_line_end(text, _HEADING_LINES)
+    for match in _DOC_LINE.finditer(text, 0, head_end):
+        if match.group(0).lstrip().lower().startswith("судебный акт"):
+            continue
+        return _doc_name(match.group("t")), match.span("t")
+    if title:
+        inner = re.search(r"\(([^)]*)\)", title)
+        name = _doc_name(inner.group(1) if inner else title)
+        return name, None
+    return None, None
+
+
+def _doc_name(raw: str) -> str | None:
+    lowered = " ".join(raw.lower().split())
+    for name, pattern in DOC_TYPES:
+        if re.fullmatch(pattern, lowered) or re.match(pattern + r"\b", lowered):
+            return name
+    return None
+
+
+def _nth_line_end(text: str, n: int) -> int:
+    at = -1
+    for _ in range(n):
+        at = text.find("\n", at + 1)
+        if at < 0:
+            return len(text)
+    return at
+
+
+def act_date(text: str) -> tuple[dt.date | None, Span | None]:
+    """The date of the act: the first date in the heading (before the court's name is
+    followed by "в составе"); None when the heading prints a placeholder (ДД.ММ.ГГГГ)."""
+    head_end = _nth_line_end(text, _HEADING_LINES)
+    composed = re.search(r"в\s+составе", text[:head_end])
+    if composed:
+        head_end = composed.start()
+    found: list[tuple[int, dt.date, Span]] = []
+    for match in _WORD_DATE.finditer(text, 0, head_end):
+        key = match.group("m").lower()
+        month = _MONTHS.get(key) or next((v for k, v in _MONTHS.items() if key.startswith(k)), 0)
+        date = _safe_date(int(match.group("y")), month, int(match.group("d")))
+        if date:
+            found.append((match.start(), date, match.span()))
+    for match in _DIGIT_DATE.finditer(text, 0, head_end):
+        date = _safe_date(int(match.group("y")), int(match.group("m")), int(match.group("d")))
+        if date:
+            found.append((match.start(), date, match.span()))
+    if not found:
+        return None, None
+    _, date, span = min(found)
+    return date, span
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def published_state(text: str) -> tuple[bool, str | None]:
+    """(published, reason when not): a text that says it is not published, or too short to be
+    a judicial act (a heading, a link to an attachment), is not a published text."""
+    lowered = text.lower()
+    for phrase in UNPUBLISHED_PHRASES:
+        at = lowered.find(phrase)
+        if at >= 0 and (at < 1500 or len(text) < 3000):
+            return False, phrase
+    letters = sum(ch.isalpha() for ch in text)
+    if letters < MIN_PUBLISHED_LETTERS:
+        return False, "no act text (too short)"
+    return True, None
+
+
+def operative_part(text: str) -> tuple[Span | None, str | None]:
+    """The span of the operative part (after "ПРИГОВОРИЛ:" etc.) and its keyword, lower case.
+    The first keyword after "УСТАНОВИЛ:" wins; without one, the last keyword in the text."""
+    matches = list(_OPERATIVE.finditer(text))
+    if not matches:
+        return None, None
+    established = _ESTABLISHED.search(text)
+    chosen = matches[-1]
+    if established:
+        after = [m for m in matches if m.start() > established.end()]
+        if after:
+            chosen = after[0]
+    return (chosen.end(), len(text)), chosen.group("w").lower()
+
+
+def established_at(text: str) -> int | None:
+    """Where "УСТАНОВИЛ:" starts (the end of the heading and description), if printed."""
+    match = _ESTABLISHED.search(text)
+    return match.start() if match else None
+
+
+def sentence_spans(text: str, start: int, end: int) -> list[Span]:
+    """Sentences of text[start:end]: a line break, or ". ; ! ?" before a blank and a capital
+    or digit, ends one — except after an initial ("В.А. ЧЕТЫРЕ") or an abbreviation
+    ("ст. 73")."""
+    spans: list[Span] = []
+    begin = start
+    for match in _BOUNDARY.finditer(text, start, end):
+        at = match.start()
+        if match.group(0) == ".":
+            word = re.search(r"([А-ЯЁа-яёA-Za-z-]+)$", text[max(begin, at - 12) : at])
+            if word and (len(word.group(1)) == 1 or word.group(1).lower() in _ABBREVIATIONS):
+                continue
+        if text[begin:at].strip():
+            spans.append(_strip(text, begin, at + (match.group(0) != "\n")))
+        begin = match.end()
+    if text[begin:end].strip():
+        spans.append(_strip(text, begin, end))
+    return spans
+
+
+def _strip(text: str, start: int, end: int) -> Span:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
