@@ -345,9 +345,9 @@ def _read_block_facts(
         ):
             m = P.PAY_WITHHELD.search(chunk)
             if m:
-                value = int(m.group("n")) if m.group("n") else words_value(m.group("w").split())
-                if value is not None:
-                    sentence.pay_withheld_pct = int(value)
+                pct = int(m.group("n")) if m.group("n") else words_value(m.group("w").split())
+                if pct is not None:
+                    sentence.pay_withheld_pct = int(pct)
                     sentence.spans["pay_withheld_pct"] = (span[0] + m.start(), span[0] + m.end())
         for kind, where in _additional(text, span):
             if kind not in sentence.additional:
