@@ -145,20 +145,38 @@ def act_date(text: str) -> tuple[dt.date | None, Span | None]:
     if composed:
         head_end = composed.start()
     found: list[tuple[int, dt.date, Span]] = []
-    for match in _WORD_DATE.finditer(text, 0, head_end):
-        key = match.group("m").lower()
-        month = _MONTHS.get(key) or next((v for k, v in _MONTHS.items() if key.startswith(k)), 0)
-        date = _safe_date(int(match.group("y")), month, int(match.group("d")))
-        if date:
-            found.append((match.start(), date, match.span()))
-    for match in _DIGIT_DATE.finditer(text, 0, head_end):
-        date = _safe_date(int(match.group("y")), int(match.group("m")), int(match.group("d")))
-        if date:
-            found.append((match.start(), date, match.span()))
+    for pattern in (_WORD_DATE, _DIGIT_DATE):
+        for match in pattern.finditer(text, 0, head_end):
+            date = _date_of(match)
+            if date:
+                found.append((match.start(), date, match.span()))
     if not found:
+        # Civil and appeal acts date the hearing further down: "рассмотрела в судебном
+        # заседании 06 октября 2025 г. дело ...".
+        heard = re.search(
+            r"рассмотре\w*\s[^\n]{0,120}?заседани\w*", text[: _nth_line_end(text, 30)]
+        )
+        if heard:
+            window = text[heard.end() : heard.end() + 80]
+            match = _WORD_DATE.search(window) or _DIGIT_DATE.search(window)
+            if match and match.start() < 40:
+                date = _date_of(match)
+                if date:
+                    at = heard.end()
+                    return date, (at + match.start(), at + match.end())
         return None, None
     _, date, span = min(found)
     return date, span
+
+
+def _date_of(match: re.Match[str]) -> dt.date | None:
+    raw_month = match.group("m")
+    if raw_month.isdigit():
+        month = int(raw_month)
+    else:
+        key = raw_month.lower()
+        month = _MONTHS.get(key) or next((v for k, v in _MONTHS.items() if key.startswith(k)), 0)
+    return _safe_date(int(match.group("y")), month, int(match.group("d")))
 
 
 def _safe_date(year: int, month: int, day: int) -> dt.date | None:
