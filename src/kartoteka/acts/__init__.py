@@ -36,7 +36,15 @@ _WHERE = {
     "read_act": "kartoteka.acts.reader",
 }
 
-__all__ = sorted(_WHERE)
+__all__ = [
+    "ActReading",
+    "ArticleRef",
+    "Sentence",
+    "annotate",
+    "clean_text",
+    "mask_text",
+    "read_act",
+]
 
 
 def __getattr__(name: str) -> Any:
