@@ -118,12 +118,14 @@ NOT_A_SENTENCE = re.compile(
 CHARGED_WITH = re.compile(r"предусмотренн\w+|по\s+(?=(?:п\.|ч\.|ст\.))", _I)
 CODE_END = re.compile(r"УК\s*РФ|Уголовного\s+кодекса", _I)
 
-# Appeal and cassation rulings.
+# Appeal and cassation rulings: the imperative of the ruling itself ("приговор … отменить")
+# or the participle of the card's result ("Приговор ИЗМЕНЕН").
+_ACT_NOUN = r"(?:приговор|постановлени|определени|решени)\w*\b"
 QUASHED = re.compile(
-    r"(?:приговор|постановлени|определени|решени)\w*\b[^.]{0,300}?\bотменить\b|"
-    r"\bотменить\b[^.]{0,40}?(?:приговор|постановлени|определени)",
-    _I,
+    _ACT_NOUN + r"[^.]{0,300}?\bотмен(?:ить|ен[оаы]?)\b|\bотменить\b[^.]{0,40}?" + _ACT_NOUN, _I
 )
-CHANGED = re.compile(r"(?:приговор|постановлени|определени)\w*\b[^.]{0,300}?\bизменить\b", _I)
-UPHELD = re.compile(r"оставить\s+без\s+изменения", _I)
+CHANGED = re.compile(_ACT_NOUN + r"[^.]{0,300}?\bизмен(?:ить|ен[оаы]?)\b", _I)
+UPHELD = re.compile(
+    r"оставить\s+без\s+изменения|оставлен[оаы]?\s+без\s+изменени|без\s+удовлетворения", _I
+)
 NEW_TERM = re.compile(r"(?:смягчить|снизить|усилить|сократить)[^.]{0,200}?\bдо\s+", _I)

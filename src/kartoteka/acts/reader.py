@@ -85,7 +85,7 @@ def _read_review(text: str, op: Span) -> tuple[str | None, list[Sentence]]:
         elif P.CHANGED.search(chunk):
             this = "changed"
         elif P.UPHELD.search(chunk) and re.search(
-            r"приговор|постановлени|определени|решени", chunk, re.I
+            r"приговор|постановлени|определени|решени|жалоб|представлени", chunk, re.I
         ):
             this = "upheld"
         if this and (ruling is None or rank[this] > rank[ruling]):
