@@ -64,9 +64,7 @@ def names_in(text: str, defendants: list[str]) -> set[str]:
 
 
 def _left(words: set[str], text: str) -> list[str]:
-    return sorted(
-        w for w in words if re.search(rf"(?<![А-ЯЁа-яё]){re.escape(w)}(?![а-яё])", text)
-    )
+    return sorted(w for w in words if re.search(rf"(?<![А-ЯЁа-яё]){re.escape(w)}(?![а-яё])", text))
 
 
 @pytest.mark.parametrize("file", act_files())

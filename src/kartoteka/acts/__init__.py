@@ -19,7 +19,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from kartoteka.acts.annotate import annotate
+    from kartoteka.acts.annotation import annotate
     from kartoteka.acts.articles import ArticleRef
     from kartoteka.acts.clean import clean_text
     from kartoteka.acts.mask import mask_text
@@ -30,7 +30,7 @@ _WHERE = {
     "ActReading": "kartoteka.acts.models",
     "ArticleRef": "kartoteka.acts.articles",
     "Sentence": "kartoteka.acts.models",
-    "annotate": "kartoteka.acts.annotate",
+    "annotate": "kartoteka.acts.annotation",
     "clean_text": "kartoteka.acts.clean",
     "mask_text": "kartoteka.acts.mask",
     "read_act": "kartoteka.acts.reader",
