@@ -224,11 +224,13 @@ def established_at(text: str) -> int | None:
 def sentence_spans(text: str, start: int, end: int) -> list[Span]:
     """Sentences of text[start:end]: a line break, or ". ; ! ?" before a blank and a capital
     or digit, ends one — except after an initial ("В.А. ЧЕТЫРЕ") or an abbreviation
-    ("ст. 73")."""
+    ("ст. 73"), and except a line break that only wraps a sentence."""
     spans: list[Span] = []
     begin = start
     for match in _BOUNDARY.finditer(text, start, end):
         at = match.start()
+        if match.group(0) == "\n" and _wrapped(text, begin, at, end):
+            continue
         if match.group(0) == ".":
             word = re.search(r"([А-ЯЁа-яёA-Za-z-]+)$", text[max(begin, at - 12) : at])
             if word and (len(word.group(1)) == 1 or word.group(1).lower() in _ABBREVIATIONS):
@@ -239,6 +241,16 @@ def sentence_spans(text: str, start: int, end: int) -> list[Span]:
     if text[begin:end].strip():
         spans.append(_strip(text, begin, end))
     return spans
+
+
+def _wrapped(text: str, begin: int, at: int, end: int) -> bool:
+    """A line break inside a sentence (plain text wrapped at a fixed width): the line does not
+    end in punctuation and the next one starts in lower case or with a digit."""
+    before = text[begin:at].rstrip()
+    if not before or before[-1] in ".;:!?":
+        return False
+    after = text[at + 1 : min(end, at + 3)]
+    return bool(after) and (after[0].islower() or after[0].isdigit())
 
 
 def _strip(text: str, start: int, end: int) -> Span:
