@@ -158,12 +158,12 @@ def act_date(text: str) -> tuple[dt.date | None, Span | None]:
         )
         if heard:
             window = text[heard.end() : heard.end() + 80]
-            match = _WORD_DATE.search(window) or _DIGIT_DATE.search(window)
-            if match and match.start() < 40:
-                date = _date_of(match)
+            hit = _WORD_DATE.search(window) or _DIGIT_DATE.search(window)
+            if hit and hit.start() < 40:
+                date = _date_of(hit)
                 if date:
                     at = heard.end()
-                    return date, (at + match.start(), at + match.end())
+                    return date, (at + hit.start(), at + hit.end())
         return None, None
     _, date, span = min(found)
     return date, span

@@ -251,7 +251,7 @@ def render_act(reading: ActReading, title: str | None, console: Console, names: 
     if reading.ruling:
         head += f"   ruling: {reading.ruling}"
     console.print(Panel(head, title=_dash(title), expand=False))
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for s in reading.sentences:
         who = reading.text[s.name_span[0] : s.name_span[1]] if names else s.defendant
         articles = ", ".join(
