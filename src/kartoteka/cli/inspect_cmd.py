@@ -12,6 +12,7 @@ unless `--names` is given (DESIGN.md, "Privacy").
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +67,8 @@ def inspect_file(path: Path, *, names: bool = False, url: str | None = None) -> 
     return page if names else mask_names(page)
 
 
-_HTML_MARK = ("<html", "<body", "<p", "<div", "<span", "<br", "<table", "<meta")
+# Tags that make a file HTML; "<данные изъяты>" and "<адрес>" in a plain text do not.
+_HTML_MARK = re.compile(rb"<(?:html|body|p|div|span|br|table|meta)[\s>/]", re.IGNORECASE)
 
 
 def decode_any(data: bytes) -> str:
@@ -82,8 +84,7 @@ def read_act_file(path: Path, *, url: str | None = None) -> tuple[Act, ActReadin
     """Any file read as one judicial act: HTML (a `name_op=doc` page, a card's act tab, a
     fragment of Word-HTML) or plain text. Returns the act, its reading and the template."""
     data = path.read_bytes()
-    head = data[:4096].lower()
-    if any(mark.encode() in head for mark in _HTML_MARK):
+    if _HTML_MARK.search(data[:4096]):
         text = decode_page(data, None)
         tree = parse_html(text)
         template = detect_template(tree)
