@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from kartoteka.acts.morph import analyser
@@ -75,6 +75,7 @@ def _spans_of(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     return [m.span() for m in pattern.finditer(text)]
 
 
+@lru_cache(maxsize=50_000)
 def _name_word(word: str) -> bool:
     if word in _NOT_NAMES:
         return False

@@ -194,7 +194,7 @@ def published_state(text: str) -> tuple[bool, str | None]:
         at = lowered.find(phrase)
         if at >= 0 and (at < 1500 or len(text) < 3000):
             return False, phrase
-    letters = sum(ch.isalpha() for ch in text)
+    letters = sum(map(str.isalpha, text[: MIN_PUBLISHED_LETTERS * 4]))
     if letters < MIN_PUBLISHED_LETTERS:
         return False, "no act text (too short)"
     return True, None

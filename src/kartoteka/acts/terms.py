@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from functools import cache, lru_cache
+from typing import Any
 
 from yargy import Parser, or_, rule
 from yargy.morph import MorphAnalyzer
@@ -71,6 +72,10 @@ class _Analyser(MorphAnalyzer):  # type: ignore[misc]
 
     def __init__(self) -> None:
         super().__init__(raw=analyser())
+
+    @lru_cache(maxsize=20_000)  # noqa: B019 - one instance for the process (`_parser`)
+    def __call__(self, word: str) -> list[Any]:
+        return super().__call__(word)  # type: ignore[no-any-return]
 
 
 @cache
