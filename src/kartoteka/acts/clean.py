@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import re
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
-# A run of at least three single letters separated by blanks: a spaced-out word. Letters of
+_INVISIBLE_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS), None)
+# A run of at least three one-letter words separated by blanks: a spaced-out word. Letters of
 # one word are one blank apart; two or more blanks separate the words of a spaced heading.
-_SPACED = re.compile(r"(?<![^\W\d_])(?:[А-ЯЁа-яёA-Za-z][ \t]+){2,}[А-ЯЁа-яёA-Za-z](?![^\W\d_])")
+_SPACED = re.compile(r"\b[^\W\d_]\b(?:[ \t]+[^\W\d_]\b){2,}")
+_MAYBE_SPACED = re.compile(r"(?:^|[ \t])[^\W\d_][ \t]+[^\W\d_][ \t]+[^\W\d_](?:$|\W)", re.MULTILINE)
 _WORD_GAP = re.compile(r"[ \t]{2,}")
-_BLANKS = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
 def _join_spaced(match: re.Match[str]) -> str:
@@ -36,16 +37,22 @@ def _join_spaced(match: re.Match[str]) -> str:
     return " ".join(part.replace(" ", "").replace("\t", "") for part in _WORD_GAP.split(run))
 
 
+def _normalise(text: str) -> str:
+    """Invisible characters dropped, spaced-out words joined, blanks collapsed within each
+    line (`str.split` knows every Unicode blank, `&nbsp;` included, and beats a regex)."""
+    if any(ch in text for ch in _INVISIBLE_CHARS):  # rare: skip the slow translate
+        text = text.translate(_INVISIBLE)
+    if _MAYBE_SPACED.search(text):
+        text = _SPACED.sub(_join_spaced, text)
+    return "\n".join(" ".join(line.split()) for line in text.split("\n"))
+
+
 def clean_line(line: str) -> str:
     """One paragraph: invisible characters dropped, spaced-out words joined, blanks collapsed."""
-    line = line.translate(_INVISIBLE).replace("\u00a0", " ")
-    line = _SPACED.sub(_join_spaced, line)
-    return _BLANKS.sub(" ", line).strip()
+    return _normalise(line).strip()
 
 
 def clean_text(text: str) -> str:
     """The act as clean paragraphs, one per line, blank lines dropped."""
-    lines = (
-        clean_line(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    )
-    return "\n".join(line for line in lines if line)
+    text = _normalise(text.replace("\r\n", "\n").replace("\r", "\n"))
+    return "\n".join(line for line in text.split("\n") if line)
