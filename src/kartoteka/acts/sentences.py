@@ -400,4 +400,5 @@ def _stem(name: str) -> str | None:
     words = re.findall(r"[А-ЯЁ][а-яё]+", name)
     if words:
         return words[0][: max(3, len(words[0]) - 2)]
-    return None
+    initials = re.fullmatch(r"\s*((?:[А-ЯЁ]\.\s?){2,3})[\s,]*", name)
+    return initials.group(1).replace(" ", "") if initials else None
