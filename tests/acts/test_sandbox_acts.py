@@ -80,3 +80,28 @@ def dataclass_without_articles(t: SentenceTruth) -> SentenceTruth:
     import dataclasses
 
     return dataclasses.replace(t, articles=())
+
+
+def test_sentence_truth_file_agrees_with_the_case_truth(tmp_path) -> None:
+    import csv
+
+    from kartoteka.sandbox import truth_cases, write_truth
+    from kartoteka.sandbox.truth import truth_sentences
+
+    site = build_site(SandboxConfig(seed=7, faults="none", now=NOW, scale=0.2))
+    codes = list(site.caseload.courts)[:6]
+    cases = truth_cases(site.caseload, NOW, codes)
+    rows = truth_sentences(site.caseload, NOW, codes)
+    paths = write_truth(tmp_path, cases, site.network, sentences=rows)
+    with open(paths["sentences_csv"], encoding="utf-8") as fh:
+        written = list(csv.DictReader(fh))
+    assert len(written) == len(rows) > 0
+    by_case = {(c.court_code, c.case_id): c for c in cases}
+    for row in written:
+        case = by_case[(row["court_code"], row["case_id"])]
+        assert case.act_published
+        if row["instance"] == "first" and row["defendant_index"] == "0":
+            # The first defendant's sentence is the case's own sentence in cases.csv.
+            assert row["term_months"] == ("" if case.term_months is None else str(case.term_months))
+            suspended = "true" if case.suspended_sentence else "false"
+            assert row["suspended"] == suspended
