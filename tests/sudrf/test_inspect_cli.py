@@ -89,3 +89,94 @@ def test_listing_and_failure_views(tmp_path: Path):
 def test_missing_file_is_a_usage_error(tmp_path: Path):
     result = runner.invoke(app, ["inspect", str(tmp_path / "nope.html")])
     assert result.exit_code != 0
+
+
+ACT_TEXT = """ПРИГОВОР
+ИМЕНЕМ РОССИЙСКОЙ ФЕДЕРАЦИИ
+12 марта 2024 года г. Энск
+Энский гарнизонный военный суд в составе председательствующего судьи Тестова Т.Т.,
+рассмотрев уголовное дело в отношении Пробного Петра Петровича, военнослужащего, проходящего
+военную службу по контракту, обвиняемого по ч. 5 ст. 337 УК РФ,
+УСТАНОВИЛ:
+Подсудимый не явился в срок на службу без уважительных причин, чем уклонился от службы.
+П Р И Г О В О Р И Л:
+Пробного Петра Петровича признать виновным в совершении преступления, предусмотренного
+ч. 5 ст. 337 УК РФ, и назначить ему наказание в виде лишения свободы на срок 2 (два) года.
+В соответствии со ст. 73 УК РФ назначенное наказание считать условным с испытательным сроком
+2 года.
+"""
+SENTENCE_KEYS = {
+    "defendant",
+    "outcome",
+    "articles",
+    "punishment",
+    "term_months",
+    "suspended",
+    "probation_months",
+    "regime",
+    "fine_rub",
+    "additional",
+    "below_minimum",
+    "service",
+    "span",
+}
+
+
+def test_act_flag_reads_plain_text_with_the_act_contract(tmp_path: Path):
+    path = tmp_path / "act.txt"
+    path.write_text(ACT_TEXT, "utf-8")
+    result = runner.invoke(app, ["inspect", "--act", "--json", str(path)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["kind"] == "act" and data["template"] is None
+    act = data["act"]
+    assert (act["doc_type"], act["date"], act["published"]) == ("приговор", "2024-03-12", True)
+    (sentence,) = act["sentences"]
+    assert set(sentence) >= SENTENCE_KEYS
+    assert sentence["defendant"] == "П.П.П."  # initials, never the name
+    assert "Пробн" not in result.output
+    assert sentence["articles"] == [{"article": "337", "part": "5", "point": None}]
+    assert (sentence["punishment"], sentence["term_months"], sentence["probation_months"]) == (
+        "suspended_imprisonment",
+        24,
+        24,
+    )
+    assert sentence["service"] == "contract"
+    start, end = sentence["span"]
+    assert ACT_TEXT.find("признать виновным") > 0 and end > start
+    names = runner.invoke(app, ["inspect", "--act", "--json", "--names", str(path)])
+    assert (
+        json.loads(names.output)["act"]["sentences"][0]["defendant"] == "Пробного Петра Петровича"
+    )
+
+
+def test_act_flag_reads_html_in_windows_1251(tmp_path: Path):
+    html = "<html><body><div id='cont_doc1'>" + "".join(
+        f"<p>{line}</p>" for line in ACT_TEXT.split("\n")
+    )
+    path = _save(tmp_path, html + "</div></body></html>")
+    data = json.loads(runner.invoke(app, ["inspect", "--act", "--json", str(path)]).output)
+    assert data["kind"] == "act" and data["act"]["sentences"][0]["term_months"] == 24
+
+
+def test_inspect_reads_an_act_page_without_the_flag(tmp_path: Path):
+    html = "<html><body><div id='modSdpContent'><div id='cont_doc1'>" + "".join(
+        f"<p>{line}</p>" for line in ACT_TEXT.split("\n")
+    )
+    path = _save(tmp_path, html + "</div></div></body></html>")
+    result = runner.invoke(app, ["inspect", "--json", str(path)])
+    data = json.loads(result.output)
+    assert data["kind"] == "act" and data["act"]["sentences"][0]["defendant"] == "П.П.П."
+    view = runner.invoke(app, ["inspect", str(path)])
+    assert view.exit_code == 0 and "П.П.П." in view.output and "convicted" in view.output
+    assert "Пробн" not in view.output
+
+
+def test_card_act_texts_are_masked_in_inspect_json(fixtures_dir: Path):
+    result = runner.invoke(
+        app, ["inspect", "--json", str(fixtures_dir / "leninsky_ufa_criminal.html")]
+    )
+    act = json.loads(result.output)["card"]["acts"][0]
+    assert act["doc_type"] == "постановление" and act["published"] is True
+    # The judge's and counsel's names printed in the act are reduced to initials.
+    assert "Ардуванов" not in act["text"] and "Низамов" not in act["text"]

@@ -144,12 +144,17 @@ def truth(
 ) -> None:
     """Write the ground truth of a sandbox configuration (as of --now)."""
     from kartoteka.sandbox import build_site, truth_cases, write_truth
+    from kartoteka.sandbox.truth import truth_sentences
 
     config = _config(seed, courts, faults, scale, now, network=network)
     site = build_site(config)
     cases = truth_cases(site.caseload, config.now)
     paths = write_truth(
-        out, cases, site.courts_now(), always_down_active=config.fault_profile.always_down
+        out,
+        cases,
+        site.courts_now(),
+        always_down_active=config.fault_profile.always_down,
+        sentences=truth_sentences(site.caseload, config.now),
     )
     typer.echo(
         f"{len(cases)} cases of {len(site.network)} courts as of {config.now} "

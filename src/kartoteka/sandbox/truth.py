@@ -5,7 +5,9 @@
 truth-side metrics from these records, never through the store. `write_truth` writes
 `cases.csv`, `cases.parquet` and `courts.csv` with the columns of contracts.md plus extras
 (host, case_guid, principal_charge, result text, suspension date, sentence, appeal outcome,
-lower court) that sentence and appeal metrics need.
+lower court) that sentence and appeal metrics need. `truth_sentences` lists every sentence
+that a published act states, one row per defendant (`sentences.csv` when given to
+`write_truth`): what sentence extraction over the sandbox's acts must read.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from kartoteka.sandbox.acts import act_sentences
 from kartoteka.sandbox.caseload import Caseload, SimCase
 from kartoteka.sandbox.network import SimCourt
 
@@ -125,6 +128,71 @@ def truth_cases(
     return out
 
 
+SENTENCE_COLUMNS = [
+    "court_code",
+    "case_id",
+    "case_number",
+    "instance",
+    "act_published",
+    "defendant_index",
+    "defendant",
+    "punishment",
+    "term_months",
+    "suspended",
+    "probation_months",
+    "regime",
+    "fine_rub",
+    "pay_withheld_pct",
+    "below_minimum",
+    "additional",
+    "service",
+    "articles",
+]
+
+
+def _cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def truth_sentences(
+    caseload: Caseload, now: dt.date, courts: list[str] | None = None
+) -> list[dict[str, object]]:
+    """Every sentence stated by an act published by `now`, one row per defendant (the
+    columns of `SENTENCE_COLUMNS`; articles as "337.5;338.2.1", additional ";"-joined)."""
+    rows: list[dict[str, object]] = []
+    for code in courts if courts is not None else list(caseload.courts):
+        for case in caseload.court(code).cases:
+            if not (case.entry_date <= now and case.decided_at(now) and case.act_published_at(now)):
+                continue
+            for i, s in enumerate(act_sentences(case)):
+                row = {
+                    "court_code": case.court_code,
+                    "case_id": case.case_id,
+                    "case_number": case.number,
+                    "instance": case.instance.value,
+                    "act_published": case.act_on.isoformat() if case.act_on else "",
+                    "defendant_index": i,
+                    "defendant": s.defendant,
+                    "punishment": s.punishment,
+                    "term_months": s.term_months,
+                    "suspended": s.suspended,
+                    "probation_months": s.probation_months,
+                    "regime": s.regime,
+                    "fine_rub": s.fine_rub,
+                    "pay_withheld_pct": s.pay_withheld_pct,
+                    "below_minimum": s.below_minimum,
+                    "additional": ";".join(s.additional),
+                    "service": s.service,
+                    "articles": ";".join(f"{a}.{p}" if p else a for a, p, _ in s.articles),
+                }
+                rows.append({k: _cell(v) for k, v in row.items()})
+    return rows
+
+
 COURT_COLUMNS = [
     "court_code",
     "host",
@@ -173,9 +241,14 @@ def court_rows(courts: list[SimCourt], always_down_active: bool = True) -> list[
 
 
 def write_truth(
-    out_dir: Path, cases: list[TruthCase], courts: list[SimCourt], always_down_active: bool = True
+    out_dir: Path,
+    cases: list[TruthCase],
+    courts: list[SimCourt],
+    always_down_active: bool = True,
+    sentences: list[dict[str, object]] | None = None,
 ) -> dict[str, Path]:
-    """Write cases.csv, cases.parquet and courts.csv into `out_dir`; return their paths."""
+    """Write cases.csv, cases.parquet and courts.csv (and sentences.csv when `sentences` are
+    given, see `truth_sentences`) into `out_dir`; return their paths."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -196,4 +269,10 @@ def write_truth(
         writer = csv.DictWriter(fh, fieldnames=COURT_COLUMNS)
         writer.writeheader()
         writer.writerows(court_rows(courts, always_down_active))
+    if sentences is not None:
+        paths["sentences_csv"] = out_dir / "sentences.csv"
+        with open(paths["sentences_csv"], "w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=SENTENCE_COLUMNS)
+            writer.writeheader()
+            writer.writerows(sentences)
     return paths

@@ -7,6 +7,9 @@ Entry points (stable; the harvester, the store and the sandbox call these):
 - `classify(text) -> (PageKind, Template | None)`
 - `parse_listing(text, url=None) -> Listing`, `parse_card(text, url=None) -> Card`: raise
   `kartoteka.errors.ParseError` when the page cannot be read as that kind.
+- Judicial acts: a card's inline acts and a `name_op=doc` page (kind `act`, `Page.act`)
+  become `Act`s with clean text, type, date and publication state (`sudrf.act`); their
+  sentences are read by `kartoteka.acts.read_act`.
 """
 
 from kartoteka.sudrf.card import parse_card

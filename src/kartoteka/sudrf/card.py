@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from kartoteka.errors import ParseError
 from kartoteka.registry import charges as charge_strings
+from kartoteka.sudrf.act import describe, inline_act
 from kartoteka.sudrf.columns import EVENT_COLUMNS, PERSON_COLUMNS, column_text, map_columns
 from kartoteka.sudrf.html import (
     Node,
@@ -255,8 +256,7 @@ def _acts(tree: Tree, titles: dict[str, str]) -> list[Act]:
             number, title = match.group(1), (match.group(2) or "").strip() or None
         elif label:
             title = label
-        text = node_text(container) or None
-        acts.append(Act(title=title, text=text, number=number))
+        acts.append(inline_act(container, title, number))
     seen: set[str] = set()
     for link in tree.css("a[href*='name_op=doc']"):
         href = attr(link, "href")
@@ -264,7 +264,7 @@ def _acts(tree: Tree, titles: dict[str, str]) -> list[Act]:
             continue
         seen.add(href)
         title = attr(link, "title") or one_line(node_text(link)) or None
-        acts.append(Act(title=title, url=href))
+        acts.append(describe(None, title=title, url=href))
     return acts
 
 

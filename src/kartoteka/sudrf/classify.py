@@ -8,8 +8,10 @@ The order of the checks is the point of this module:
    captcha form in a side panel;
 3. "Информация временно недоступна" → unavailable (anti-bot throttling);
 4. "Данных по запросу не обнаружено" → empty;
-5. a "Проверочный код" form or a captcha input → captcha;
-6. anything else → unrecognized, with a reason. An unrecognised page is never "no cases".
+5. a judicial act on its own page (`name_op=doc`: an act container, an act's operative
+   words, or a "не подлежит опубликованию" notice) → act;
+6. a "Проверочный код" form or a captcha input → captcha;
+7. anything else → unrecognized, with a reason. An unrecognised page is never "no cases".
 
 The template generation is read from the markup: `law-case-table`/`lawcase-count`/
 `lawcase-tab-content`/`case-num`/`resultMob` mean the new one; `tablcont`/`casenumber`/
@@ -22,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kartoteka.sudrf.act import looks_like_act
 from kartoteka.sudrf.html import Node, Tree, attr, parse_html
 from kartoteka.sudrf.models import PageKind, Template
 
@@ -156,6 +159,8 @@ def examine(text: str) -> Verdict:
             if _EMPTY.search(lowered):  # the new template prints it in div.lawcase-count
                 return verdict(PageKind.EMPTY)
         return verdict(PageKind.LISTING)
+    if looks_like_act(tree, body_text):
+        return verdict(PageKind.ACT)
     if _UNAVAILABLE.search(lowered):
         return verdict(PageKind.UNAVAILABLE)
     if _EMPTY.search(lowered):

@@ -26,6 +26,7 @@ class PageKind(StrEnum):
     CAPTCHA = "captcha"
     UNAVAILABLE = "unavailable"  # "Информация временно недоступна": anti-bot throttling
     EMPTY = "empty"  # "Данных по запросу не обнаружено" or a listing whose counter is 0
+    ACT = "act"  # a judicial act on its own page (`name_op=doc`)
     UNRECOGNIZED = "unrecognized"  # anything else: never read as "no cases"
 
 
@@ -90,13 +91,21 @@ class Event:
 @dataclasses.dataclass(slots=True)
 class Act:
     """A judicial act listed on a card or in a listing row: inline text when the card carries
-    it, otherwise a link to `name_op=doc`. `text` None means "not on this page", not "none"."""
+    it, otherwise a link to `name_op=doc`. `text` None means "not on this page", not "none".
+
+    `text` is the act as clean paragraphs (one per line, `kartoteka.sudrf.act`); `doc_type`
+    ("приговор", "апелляционное определение" ...) and `date` come from its heading;
+    `published` is False for a "не подлежит опубликованию" stub or an attachment-only act
+    (`unpublished_reason` says which), None when the text is not on this page."""
 
     title: str | None
     text: str | None = None
     url: str | None = None
     number: str | None = None
     date: dt.date | None = None
+    doc_type: str | None = None
+    published: bool | None = None
+    unpublished_reason: str | None = None
 
 
 @dataclasses.dataclass(slots=True)
@@ -166,12 +175,17 @@ class Page:
     template: Template | None = None
     card: Card | None = None
     listing: Listing | None = None
+    act: Act | None = None  # kind ACT: the act of a `name_op=doc` page
     reason: str | None = None  # why a page is unrecognized, or other diagnostics
     url: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict in the `kartoteka inspect --json` contract."""
-        return to_jsonable(self)
+        """JSON-ready dict in the `kartoteka inspect --json` contract ("act" only on act
+        pages, so the contract of listing and card pages is unchanged)."""
+        out: dict[str, Any] = to_jsonable(self)
+        if self.act is None:
+            out.pop("act")
+        return out
 
 
 def to_jsonable(value: Any) -> Any:

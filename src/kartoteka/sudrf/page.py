@@ -12,6 +12,7 @@ unrecognised page is never "no cases". Callers that want an exception call `pars
 from __future__ import annotations
 
 from kartoteka.errors import ParseError
+from kartoteka.sudrf.act import parse_act_page
 from kartoteka.sudrf.card import card_from_tree
 from kartoteka.sudrf.classify import examine
 from kartoteka.sudrf.encoding import decode_page
@@ -20,7 +21,7 @@ from kartoteka.sudrf.models import Page, PageKind
 
 # Bumped whenever a parser change can change parsed records: derived rows carry it, so a
 # parser fix is a re-parse of the archive, not a re-crawl.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 
 def read_text(text: str, url: str | None = None) -> Page:
@@ -33,6 +34,8 @@ def read_text(text: str, url: str | None = None) -> Page:
         if kind is PageKind.LISTING:
             listing = listing_from_tree(verdict.tree, verdict.body_text, url)
             return Page(kind, template, listing=listing, url=url)
+        if kind is PageKind.ACT:
+            return Page(kind, template, act=parse_act_page(verdict.tree, url), url=url)
     except ParseError as error:
         return Page(
             PageKind.UNRECOGNIZED,

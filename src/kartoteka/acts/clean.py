@@ -1,0 +1,58 @@
+"""Step one of reading a judicial act: plain text in, clean paragraphs out (no I/O).
+
+Act texts reach us as Word documents converted to HTML (see `kartoteka.sudrf.act`, which
+turns the markup into lines) or as plain text. Either way they carry the marks of Word and of
+the court sites' converters, which defeat any pattern written for the words themselves:
+
+- `&nbsp;` and other Unicode blanks, soft hyphens, zero-width characters, runs of spaces;
+- headings typed with a space after every letter ("П Р И Г О В О Р И Л:"), words of such a
+  heading separated by two spaces or none ("И М Е Н Е МР О С С И Й С К О Й");
+- blank lines between paragraphs.
+
+`clean_text` removes them and returns one paragraph per line. Every span that the extractor
+reports is an offset into this cleaned text, so cleaning is done once, before extraction
+(eyecite keeps the same order: clean, then extract, then annotate).
+"""
+
+from __future__ import annotations
+
+import re
+
+_INVISIBLE_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS), None)
+# A run of at least three one-letter words separated by blanks: a spaced-out word. Letters of
+# one word are one blank apart; two or more blanks separate the words of a spaced heading.
+_SPACED = re.compile(r"\b[^\W\d_]\b(?:[ \t]+[^\W\d_]\b){2,}")
+_MAYBE_SPACED = re.compile(r"(?:^|[ \t])[^\W\d_][ \t]+[^\W\d_][ \t]+[^\W\d_](?:$|\W)", re.MULTILINE)
+_WORD_GAP = re.compile(r"[ \t]{2,}")
+
+
+def _join_spaced(match: re.Match[str]) -> str:
+    run = match.group(0)
+    letters = sum(ch.isalpha() for ch in run)
+    # "в с и" in prose is rare but possible: only capital runs, or long lower-case runs, are
+    # taken as spaced-out words.
+    if not (run.isupper() or letters >= 5):
+        return run
+    return " ".join(part.replace(" ", "").replace("\t", "") for part in _WORD_GAP.split(run))
+
+
+def _normalise(text: str) -> str:
+    """Invisible characters dropped, spaced-out words joined, blanks collapsed within each
+    line (`str.split` knows every Unicode blank, `&nbsp;` included, and beats a regex)."""
+    if any(ch in text for ch in _INVISIBLE_CHARS):  # rare: skip the slow translate
+        text = text.translate(_INVISIBLE)
+    if _MAYBE_SPACED.search(text):
+        text = _SPACED.sub(_join_spaced, text)
+    return "\n".join(" ".join(line.split()) for line in text.split("\n"))
+
+
+def clean_line(line: str) -> str:
+    """One paragraph: invisible characters dropped, spaced-out words joined, blanks collapsed."""
+    return _normalise(line).strip()
+
+
+def clean_text(text: str) -> str:
+    """The act as clean paragraphs, one per line, blank lines dropped."""
+    text = _normalise(text.replace("\r\n", "\n").replace("\r", "\n"))
+    return "\n".join(line for line in text.split("\n") if line)

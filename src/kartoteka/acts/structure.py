@@ -1,0 +1,261 @@
+"""The parts of an act's text: its heading (document type, date), whether the text is really
+published, the operative part, and sentence boundaries. Pure functions over cleaned text
+(`clean.clean_text`); every result carries its span.
+
+A приговор ends in "ПРИГОВОРИЛ:" and its operative part; a постановление in "ПОСТАНОВИЛ:", an
+appeal or cassation ruling in "ОПРЕДЕЛИЛ:" (or "ПОСТАНОВИЛ:" for a single judge's appeal
+ruling). The keyword is searched where it starts a line or follows "суд" — the reasoning part
+quotes earlier verdicts ("которым ... приговорил") but not with a colon at a line start.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+Span = tuple[int, int]
+
+# Document types, most specific first, as they head the text (matched on a whole line).
+DOC_TYPES = (
+    ("апелляционное определение", r"апелляционное\s+определение"),
+    ("апелляционное постановление", r"апелляционное\s+постановление"),
+    ("апелляционный приговор", r"апелляционный\s+приговор"),
+    ("кассационное определение", r"кассационное\s+определение"),
+    ("кассационное постановление", r"кассационное\s+постановление"),
+    ("приговор", r"приговор"),
+    ("постановление", r"постановление"),
+    ("определение", r"определение"),
+    ("решение", r"решение"),
+)
+_DOC_LINE = re.compile(
+    r"^[\s\d№«»\"().,-]*(?P<t>" + "|".join(p for _, p in DOC_TYPES) + r")\b[^\n]{0,60}$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_HEADING_LINES = 14
+
+_MONTHS = {
+    "январ": 1,
+    "феврал": 2,
+    "март": 3,
+    "апрел": 4,
+    "ма": 5,
+    "июн": 6,
+    "июл": 7,
+    "август": 8,
+    "сентябр": 9,
+    "октябр": 10,
+    "ноябр": 11,
+    "декабр": 12,
+}
+_WORD_DATE = re.compile(
+    r"(?<!\d)«?(?P<d>\d{1,2})»?\s*(?P<m>январ|феврал|март|апрел|ма|июн|июл|август|сентябр|"
+    r"октябр|ноябр|декабр)[а-я]*\s+(?P<y>\d{4})",
+    re.IGNORECASE,
+)
+_DIGIT_DATE = re.compile(r"(?<!\d)(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?!\d)")
+
+UNPUBLISHED_PHRASES = (
+    "не подлежит опубликованию",
+    "опубликованию не подлежит",
+    "текст не публикуется",
+    "тексты судебных актов не публикуются",
+    "не подлежит размещению",
+    "размещению не подлежит",
+    "текст судебного акта не публикуется",
+)
+# Below this many letters a text is a stub or a heading, not a judicial act.
+MIN_PUBLISHED_LETTERS = 300
+
+_OPERATIVE = re.compile(
+    r"(?:^|(?<=\bсуд)\s|(?<=\bсуд,)\s)\s*(?P<w>приговорил|постановил|определил|решил)\s*:",
+    re.IGNORECASE | re.MULTILINE,
+)
+_ESTABLISHED = re.compile(r"(?:^|\s)(?:установил|у\s?становил)\s*:", re.IGNORECASE | re.MULTILINE)
+
+# Abbreviations after which a full stop does not end a sentence.
+_ABBREVIATIONS = frozenset(
+    (
+        "ст",
+        "ч",
+        "п",
+        "пп",
+        "г",
+        "гг",
+        "т",
+        "см",
+        "ул",
+        "д",
+        "кв",
+        "им",
+        "р",
+        "руб",
+        "коп",
+        "мес",
+        "тыс",
+        "обл",
+        "р-на",
+        "р-н",
+        "пр",
+        "просп",
+        "пос",
+        "с",
+        "н",
+    )
+)
+_BOUNDARY = re.compile(r"[.;!?](?=\s+[«\"(]?[А-ЯЁA-Z0-9-])|\n")
+
+
+def doc_type(text: str, title: str | None = None) -> tuple[str | None, Span | None]:
+    """The document type from the heading (the first lines), else from the card's tab title
+    ("Судебный акт #1 (Приговор)"); lower case."""
+    head_end = _nth_line_end(text, _HEADING_LINES)
+    for match in _DOC_LINE.finditer(text, 0, head_end):
+        if match.group(0).lstrip().lower().startswith("судебный акт"):
+            continue
+        return _doc_name(match.group("t")), match.span("t")
+    if title:
+        inner = re.search(r"\(([^)]*)\)", title)
+        name = _doc_name(inner.group(1) if inner else title)
+        return name, None
+    return None, None
+
+
+def _doc_name(raw: str) -> str | None:
+    lowered = " ".join(raw.lower().split())
+    for name, pattern in DOC_TYPES:
+        if re.fullmatch(pattern, lowered) or re.match(pattern + r"\b", lowered):
+            return name
+    return None
+
+
+def _nth_line_end(text: str, n: int) -> int:
+    at = -1
+    for _ in range(n):
+        at = text.find("\n", at + 1)
+        if at < 0:
+            return len(text)
+    return at
+
+
+def act_date(text: str) -> tuple[dt.date | None, Span | None]:
+    """The date of the act: the first date in the heading (before the court's name is
+    followed by "в составе"); None when the heading prints a placeholder (ДД.ММ.ГГГГ)."""
+    head_end = _nth_line_end(text, _HEADING_LINES)
+    composed = re.search(r"в\s+составе", text[:head_end])
+    if composed:
+        head_end = composed.start()
+    found: list[tuple[int, dt.date, Span]] = []
+    for pattern in (_WORD_DATE, _DIGIT_DATE):
+        for match in pattern.finditer(text, 0, head_end):
+            date = _date_of(match)
+            if date:
+                found.append((match.start(), date, match.span()))
+    if not found:
+        # Civil and appeal acts date the hearing further down: "рассмотрела в судебном
+        # заседании 06 октября 2025 г. дело ...".
+        heard = re.search(
+            r"рассмотре\w*\s[^\n]{0,120}?заседани\w*", text[: _nth_line_end(text, 30)]
+        )
+        if heard:
+            window = text[heard.end() : heard.end() + 80]
+            hit = _WORD_DATE.search(window) or _DIGIT_DATE.search(window)
+            if hit and hit.start() < 40:
+                date = _date_of(hit)
+                if date:
+                    at = heard.end()
+                    return date, (at + hit.start(), at + hit.end())
+        return None, None
+    _, date, span = min(found)
+    return date, span
+
+
+def _date_of(match: re.Match[str]) -> dt.date | None:
+    raw_month = match.group("m")
+    if raw_month.isdigit():
+        month = int(raw_month)
+    else:
+        key = raw_month.lower()
+        month = _MONTHS.get(key) or next((v for k, v in _MONTHS.items() if key.startswith(k)), 0)
+    return _safe_date(int(match.group("y")), month, int(match.group("d")))
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def published_state(text: str) -> tuple[bool, str | None]:
+    """(published, reason when not): a text that says it is not published, or too short to be
+    a judicial act (a heading, a link to an attachment), is not a published text."""
+    lowered = text.lower()
+    for phrase in UNPUBLISHED_PHRASES:
+        at = lowered.find(phrase)
+        if at >= 0 and (at < 1500 or len(text) < 3000):
+            return False, phrase
+    letters = sum(map(str.isalpha, text[: MIN_PUBLISHED_LETTERS * 4]))
+    if letters < MIN_PUBLISHED_LETTERS:
+        return False, "no act text (too short)"
+    return True, None
+
+
+def operative_part(text: str) -> tuple[Span | None, str | None]:
+    """The span of the operative part (after "ПРИГОВОРИЛ:" etc.) and its keyword, lower case.
+    The first keyword after "УСТАНОВИЛ:" wins; without one, the last keyword in the text."""
+    matches = list(_OPERATIVE.finditer(text))
+    if not matches:
+        return None, None
+    established = _ESTABLISHED.search(text)
+    chosen = matches[-1]
+    if established:
+        after = [m for m in matches if m.start() > established.end()]
+        if after:
+            chosen = after[0]
+    return (chosen.end(), len(text)), chosen.group("w").lower()
+
+
+def established_at(text: str) -> int | None:
+    """Where "УСТАНОВИЛ:" starts (the end of the heading and description), if printed."""
+    match = _ESTABLISHED.search(text)
+    return match.start() if match else None
+
+
+def sentence_spans(text: str, start: int, end: int) -> list[Span]:
+    """Sentences of text[start:end]: a line break, or ". ; ! ?" before a blank and a capital
+    or digit, ends one — except after an initial ("В.А. ЧЕТЫРЕ") or an abbreviation
+    ("ст. 73"), and except a line break that only wraps a sentence."""
+    spans: list[Span] = []
+    begin = start
+    for match in _BOUNDARY.finditer(text, start, end):
+        at = match.start()
+        if match.group(0) == "\n" and _wrapped(text, begin, at, end):
+            continue
+        if match.group(0) == ".":
+            word = re.search(r"([А-ЯЁа-яёA-Za-z-]+)$", text[max(begin, at - 12) : at])
+            if word and (len(word.group(1)) == 1 or word.group(1).lower() in _ABBREVIATIONS):
+                continue
+        if text[begin:at].strip():
+            spans.append(_strip(text, begin, at + (match.group(0) != "\n")))
+        begin = match.end()
+    if text[begin:end].strip():
+        spans.append(_strip(text, begin, end))
+    return spans
+
+
+def _wrapped(text: str, begin: int, at: int, end: int) -> bool:
+    """A line break inside a sentence (plain text wrapped at a fixed width): the line does not
+    end in punctuation and the next one starts in lower case or with a digit."""
+    before = text[begin:at].rstrip()
+    if not before or before[-1] in ".;:!?":
+        return False
+    after = text[at + 1 : min(end, at + 3)]
+    return bool(after) and (after[0].islower() or after[0].isdigit())
+
+
+def _strip(text: str, start: int, end: int) -> Span:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
