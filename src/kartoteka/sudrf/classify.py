@@ -132,10 +132,11 @@ def _has_captcha(tree: Tree, text: str) -> bool:
     return tree.css_first("input[name='captcha'], input[name='captchaid']") is not None
 
 
-def examine(text: str) -> Verdict:
+def examine(text: str, markup: bytes | None = None) -> Verdict:
     """Classify page text and keep the parsed tree (and the body text, when it was needed)
-    for the parser that comes next."""
-    tree = parse_html(text)
+    for the parser that comes next. `markup` is the same text as UTF-8 bytes, when the caller
+    has them: the tree is then built from those (the same tree, without encoding the text)."""
+    tree = parse_html(text if markup is None else markup)
     template = detect_template(tree)
     if not text.strip():
         return Verdict(PageKind.UNRECOGNIZED, None, "empty document", tree, "")

@@ -13,6 +13,7 @@ Why these exist rather than calling the parser's own `.text()`:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -49,8 +50,10 @@ _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "img", "input
 _SECTION_TAGS = frozenset({"thead", "tbody", "tfoot"})
 
 
-def parse_html(text: str) -> LexborHTMLParser:
-    """Parse page text (already decoded: see `encoding.decode_page`) with lexbor."""
+def parse_html(text: str | bytes) -> LexborHTMLParser:
+    """Parse page text (already decoded: see `encoding.decode_page`, or its UTF-8 bytes)
+    with lexbor. lexbor works on UTF-8: a `str` is encoded first, bytes are read as they are
+    (so only ever pass bytes that are valid UTF-8)."""
     return LexborHTMLParser(text)
 
 
@@ -73,8 +76,21 @@ def node_text(node: Node | None) -> str:
         return clean_line(child.text_content or "")
     parts: list[str] = []
     _collect(node, parts)
-    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
-    return "\n".join(line for line in lines if line)
+    return tidy_lines("".join(parts))
+
+
+# Blanks other than a line break (`\s` is the same set of characters `str.split()` splits
+# on), and a line break with the blanks and empty lines around it.
+_BLANKS = re.compile(r"[^\S\n]+")
+_BREAK = re.compile(r" ?\n[ \n]*")
+
+
+def tidy_lines(text: str) -> str:
+    """Text whose "\n" are the only line breaks → each line's blanks collapsed to one space,
+    lines stripped, empty lines dropped. Two passes over the whole text in C: the same result
+    as splitting into lines and each line into words, without a Python object per word (an
+    act's text has thousands)."""
+    return _BREAK.sub("\n", _BLANKS.sub(" ", text)).strip(" \n")
 
 
 def _collect(node: Node, parts: list[str]) -> None:
