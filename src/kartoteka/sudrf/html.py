@@ -13,7 +13,6 @@ Why these exist rather than calling the parser's own `.text()`:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -76,21 +75,8 @@ def node_text(node: Node | None) -> str:
         return clean_line(child.text_content or "")
     parts: list[str] = []
     _collect(node, parts)
-    return tidy_lines("".join(parts))
-
-
-# Blanks other than a line break (`\s` is the same set of characters `str.split()` splits
-# on), and a line break with the blanks and empty lines around it.
-_BLANKS = re.compile(r"[^\S\n]+")
-_BREAK = re.compile(r" ?\n[ \n]*")
-
-
-def tidy_lines(text: str) -> str:
-    """Text whose "\n" are the only line breaks → each line's blanks collapsed to one space,
-    lines stripped, empty lines dropped. Two passes over the whole text in C: the same result
-    as splitting into lines and each line into words, without a Python object per word (an
-    act's text has thousands)."""
-    return _BREAK.sub("\n", _BLANKS.sub(" ", text)).strip(" \n")
+    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def _collect(node: Node, parts: list[str]) -> None:
@@ -120,30 +106,18 @@ def one_line(text: str) -> str:
 def rows(table: Node) -> list[Node]:
     """The `<tr>` rows that belong to `table` itself (not to tables nested in its cells)."""
     found: list[Node] = []
-    child = table.child
-    while child is not None:
+    for child in table.iter():  # element children only: the blanks between them are skipped
         tag = child.tag
         if tag == "tr":
             found.append(child)
         elif tag in _SECTION_TAGS:
-            row = child.child
-            while row is not None:
-                if row.tag == "tr":
-                    found.append(row)
-                row = row.next
-        child = child.next
+            found.extend(row for row in child.iter() if row.tag == "tr")
     return found
 
 
 def cells(row: Node) -> list[Node]:
     """The `<td>`/`<th>` cells of one row."""
-    found: list[Node] = []
-    child = row.child
-    while child is not None:
-        if child.tag in ("td", "th"):
-            found.append(child)
-        child = child.next
-    return found
+    return [child for child in row.iter() if child.tag in ("td", "th")]
 
 
 def ancestors(node: Node) -> Iterator[Node]:
@@ -154,18 +128,21 @@ def ancestors(node: Node) -> Iterator[Node]:
         parent = parent.parent
 
 
+def is_page_copy(attributes: dict[str, str | None]) -> bool:
+    """Whether an element with these attributes is one of the copies the new template repeats
+    its content in: the mobile block (`#resultMob`, `.block-mobile`, `.mobile-lawcase-item`)
+    or the print version (`#printVersion…`). Reading those again would double rows and
+    events."""
+    pid = attributes.get("id") or ""
+    if pid == "resultMob" or pid.startswith("printVersion"):
+        return True
+    classes = (attributes.get("class") or "").split()
+    return "block-mobile" in classes or "mobile-lawcase-item" in classes
+
+
 def in_page_copy(node: Node) -> bool:
-    """Inside one of the copies the new template repeats its content in: the mobile block
-    (`#resultMob`, `.block-mobile`, `.mobile-lawcase-item`) or the print version
-    (`#printVersion…`). Reading those again would double rows and events."""
-    for parent in ancestors(node):
-        pid = attr(parent, "id")
-        if pid == "resultMob" or pid.startswith("printVersion"):
-            return True
-        classes = (parent.attributes.get("class") or "").split()
-        if "block-mobile" in classes or "mobile-lawcase-item" in classes:
-            return True
-    return False
+    """Inside one of the page copies (see `is_page_copy`)."""
+    return any(is_page_copy(parent.attributes) for parent in ancestors(node))
 
 
 def has_class(node: Node, name: str) -> bool:
