@@ -32,6 +32,7 @@ from kartoteka.sudrf.html import (
     ancestors,
     attr,
     cells,
+    descendants,
     is_page_copy,
     node_text,
     one_line,
@@ -170,11 +171,15 @@ def _header_and_body(grid: Grid) -> tuple[list[str], list[list[Node]]]:
             if len(row_cells) == 1 and row_cells[0].tag == "th":
                 continue  # the title row
             in_thead = row.parent is not None and row.parent.tag == "thead"
-            if in_thead or all(c.tag == "th" or c.css_first("b") is not None for c in row_cells):
+            if in_thead or all(c.tag == "th" or _has_bold(c) for c in row_cells):
                 header = [one_line(node_text(c)) for c in row_cells]
                 continue
         body.append(row_cells)
     return header, body
+
+
+def _has_bold(cell: Node) -> bool:
+    return next(descendants(cell, "b"), None) is not None
 
 
 def _read_events(grid: Grid) -> list[Event] | None:
