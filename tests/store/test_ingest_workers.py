@@ -4,6 +4,7 @@ of sandbox pages and on the real fixture pages. The pool's start-up threshold is
 that these small archives do go through the pool."""
 
 import datetime as dt
+
 import duckdb
 import pytest
 
@@ -79,9 +80,7 @@ def test_sandbox_archive_gives_the_same_store_at_1_2_and_4_workers(
     assert len(one["fetch_log"]) == 240
 
 
-def test_real_pages_give_the_same_store_at_1_2_and_4_workers(
-    tmp_path, fixtures_dir, monkeypatch
-):
+def test_real_pages_give_the_same_store_at_1_2_and_4_workers(tmp_path, fixtures_dir, monkeypatch):
     archive = tmp_path / "archive"
     pages = sorted(fixtures_dir.glob("*.html"))
     with WarcWriter(archive) as writer:
