@@ -138,7 +138,7 @@ def examine(text: str, markup: bytes | None = None) -> Verdict:
     has them: the tree is then built from those (the same tree, without encoding the text)."""
     tree = parse_html(text if markup is None else markup)
     template = detect_template(tree)
-    if not text.strip():
+    if not text or text.isspace():  # blank (without a stripped copy of the page)
         return Verdict(PageKind.UNRECOGNIZED, None, "empty document", tree, "")
     if _has_card_structure(tree):
         return Verdict(PageKind.CARD, template, None, tree, "")
@@ -163,7 +163,7 @@ def examine(text: str, markup: bytes | None = None) -> Verdict:
         return verdict(PageKind.EMPTY)
     if _has_captcha(tree, lowered):
         return verdict(PageKind.CAPTCHA)
-    if not body_text.strip():
+    if not body_text or body_text.isspace():
         return verdict(PageKind.UNRECOGNIZED, "no visible text")
     if tree.css_first("input[name='name_op'][value='r']") is not None:
         return verdict(PageKind.UNRECOGNIZED, "a search form, no results on this page")

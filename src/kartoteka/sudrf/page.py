@@ -49,7 +49,7 @@ def read_page(data: bytes, url: str | None = None, http_charset: str | None = No
 
     `http_charset` is the charset of the response's Content-Type header, when known.
     """
-    if not data or not data.strip():
+    if not data or data.isspace():  # (no stripped copy of a whole page to test it)
         return Page(PageKind.UNRECOGNIZED, reason="empty document", url=url)
     try:
         text, as_utf8 = decode_page_as(data, http_charset)
