@@ -80,22 +80,20 @@ def node_text(node: Node | None) -> str:
 
 
 def _collect(node: Node, parts: list[str]) -> None:
-    child = node.child
-    while child is not None:
+    for child in node.iter(include_text=True):  # children, text and comments included
         tag = child.tag
         if tag == "-text":
             parts.append((child.text_content or "").replace("\n", " "))
-        elif tag in _SKIP_TAGS or tag == "-comment":
-            pass
         elif tag in _BLOCK_TAGS:
             parts.append("\n")
             _collect(child, parts)
             parts.append("\n")
+        elif tag in _SKIP_TAGS or tag == "-comment":
+            pass
         else:
             if tag in ("td", "th"):
                 parts.append(" ")
             _collect(child, parts)
-        child = child.next
 
 
 def one_line(text: str) -> str:
