@@ -14,7 +14,7 @@ import datetime as dt
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-from kartoteka.harvest.warc import WarcWriter
+from kartoteka.harvest.warc import DEFAULT_MAX_FILE_BYTES, WarcWriter
 from kartoteka.sandbox.config import SandboxConfig
 from kartoteka.sandbox.server import build_site
 from kartoteka.sandbox.site import Site
@@ -59,15 +59,17 @@ def write_sandbox_archive(
     *,
     since: dt.date,
     max_records: int | None = None,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
 ) -> int:
     """Archive, court by court, the monthly listings from `since` to the sandbox's clock
     (every page of each) and the card of every case they list; stop after `max_records`.
-    Returns the number of records written. Deterministic for a given config, except the
+    Returns the number of records written; files rotate at `max_file_bytes` as the
+    harvester's do. Deterministic for a given config, except the
     WARC record ids and file names (which ingest stores as they are)."""
     site = build_site(config)
     when = dt.datetime.combine(site.now, dt.time(12), tzinfo=dt.UTC)
     written = 0
-    with WarcWriter(archive_dir) as writer:
+    with WarcWriter(archive_dir, max_file_bytes=max_file_bytes) as writer:
         for court in site.network:
             if court.always_down:
                 continue

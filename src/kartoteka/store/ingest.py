@@ -880,7 +880,8 @@ def _unread_records(
     Skipping uses a view of the archive (a temporary directory of links to the files still to
     read) so that the harvest stage's reader, with its torn-tail handling, reads them; where
     links cannot be made, the whole archive is read (slower, same result)."""
-    from kartoteka.harvest.warc import iter_responses, warc_files
+    from kartoteka.harvest.warc import warc_files
+    from kartoteka.store.warcread import iter_responses_fast as iter_responses
 
     names = warc_files(archive_dir)
     sizes = {n: (archive_dir / n).stat().st_size for n in names}
