@@ -14,6 +14,7 @@ import io
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 
@@ -29,7 +30,7 @@ from kartoteka.harvest.warc import (
 )
 
 
-def _responses(stream: object, name: str) -> Iterator[ArchivedResponse]:
+def _responses(stream: BinaryIO, name: str) -> Iterator[ArchivedResponse]:
     for record in ArchiveIterator(
         stream, record_types=WarcRecordType.response, parse_http=True, fsspec_args=False
     ):
