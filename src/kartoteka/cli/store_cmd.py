@@ -105,13 +105,23 @@ def register(app: typer.Typer) -> None:
             "--keep-names/--no-keep-names",
             help="Store defendants' full names (opt-in; default from config.toml, else no).",
         ),
+        workers: int | None = typer.Option(
+            None,
+            min=1,
+            help="Processes that parse records (default: every core). The store is the "
+            "same at any count.",
+        ),
         data_dir: str | None = DATA_DIR_OPTION,
     ) -> None:
         """Parse new WARC records into the store (idempotent)."""
         from kartoteka.store.ingest import ingest as run_ingest
 
         summary = run_ingest(
-            resolve_data_dir(data_dir), archive=archive, rebuild=rebuild, keep_names=keep_names
+            resolve_data_dir(data_dir),
+            archive=archive,
+            rebuild=rebuild,
+            keep_names=keep_names,
+            workers=workers,
         )
         typer.echo(
             f"records read: {summary.records} (already ingested: "

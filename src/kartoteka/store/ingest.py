@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -213,43 +214,48 @@ class _Batch:
         self.rows.clear()
 
 
-class Ingestor:
-    """Turns records into rows. Holds, per case, the latest version of each source (to write
-    a new version only when content changes) and the set of records already ingested."""
+@dataclass(slots=True)
+class Observation:
+    """One sighting of a case in a record (a listing row or a card), with its content as
+    the store keeps it (privacy applied) and that content's hash."""
 
-    def __init__(
-        self, con: duckdb.DuckDBPyConnection, policy: NamePolicy, reader: PageReader
-    ) -> None:
-        self.con = con
+    position: int
+    key: str
+    source: str  # "listing" | "card"
+    content: dict[str, Any]
+    content_hash: str
+    content_json: str  # what case_versions.content holds, should this be a new version
+    facts: _Facts
+
+
+@dataclass(slots=True)
+class ReadRecord:
+    """Everything one record yields that does not depend on the store: the page read, its
+    rows as contents and hashes, the failures. Made by `RecordReader` (in a worker process
+    when ingest runs a pool); the one writer (`Ingestor.apply`) then numbers versions and
+    writes rows, in archive order, so the store is the same at any worker count."""
+
+    fetched_at: dt.datetime
+    page_kind: str | None
+    template: str | None
+    outcome: str  # "listing" | "card" | "other" | "none" (no page read, e.g. HTTP errors)
+    listing_page: tuple[Any, ...] | None = None  # listing_pages after (warc_file, offset)
+    observations: list[Observation] = field(default_factory=list)
+    failures: list[tuple[int, str]] = field(default_factory=list)  # (row or -1, reason)
+
+
+class RecordReader:
+    """Reads records into `ReadRecord`s: the parser and the privacy policy, no store. Pure
+    per record (same record, same result), which is what lets a pool run it anywhere."""
+
+    def __init__(self, policy: NamePolicy, reader: PageReader) -> None:
         self.policy = policy
         self.reader = reader
-        self.parser_version = getattr(reader, "parser_version", None) or _parser_version()
-        self.summary = IngestSummary()
-        self.batch = _Batch()
-        self.done: set[tuple[str, int]] = set(
-            con.execute("SELECT warc_file, warc_offset FROM fetch_log").fetchall()
-        )
-        self.latest: dict[tuple[str, str], tuple[int, str]] = {}
-        self.max_version: dict[str, int] = {}
-        for key, source, version, content_hash in con.execute(
-            "SELECT case_key, source, version, content_hash FROM case_versions "
-            "ORDER BY case_key, version"
-        ).fetchall():
-            self.latest[(key, source)] = (version, content_hash)
-            self.max_version[key] = version
 
-    # -- records -------------------------------------------------------------------------
-    def add(self, record: ResponseRecord) -> None:
-        ref = (record.warc_file, int(record.offset))
-        if ref in self.done:
-            self.summary.already_ingested += 1
-            return
-        self.done.add(ref)
-        self.summary.records += 1
+    def read(self, record: ResponseRecord) -> ReadRecord:
         # The time a page counts as seen (on the sandbox's calendar for simulated pages).
         clock_headers = getattr(record, "headers", None) if record.simulated else None
         fetched_at = _utc_naive(seen_at(record.fetched_at, clock_headers))
-        run_id = getattr(record, "run_id", None)
         page: Page | None = None
         failure: str | None = None
         if record.status == 200:
@@ -257,70 +263,42 @@ class Ingestor:
                 page = self.reader(record.body, record.url)
             except Exception as exc:  # a parser bug must not stop the ingest
                 failure = f"parser raised {type(exc).__name__}: {exc}"
-        self.batch.add(
-            "fetch_log",
-            (
-                record.warc_file,
-                int(record.offset),
-                record.record_id,
-                record.url,
-                fetched_at,
-                record.court_code,
-                record.status,
-                record.page_kind,
-                page.kind.value if page else None,
-                page.template.value if page and page.template else None,
-                bool(record.simulated),
-                run_id,
-                self.parser_version,
-            ),
+        read = ReadRecord(
+            fetched_at,
+            page.kind.value if page else None,
+            page.template.value if page and page.template else None,
+            "none",
         )
         if (
             page is not None
             and page.kind is PageKind.UNRECOGNIZED
             and not _holds_records(record.url)
         ):
-            self.summary.other_pages += 1
+            read.outcome = "other"
         elif page is not None and page.kind is PageKind.UNRECOGNIZED:
             failure = page.reason or "unrecognized page"
         elif page is not None and not record.court_code:
             failure = "record carries no Kartoteka-Court-Code"
         elif page is not None and page.kind is PageKind.LISTING and page.listing is not None:
-            self.summary.listings += 1
-            self._listing(record, page, fetched_at, run_id)
+            read.outcome = "listing"
+            self._listing(record, page, read)
         elif page is not None and page.kind is PageKind.CARD and page.card is not None:
-            self.summary.cards += 1
-            failure = self._card(record, page.card, fetched_at)
+            read.outcome = "card"
+            failure = self._card(record, page.card, read)
         elif page is not None and page.kind in (PageKind.LISTING, PageKind.CARD):
             failure = f"{page.kind.value} page without content"
         elif failure is None:
-            self.summary.other_pages += 1
+            read.outcome = "other"
         if failure is not None:
-            self._failure(record, fetched_at, -1, failure)
+            read.failures.append((-1, failure))
+        return read
 
-    def _failure(
-        self, record: ResponseRecord, fetched_at: dt.datetime, row: int, reason: str
-    ) -> None:
-        self.summary.parse_failures += 1
-        if len(self.summary.failures) < MAX_REPORTED_FAILURES:
-            self.summary.failures.append((record.url, reason))
-        self.batch.add(
-            "parse_failures",
-            (
-                record.warc_file,
-                int(record.offset),
-                row,
-                record.url,
-                fetched_at,
-                record.court_code,
-                reason,
-            ),
-        )
+    def read_many(self, records: list[ResponseRecord]) -> list[ReadRecord]:
+        """One pool task: a chunk of records (fewer, larger messages between processes)."""
+        return [self.read(record) for record in records]
 
     # -- listings ------------------------------------------------------------------------
-    def _listing(
-        self, record: ResponseRecord, page: Page, fetched_at: dt.datetime, run_id: str | None
-    ) -> None:
+    def _listing(self, record: ResponseRecord, page: Page, read: ReadRecord) -> None:
         assert page.listing is not None and record.court_code
         query = read_listing_query(parse_query(urlsplit(record.url).query))
         instance = query.instance.value if query.instance else None
@@ -333,39 +311,29 @@ class Ingestor:
                 query.article,
             ]
         )
-        run_key = run_id or fetched_at.date().isoformat()
-        self.batch.add(
-            "listing_pages",
-            (
-                record.warc_file,
-                int(record.offset),
-                fetched_at,
-                run_key,
-                window,
-                record.court_code,
-                instance,
-                query.entry_from,
-                query.entry_to,
-                query.article,
-                query.page,
-                page.listing.total,
-                len(page.listing.rows),
-            ),
+        run_id = getattr(record, "run_id", None)
+        run_key = run_id or read.fetched_at.date().isoformat()
+        read.listing_page = (
+            read.fetched_at,
+            run_key,
+            window,
+            record.court_code,
+            instance,
+            query.entry_from,
+            query.entry_to,
+            query.article,
+            query.page,
+            page.listing.total,
+            len(page.listing.rows),
         )
         for position, row in enumerate(page.listing.rows):
             case_id = _row_case_id(row)
             if not case_id:
-                self._failure(record, fetched_at, position, "listing row without a case id")
+                read.failures.append((position, "listing row without a case id"))
                 continue
             key = case_key(record.court_code, _instance(row.delo_id, query.instance), case_id)
-            self._observe(
-                record,
-                fetched_at,
-                position,
-                key,
-                "listing",
-                self._row_content(row),
-                _row_facts(row),
+            read.observations.append(
+                _observation(position, key, "listing", self._row_content(row), _row_facts(row))
             )
 
     def _row_content(self, row: ListingRow) -> dict[str, Any]:
@@ -376,14 +344,14 @@ class Ingestor:
         return self._scrub_tree(content, names)  # type: ignore[no-any-return]
 
     # -- cards ---------------------------------------------------------------------------
-    def _card(self, record: ResponseRecord, card: Card, fetched_at: dt.datetime) -> str | None:
+    def _card(self, record: ResponseRecord, card: Card, read: ReadRecord) -> str | None:
         assert record.court_code
         case_id, delo_id = _card_ids(record.url)
         if not case_id:
             return "card URL carries no case id"
         key = case_key(record.court_code, _instance(delo_id), case_id)
-        self._observe(
-            record, fetched_at, 0, key, "card", self._card_content(card), _card_facts(card)
+        read.observations.append(
+            _observation(0, key, "card", self._card_content(card), _card_facts(card))
         )
         return None
 
@@ -444,18 +412,129 @@ class Ingestor:
             **_act_text(a, self.policy.keep_names),
         }
 
+
+def _observation(
+    position: int, key: str, source: str, content: dict[str, Any], facts: _Facts
+) -> Observation:
+    return Observation(
+        position,
+        key,
+        source,
+        content,
+        _hash(content),
+        json.dumps(content, ensure_ascii=False, sort_keys=True),
+        facts,
+    )
+
+
+class Ingestor:
+    """The one writer: turns read records into rows, in archive order. Holds, per case, the
+    latest version of each source (to write a new version only when content changes) and
+    the set of records already ingested."""
+
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, policy: NamePolicy, reader: PageReader
+    ) -> None:
+        self.con = con
+        self.policy = policy
+        self.reader = reader
+        self.records = RecordReader(policy, reader)
+        self.parser_version = getattr(reader, "parser_version", None) or _parser_version()
+        self.summary = IngestSummary()
+        self.batch = _Batch()
+        self.done: set[tuple[str, int]] = set(
+            con.execute("SELECT warc_file, warc_offset FROM fetch_log").fetchall()
+        )
+        self.latest: dict[tuple[str, str], tuple[int, str]] = {}
+        self.max_version: dict[str, int] = {}
+        for key, source, version, content_hash in con.execute(
+            "SELECT case_key, source, version, content_hash FROM case_versions "
+            "ORDER BY case_key, version"
+        ).fetchall():
+            self.latest[(key, source)] = (version, content_hash)
+            self.max_version[key] = version
+
+    # -- records -------------------------------------------------------------------------
+    def is_new(self, record: ResponseRecord) -> bool:
+        """Whether the record still has to be read (counted as already ingested if not)."""
+        if (record.warc_file, int(record.offset)) in self.done:
+            self.summary.already_ingested += 1
+            return False
+        return True
+
+    def add(self, record: ResponseRecord) -> None:
+        """Read one record here and write it (the one-process path)."""
+        if self.is_new(record):
+            self.apply(record, self.records.read(record))
+
+    def apply(self, record: ResponseRecord, read: ReadRecord) -> None:
+        """Write one record's rows: the record must be new (`is_new`) and come in archive
+        order."""
+        ref = (record.warc_file, int(record.offset))
+        if ref in self.done:  # the same record twice in one read: once is enough
+            self.summary.already_ingested += 1
+            return
+        self.done.add(ref)
+        self.summary.records += 1
+        fetched_at = read.fetched_at
+        self.batch.add(
+            "fetch_log",
+            (
+                record.warc_file,
+                int(record.offset),
+                record.record_id,
+                record.url,
+                fetched_at,
+                record.court_code,
+                record.status,
+                record.page_kind,
+                read.page_kind,
+                read.template,
+                bool(record.simulated),
+                getattr(record, "run_id", None),
+                self.parser_version,
+            ),
+        )
+        if read.outcome == "other":
+            self.summary.other_pages += 1
+        elif read.outcome == "listing":
+            self.summary.listings += 1
+            assert read.listing_page is not None
+            self.batch.add(
+                "listing_pages", (record.warc_file, int(record.offset), *read.listing_page)
+            )
+        elif read.outcome == "card":
+            self.summary.cards += 1
+        for observation in read.observations:
+            self._observe(record, fetched_at, observation)
+        for row, reason in read.failures:
+            self._failure(record, fetched_at, row, reason)
+
+    def _failure(
+        self, record: ResponseRecord, fetched_at: dt.datetime, row: int, reason: str
+    ) -> None:
+        self.summary.parse_failures += 1
+        if len(self.summary.failures) < MAX_REPORTED_FAILURES:
+            self.summary.failures.append((record.url, reason))
+        self.batch.add(
+            "parse_failures",
+            (
+                record.warc_file,
+                int(record.offset),
+                row,
+                record.url,
+                fetched_at,
+                record.court_code,
+                reason,
+            ),
+        )
+
     # -- versions ------------------------------------------------------------------------
     def _observe(
-        self,
-        record: ResponseRecord,
-        fetched_at: dt.datetime,
-        position: int,
-        key: str,
-        source: str,
-        content: dict[str, Any],
-        facts: _Facts,
+        self, record: ResponseRecord, fetched_at: dt.datetime, observation: Observation
     ) -> None:
-        content_hash = _hash(content)
+        position, key, source = observation.position, observation.key, observation.source
+        content_hash = observation.content_hash
         latest = self.latest.get((key, source))
         if latest is not None and latest[1] == content_hash:
             version = latest[0]
@@ -464,9 +543,7 @@ class Ingestor:
             self.max_version[key] = version
             self.latest[(key, source)] = (version, content_hash)
             self.summary.new_versions += 1
-            self._write_version(
-                record, fetched_at, key, version, source, content_hash, content, facts
-            )
+            self._write_version(record, fetched_at, version, observation)
         self.batch.add(
             "observations",
             (record.warc_file, int(record.offset), position, key, source, version, fetched_at),
@@ -476,13 +553,11 @@ class Ingestor:
         self,
         record: ResponseRecord,
         fetched_at: dt.datetime,
-        key: str,
         version: int,
-        source: str,
-        content_hash: str,
-        content: dict[str, Any],
-        facts: _Facts,
+        observation: Observation,
     ) -> None:
+        key, source, facts = observation.key, observation.source, observation.facts
+        content, content_hash = observation.content, observation.content_hash
         court_code, instance, case_id = key.split("/", 2)
         all_charges = [c for d in facts.defendants for c in d.charges]
         principal = principal_article(all_charges)
@@ -516,7 +591,7 @@ class Ingestor:
                 len(all_charges),
                 principal.article if principal else None,
                 principal.key if principal else None,
-                json.dumps(content, ensure_ascii=False, sort_keys=True),
+                observation.content_json,
             ),
         )
         for dpos, (d, dj) in enumerate(zip(facts.defendants, content["defendants"], strict=True)):
@@ -707,6 +782,11 @@ def _check_name_policy(con: duckdb.DuckDBPyConnection, keep_names: bool) -> None
         )
 
 
+# A pool costs a second or so to start (each worker imports the parser): below this many new
+# records the one process reads them itself.
+POOL_MIN_RECORDS = 500
+
+
 def ingest_records(
     con: duckdb.DuckDBPyConnection,
     records: Iterable[ResponseRecord],
@@ -714,8 +794,12 @@ def ingest_records(
     reader: PageReader | None = None,
     *,
     rebuild: bool = False,
+    workers: int | None = None,
 ) -> IngestSummary:
-    """Ingest records into an open store in one transaction (all or nothing)."""
+    """Ingest records into an open store in one transaction (all or nothing).
+
+    `workers`: processes that read (parse) records, default every core this process may use;
+    the writing stays here, in archive order, so the result does not depend on it."""
     con.execute("BEGIN TRANSACTION")
     try:
         if rebuild:
@@ -723,8 +807,9 @@ def ingest_records(
             con.execute("DELETE FROM store_settings WHERE key = 'keep_names'")
         _check_name_policy(con, policy.keep_names)
         ingestor = Ingestor(con, policy, reader or default_reader())
-        for n, record in enumerate(records, start=1):
-            ingestor.add(record)
+        fresh = (record for record in records if ingestor.is_new(record))
+        for n, (record, read) in enumerate(_read_all(ingestor, fresh, workers), start=1):
+            ingestor.apply(record, read)
             if n % BATCH_RECORDS == 0:
                 ingestor.flush()
         ingestor.flush()
@@ -737,6 +822,22 @@ def ingest_records(
     counts = con.execute("SELECT count(*), count(removed_at) FROM cases").fetchone()
     summary.cases, summary.removed = (int(counts[0]), int(counts[1])) if counts else (0, 0)
     return summary
+
+
+def _read_all(
+    ingestor: Ingestor, records: Iterator[ResponseRecord], workers: int | None
+) -> Iterator[tuple[ResponseRecord, ReadRecord]]:
+    """(record, read record) in archive order: read here, or by a pool of `workers`
+    processes when there are more than a few hundred records and the reader can be sent."""
+    from kartoteka.store import pool
+
+    count = pool.machine_workers() if workers is None else max(1, workers)
+    head = list(itertools.islice(records, POOL_MIN_RECORDS)) if count > 1 else []
+    if count > 1 and len(head) == POOL_MIN_RECORDS and pool.can_ship(ingestor.records):
+        yield from pool.read_in_pool(ingestor.records, itertools.chain(head, records), count)
+        return
+    for record in itertools.chain(head, records):
+        yield record, ingestor.records.read(record)
 
 
 def name_policy(data_dir: DataDir, keep_names: bool | None = None) -> NamePolicy:
@@ -752,14 +853,16 @@ def ingest(
     rebuild: bool = False,
     keep_names: bool | None = None,
     reader: PageReader | None = None,
+    workers: int | None = None,
 ) -> IngestSummary:
-    """`kartoteka ingest`: read the archive's new response records into the store."""
+    """`kartoteka ingest`: read the archive's new response records into the store, parsing
+    on `workers` processes (default: every core; the store is the same at any count)."""
     archive_dir = archive or data_dir.archive
     policy = name_policy(data_dir.ensure(), keep_names)
     con = connect(data_dir)
     try:
         with _unread_records(con, archive_dir, rebuild) as (records, closed):
-            summary = ingest_records(con, records, policy, reader, rebuild=rebuild)
+            summary = ingest_records(con, records, policy, reader, rebuild=rebuild, workers=workers)
         if closed:
             con.executemany("INSERT OR REPLACE INTO ingested_files VALUES (?, ?)", closed)
         return summary
@@ -777,7 +880,8 @@ def _unread_records(
     Skipping uses a view of the archive (a temporary directory of links to the files still to
     read) so that the harvest stage's reader, with its torn-tail handling, reads them; where
     links cannot be made, the whole archive is read (slower, same result)."""
-    from kartoteka.harvest.warc import iter_responses, warc_files
+    from kartoteka.harvest.warc import warc_files
+    from kartoteka.store.warcread import iter_responses_fast as iter_responses
 
     names = warc_files(archive_dir)
     sizes = {n: (archive_dir / n).stat().st_size for n in names}

@@ -33,8 +33,8 @@ from kartoteka.sudrf.html import (
     ancestors,
     attr,
     cells,
-    has_class,
-    in_page_copy,
+    descendants,
+    is_page_copy,
     node_text,
     one_line,
     parse_html,
@@ -65,26 +65,41 @@ LOWER_COURT_STEMS = ("нижестоящ", "первой инстанции", "�
 _ACT_TAB = re.compile(r"#\s*(\d+)\s*(?:\((.*)\))?\s*$", re.S)
 
 
+Grid = list[tuple[Node, list[Node]]]
+
+
 @dataclass(slots=True)
 class Section:
-    """One data table of a card with the title it was found under."""
+    """One data table of a card with the title it was found under, and its own rows with
+    their cells (read once: every reader below walks them)."""
 
     title: str
     table: Node
+    grid: Grid
 
 
-def _is_data_table(node: Node) -> bool:
+def _is_data_table(node: Node, attributes: dict[str, str | None]) -> bool:
     return node.tag == "table" and (
-        attr(node, "id") == "tablcont" or has_class(node, "law-case-table")
+        attributes.get("id") == "tablcont"
+        or "law-case-table" in (attributes.get("class") or "").split()
     )
 
 
-def _excluded(table: Node) -> bool:
-    """Nested in another data table, inside an act's text, or in a mobile/print copy."""
+def _placement(table: Node, titles: dict[str, str]) -> tuple[bool, str | None]:
+    """(excluded, tab title) of a data table, in one walk up its parents. Excluded: nested in
+    another data table, inside an act's text, or in a mobile/print copy. The tab title is the
+    label of the nearest parent that is a tab's content."""
+    title: str | None = None
     for parent in ancestors(table):
-        if _is_data_table(parent) or attr(parent, "id").startswith("cont_doc"):
-            return True
-    return in_page_copy(table)
+        attributes = parent.attributes
+        pid = attributes.get("id") or ""
+        if _is_data_table(parent, attributes) or pid.startswith("cont_doc"):
+            return True, None
+        if is_page_copy(attributes):
+            return True, None
+        if title is None and pid in titles:
+            title = titles[pid]
+    return False, title
 
 
 def _tab_titles(tree: Tree) -> dict[str, str]:
@@ -92,7 +107,7 @@ def _tab_titles(tree: Tree) -> dict[str, str]:
     `div#tab_content_X`."""
     titles: dict[str, str] = {}
     for li in tree.css("li[id^='tab']"):
-        lid = attr(li, "id")
+        lid = li.id or ""
         label = one_line(node_text(li))
         if lid.startswith("tab_id_"):
             titles["tab_content_" + lid[len("tab_id_") :]] = label
@@ -103,12 +118,11 @@ def _tab_titles(tree: Tree) -> dict[str, str]:
     return titles
 
 
-def _own_title(table: Node) -> str | None:
+def _own_title(grid: Grid) -> str | None:
     """The `<th>` title row a classic table opens with ("ДЕЛО", "ДВИЖЕНИЕ ДЕЛА" ...)."""
-    table_rows = rows(table)
-    if not table_rows:
+    if not grid:
         return None
-    first = cells(table_rows[0])
+    first = grid[0][1]
     if len(first) == 1 and first[0].tag == "th":
         return one_line(node_text(first[0]))
     return None
@@ -120,24 +134,21 @@ def find_sections(tree: Tree, titles: dict[str, str] | None = None) -> list[Sect
         titles = _tab_titles(tree)
     sections: list[Section] = []
     for table in tree.css("table#tablcont, table.law-case-table"):
-        if _excluded(table):
+        excluded, tab_title = _placement(table, titles)
+        if excluded:
             continue
-        title = _own_title(table)
+        grid = [(row, cells(row)) for row in rows(table)]
+        title = _own_title(grid)
         if title is None:
-            for parent in ancestors(table):
-                pid = attr(parent, "id")
-                if pid in titles:
-                    title = titles[pid]
-                    break
-        sections.append(Section((title or "").upper(), table))
+            title = tab_title
+        sections.append(Section((title or "").upper(), table, grid))
     return sections
 
 
-def _label_pairs(table: Node) -> list[tuple[str, str]] | None:
+def _label_pairs(grid: Grid) -> list[tuple[str, str]] | None:
     """`label | value` rows of a label table, or None when the table is not one."""
     pairs: list[tuple[str, str]] = []
-    for row in rows(table):
-        row_cells = cells(row)
+    for _row, row_cells in grid:
         if len(row_cells) <= 1 or row_cells[0].tag == "th":
             continue  # title, sub-title or a cell that holds a nested table
         if len(row_cells) != 2:
@@ -149,28 +160,31 @@ def _label_pairs(table: Node) -> list[tuple[str, str]] | None:
     return pairs or None
 
 
-def _header_and_body(table: Node) -> tuple[list[str], list[list[Node]]]:
+def _header_and_body(grid: Grid) -> tuple[list[str], list[list[Node]]]:
     """Header texts and the data rows' cells. The header is the `thead` row, else the first
     row after the title whose cells are all labels (bold or `th`)."""
     header: list[str] = []
     body: list[list[Node]] = []
-    for row in rows(table):
-        row_cells = cells(row)
+    for row, row_cells in grid:
         if not row_cells:
             continue
         if not header:
             if len(row_cells) == 1 and row_cells[0].tag == "th":
                 continue  # the title row
             in_thead = row.parent is not None and row.parent.tag == "thead"
-            if in_thead or all(c.tag == "th" or c.css_first("b") is not None for c in row_cells):
+            if in_thead or all(c.tag == "th" or _has_bold(c) for c in row_cells):
                 header = [one_line(node_text(c)) for c in row_cells]
                 continue
         body.append(row_cells)
     return header, body
 
 
-def _read_events(table: Node) -> list[Event] | None:
-    header, body = _header_and_body(table)
+def _has_bold(cell: Node) -> bool:
+    return next(descendants(cell, "b"), None) is not None
+
+
+def _read_events(grid: Grid) -> list[Event] | None:
+    header, body = _header_and_body(grid)
     columns = map_columns(header, EVENT_COLUMNS)
     if "name" not in columns or "date" not in columns:
         return None
@@ -199,8 +213,8 @@ def _is_defendant_role(role: str | None) -> bool:
     return role is not None and any(s in role.lower() for s in DEFENDANT_ROLE_STEMS)
 
 
-def _read_people(table: Node, section_title: str) -> tuple[list[Defendant], list[Party]] | None:
-    header, body = _header_and_body(table)
+def _read_people(grid: Grid, section_title: str) -> tuple[list[Defendant], list[Party]] | None:
+    header, body = _header_and_body(grid)
     columns = map_columns(header, PERSON_COLUMNS)
     if "name" not in columns:
         return None
@@ -249,7 +263,7 @@ def _is_lower_court(title: str, pairs: list[tuple[str, str]]) -> bool:
 def _acts(tree: Tree, titles: dict[str, str]) -> list[Act]:
     acts: list[Act] = []
     for container in tree.css("div[id^='cont_doc']"):
-        label = titles.get(attr(container, "id"), "")
+        label = titles.get(container.id or "", "")
         number = title = None
         match = _ACT_TAB.search(label)
         if match:
@@ -269,7 +283,7 @@ def _acts(tree: Tree, titles: dict[str, str]) -> list[Act]:
 
 
 def _in_act_text(node: Node) -> bool:
-    return any(attr(p, "id").startswith("cont_doc") for p in ancestors(node))
+    return any((p.id or "").startswith("cont_doc") for p in ancestors(node))
 
 
 def _case_number_text(tree: Tree) -> str | None:
@@ -308,21 +322,21 @@ def card_from_tree(tree: Tree, url: str | None = None) -> Card:
     complaints: list[dict[str, str]] = []
     for section in sections:
         if section.title.startswith("ЖАЛОБ"):
-            complaints.extend(_read_complaints(section.table))
+            complaints.extend(_read_complaints(section.grid))
             continue
-        pairs = _label_pairs(section.table)
+        pairs = _label_pairs(section.grid)
         if pairs and not _looks_like_header(pairs):
             target = lower_court if _is_lower_court(section.title, pairs) else fields
             for label, value in pairs:
                 target.setdefault(label, value)
             continue
-        found_events = _read_events(section.table)
+        found_events = _read_events(section.grid)
         if found_events is not None:
             # the case's own events; a second event table elsewhere only when titled so
             if not events or _is_case_events_title(section.title):
                 events.extend(found_events)
             continue
-        people = _read_people(section.table, section.title)
+        people = _read_people(section.grid, section.title)
         if people is not None:
             defendants.extend(people[0])
             parties.extend(people[1])
@@ -358,12 +372,12 @@ def card_from_tree(tree: Tree, url: str | None = None) -> Card:
     )
 
 
-def _read_complaints(table: Node) -> list[dict[str, str]]:
+def _read_complaints(grid: Grid) -> list[dict[str, str]]:
     """A "ЖАЛОБА № N" label block → one dict; a ЖАЛОБЫ table → one dict per row."""
-    pairs = _label_pairs(table)
+    pairs = _label_pairs(grid)
     if pairs is not None:
         return [dict(pairs)]
-    header, body = _header_and_body(table)
+    header, body = _header_and_body(grid)
     found = []
     for row_cells in body:
         record = {h: node_text(c) for h, c in zip(header, row_cells, strict=False) if h}

@@ -135,12 +135,13 @@ def _has_captcha(tree: Tree, text: str) -> bool:
     return tree.css_first("input[name='captcha'], input[name='captchaid']") is not None
 
 
-def examine(text: str) -> Verdict:
+def examine(text: str, markup: bytes | None = None) -> Verdict:
     """Classify page text and keep the parsed tree (and the body text, when it was needed)
-    for the parser that comes next."""
-    tree = parse_html(text)
+    for the parser that comes next. `markup` is the same text as UTF-8 bytes, when the caller
+    has them: the tree is then built from those (the same tree, without encoding the text)."""
+    tree = parse_html(text if markup is None else markup)
     template = detect_template(tree)
-    if not text.strip():
+    if not text or text.isspace():  # blank (without a stripped copy of the page)
         return Verdict(PageKind.UNRECOGNIZED, None, "empty document", tree, "")
     if _has_card_structure(tree):
         return Verdict(PageKind.CARD, template, None, tree, "")
@@ -167,7 +168,7 @@ def examine(text: str) -> Verdict:
         return verdict(PageKind.EMPTY)
     if _has_captcha(tree, lowered):
         return verdict(PageKind.CAPTCHA)
-    if not body_text.strip():
+    if not body_text or body_text.isspace():
         return verdict(PageKind.UNRECOGNIZED, "no visible text")
     if tree.css_first("input[name='name_op'][value='r']") is not None:
         return verdict(PageKind.UNRECOGNIZED, "a search form, no results on this page")

@@ -39,21 +39,28 @@ def decode_page(data: bytes, http_charset: str | None = None) -> str:
 
     `http_charset` (from a Content-Type header) is tried after strict UTF-8, like the meta.
     """
+    return decode_page_as(data, http_charset)[0]
+
+
+def decode_page_as(data: bytes, http_charset: str | None = None) -> tuple[str, bool]:
+    """`decode_page`, and whether the text is the bytes read as UTF-8 exactly as they stand
+    (no BOM): then `data` is also the text's UTF-8 encoding, which the HTML parser can take
+    as it is instead of encoding the text again."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return data[len(bom) :].decode(encoding, "replace")
+            return data[len(bom) :].decode(encoding, "replace"), False
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), True
     except UnicodeDecodeError:
         pass
     for candidate in (http_charset, declared_charset(data)):
         if not candidate:
             continue
         try:
-            return data.decode(candidate)
+            return data.decode(candidate), False
         except (LookupError, UnicodeDecodeError):
             continue
-    return data.decode(SITE_ENCODING, "replace")
+    return data.decode(SITE_ENCODING, "replace"), False
 
 
 def encode_query_value(value: str) -> str:

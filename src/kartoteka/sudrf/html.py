@@ -49,8 +49,10 @@ _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "img", "input
 _SECTION_TAGS = frozenset({"thead", "tbody", "tfoot"})
 
 
-def parse_html(text: str) -> LexborHTMLParser:
-    """Parse page text (already decoded: see `encoding.decode_page`) with lexbor."""
+def parse_html(text: str | bytes) -> LexborHTMLParser:
+    """Parse page text (already decoded: see `encoding.decode_page`, or its UTF-8 bytes)
+    with lexbor. lexbor works on UTF-8: a `str` is encoded first, bytes are read as they are
+    (so only ever pass bytes that are valid UTF-8)."""
     return LexborHTMLParser(text)
 
 
@@ -78,22 +80,20 @@ def node_text(node: Node | None) -> str:
 
 
 def _collect(node: Node, parts: list[str]) -> None:
-    child = node.child
-    while child is not None:
+    for child in node.iter(include_text=True):  # children, text and comments included
         tag = child.tag
         if tag == "-text":
             parts.append((child.text_content or "").replace("\n", " "))
-        elif tag in _SKIP_TAGS or tag == "-comment":
-            pass
         elif tag in _BLOCK_TAGS:
             parts.append("\n")
             _collect(child, parts)
             parts.append("\n")
+        elif tag in _SKIP_TAGS or tag == "-comment":
+            pass
         else:
             if tag in ("td", "th"):
                 parts.append(" ")
             _collect(child, parts)
-        child = child.next
 
 
 def one_line(text: str) -> str:
@@ -104,30 +104,31 @@ def one_line(text: str) -> str:
 def rows(table: Node) -> list[Node]:
     """The `<tr>` rows that belong to `table` itself (not to tables nested in its cells)."""
     found: list[Node] = []
-    child = table.child
-    while child is not None:
+    for child in table.iter():  # element children only: the blanks between them are skipped
         tag = child.tag
         if tag == "tr":
             found.append(child)
         elif tag in _SECTION_TAGS:
-            row = child.child
-            while row is not None:
-                if row.tag == "tr":
-                    found.append(row)
-                row = row.next
-        child = child.next
+            found.extend(row for row in child.iter() if row.tag == "tr")
     return found
 
 
 def cells(row: Node) -> list[Node]:
     """The `<td>`/`<th>` cells of one row."""
-    found: list[Node] = []
-    child = row.child
-    while child is not None:
-        if child.tag in ("td", "th"):
-            found.append(child)
-        child = child.next
-    return found
+    return [child for child in row.iter() if child.tag in ("td", "th")]
+
+
+def descendants(node: Node, tag: str) -> Iterator[Node]:
+    """The elements named `tag` under `node`, in page order. For the few nodes of one cell
+    this walk is cheaper than a CSS query, whose set-up costs more than the search."""
+    walk = node.traverse()
+    next(walk, None)  # the walk starts with the node itself
+    return (found for found in walk if found.tag == tag)
+
+
+def links(node: Node) -> Iterator[Node]:
+    """The `<a href>` elements under `node` (as `a[href]` selects them), in page order."""
+    return (a for a in descendants(node, "a") if "href" in a.attributes)
 
 
 def ancestors(node: Node) -> Iterator[Node]:
@@ -138,18 +139,21 @@ def ancestors(node: Node) -> Iterator[Node]:
         parent = parent.parent
 
 
+def is_page_copy(attributes: dict[str, str | None]) -> bool:
+    """Whether an element with these attributes is one of the copies the new template repeats
+    its content in: the mobile block (`#resultMob`, `.block-mobile`, `.mobile-lawcase-item`)
+    or the print version (`#printVersion…`). Reading those again would double rows and
+    events."""
+    pid = attributes.get("id") or ""
+    if pid == "resultMob" or pid.startswith("printVersion"):
+        return True
+    classes = (attributes.get("class") or "").split()
+    return "block-mobile" in classes or "mobile-lawcase-item" in classes
+
+
 def in_page_copy(node: Node) -> bool:
-    """Inside one of the copies the new template repeats its content in: the mobile block
-    (`#resultMob`, `.block-mobile`, `.mobile-lawcase-item`) or the print version
-    (`#printVersion…`). Reading those again would double rows and events."""
-    for parent in ancestors(node):
-        pid = attr(parent, "id")
-        if pid == "resultMob" or pid.startswith("printVersion"):
-            return True
-        classes = (parent.attributes.get("class") or "").split()
-        if "block-mobile" in classes or "mobile-lawcase-item" in classes:
-            return True
-    return False
+    """Inside one of the page copies (see `is_page_copy`)."""
+    return any(is_page_copy(parent.attributes) for parent in ancestors(node))
 
 
 def has_class(node: Node, name: str) -> bool:

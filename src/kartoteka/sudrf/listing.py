@@ -29,6 +29,7 @@ from kartoteka.sudrf.html import (
     attr,
     cells,
     in_page_copy,
+    links,
     node_text,
     one_line,
     parse_html,
@@ -114,10 +115,10 @@ def defendants_from_info(info: str) -> list[Defendant]:
 
 def _read_row(row_cells: list[Node], columns: dict[str, int]) -> ListingRow:
     number_cell = row_cells[columns["case_number"]]
-    link = number_cell.css_first("a[href]")
+    link = next(links(number_cell), None)
     if link is None:
         for cell in row_cells:
-            link = next((a for a in cell.css("a[href]") if "name_op=case" in attr(a, "href")), None)
+            link = next((a for a in links(cell) if "name_op=case" in attr(a, "href")), None)
             if link is not None:
                 break
     href = attr(link, "href") if link is not None else ""
@@ -127,7 +128,7 @@ def _read_row(row_cells: list[Node], columns: dict[str, int]) -> ListingRow:
     acts: list[Act] = []
     acts_index = columns.get("acts")
     if acts_index is not None and acts_index < len(row_cells):
-        for a in row_cells[acts_index].css("a[href]"):
+        for a in links(row_cells[acts_index]):
             acts.append(
                 Act(title=attr(a, "title") or one_line(node_text(a)) or None, url=attr(a, "href"))
             )

@@ -15,7 +15,7 @@ from kartoteka.errors import ParseError
 from kartoteka.sudrf.act import parse_act_page
 from kartoteka.sudrf.card import card_from_tree
 from kartoteka.sudrf.classify import examine
-from kartoteka.sudrf.encoding import decode_page
+from kartoteka.sudrf.encoding import decode_page_as
 from kartoteka.sudrf.listing import listing_from_tree
 from kartoteka.sudrf.models import Page, PageKind
 
@@ -24,9 +24,10 @@ from kartoteka.sudrf.models import Page, PageKind
 PARSER_VERSION = "2"
 
 
-def read_text(text: str, url: str | None = None) -> Page:
-    """Classify and parse page text that is already decoded (see `read_page`)."""
-    verdict = examine(text)
+def read_text(text: str, url: str | None = None, markup: bytes | None = None) -> Page:
+    """Classify and parse page text that is already decoded (see `read_page`). `markup`, when
+    given, is the same text as UTF-8 bytes (what the HTML parser reads)."""
+    verdict = examine(text, markup)
     kind, template = verdict.kind, verdict.template
     try:
         if kind is PageKind.CARD:
@@ -51,10 +52,11 @@ def read_page(data: bytes, url: str | None = None, http_charset: str | None = No
 
     `http_charset` is the charset of the response's Content-Type header, when known.
     """
-    if not data or not data.strip():
+    if not data or data.isspace():  # (no stripped copy of a whole page to test it)
         return Page(PageKind.UNRECOGNIZED, reason="empty document", url=url)
     try:
-        return read_text(decode_page(data, http_charset), url)
+        text, as_utf8 = decode_page_as(data, http_charset)
+        return read_text(text, url, data if as_utf8 else None)
     except Exception as error:  # the harvest must go on; the reason says why
         return Page(
             PageKind.UNRECOGNIZED,

@@ -1,0 +1,128 @@
+"""`ingest --rebuild` gives the same store at any worker count: every table dumped and
+compared after ingesting the same archive with 1, 2 and 4 parsing processes, on an archive
+of sandbox pages and on the real fixture pages. The pool's start-up threshold is lowered so
+that these small archives do go through the pool."""
+
+import datetime as dt
+
+import duckdb
+import pytest
+
+from kartoteka.harvest.warc import WarcWriter
+from kartoteka.paths import DataDir
+from kartoteka.sandbox import SandboxConfig
+from kartoteka.sandbox.archive import write_sandbox_archive
+from kartoteka.store import ingest as ingest_module
+from kartoteka.store import pool
+from kartoteka.store.db import dump_tables
+from kartoteka.store.ingest import ingest
+from kartoteka.sudrf.urls import card_url, listing_url
+
+WORKERS = (1, 2, 4)
+SECRET = "ab" * 32
+HOST = "ugvs.prm.sudrf.ru"
+
+
+@pytest.fixture(scope="module")
+def sandbox_archive(tmp_path_factory):
+    archive = tmp_path_factory.mktemp("sandbox-archive")
+    config = SandboxConfig(seed=3, faults="none", now=dt.date(2025, 3, 1), scale=0.05)
+    written = write_sandbox_archive(archive, config, since=dt.date(2024, 9, 1), max_records=240)
+    assert written == 240
+    return archive
+
+
+def _store_dump(tmp_path, archive, workers: int) -> tuple[dict, object]:
+    data_dir = DataDir(tmp_path / f"data-{workers}").ensure()
+    data_dir.secret.write_text(SECRET + "\n", encoding="ascii")  # same name hashes
+    summary = ingest(data_dir, archive=archive, rebuild=True, workers=workers)
+    con = duckdb.connect(str(data_dir.store), read_only=True)
+    try:
+        return dump_tables(con), summary
+    finally:
+        con.close()
+
+
+def _spy_on_the_pool(monkeypatch) -> list[int]:
+    """Lower the pool's threshold and note the worker count of every pool started."""
+    monkeypatch.setattr(ingest_module, "POOL_MIN_RECORDS", 1)
+    started: list[int] = []
+    real = pool.read_in_pool
+
+    def spy(reader, records, workers):
+        started.append(workers)
+        return real(reader, records, workers)
+
+    monkeypatch.setattr(pool, "read_in_pool", spy)
+    return started
+
+
+def _same_store_at_every_worker_count(tmp_path, archive, monkeypatch):
+    started = _spy_on_the_pool(monkeypatch)
+    dumps = {}
+    for workers in WORKERS:
+        dumps[workers], summary = _store_dump(tmp_path, archive, workers)
+    assert started == [2, 4], "the pool must have read the records at 2 and 4 workers"
+    one = dumps[1]
+    assert one["fetch_log"] and one["case_versions"], "nothing was ingested"
+    for workers in WORKERS[1:]:
+        for table, rows in one.items():
+            assert dumps[workers][table] == rows, f"{table} differs at {workers} workers"
+    return one, summary
+
+
+def test_sandbox_archive_gives_the_same_store_at_1_2_and_4_workers(
+    tmp_path, sandbox_archive, monkeypatch
+):
+    one, summary = _same_store_at_every_worker_count(tmp_path, sandbox_archive, monkeypatch)
+    assert summary.cards > 0 and summary.listings > 0
+    assert summary.parse_failures == 0, summary.failures
+    assert len(one["fetch_log"]) == 240
+
+
+def test_real_pages_give_the_same_store_at_1_2_and_4_workers(tmp_path, fixtures_dir, monkeypatch):
+    archive = tmp_path / "archive"
+    pages = sorted(fixtures_dir.glob("*.html"))
+    with WarcWriter(archive) as writer:
+        for n, path in enumerate(pages):
+            url = (
+                listing_url(HOST, "classic", dt.date(2024, 1, 1), dt.date(2024, 12, 31), page=n)
+                if "listing" in path.name
+                else card_url(HOST, "classic", str(100 + n), None)
+            )
+            writer.write_exchange(
+                url,
+                {},
+                200,
+                [("Content-Type", "text/html")],
+                path.read_bytes(),
+                "27GV0008",
+                None,
+                False,
+                "run-real",
+                dt.datetime(2025, 1, 1, 12, n, tzinfo=dt.UTC),
+            )
+    one, summary = _same_store_at_every_worker_count(tmp_path, archive, monkeypatch)
+    assert summary.cards >= 5 and summary.listings >= 2
+    assert len(one["fetch_log"]) == len(pages)
+
+
+def test_a_reader_that_cannot_be_sent_to_workers_is_run_here(tmp_path, monkeypatch):
+    """A test's lambda reader cannot be pickled: ingest reads in its own process instead
+    of failing, with the same result."""
+    started = _spy_on_the_pool(monkeypatch)
+    source = tmp_path / "src"
+    config = SandboxConfig(seed=5, faults="none", now=dt.date(2025, 3, 1), scale=0.05)
+    write_sandbox_archive(source, config, since=dt.date(2025, 1, 1), max_records=20)
+    from kartoteka.sudrf import read_page
+
+    dumps = []
+    for n, reader in enumerate((None, lambda body, url: read_page(body, url))):
+        data_dir = DataDir(tmp_path / f"d{n}").ensure()
+        data_dir.secret.write_text(SECRET + "\n", encoding="ascii")
+        ingest(data_dir, archive=source, rebuild=True, workers=2, reader=reader)
+        con = duckdb.connect(str(data_dir.store), read_only=True)
+        dumps.append(dump_tables(con))
+        con.close()
+    assert started == [2], "only the default reader goes to the pool"
+    assert dumps[0] == dumps[1]

@@ -1,0 +1,64 @@
+"""The FastWARC reader ingest uses gives exactly the records of the harvest stage's reader:
+same fields, same order, on a multi-file sandbox archive, on the real fixture pages, and on
+an archive whose newest file was torn mid-record."""
+
+import datetime as dt
+
+import pytest
+
+from kartoteka.harvest.warc import WarcWriter, iter_responses, warc_files
+from kartoteka.sandbox import SandboxConfig
+from kartoteka.sandbox.archive import write_sandbox_archive
+from kartoteka.store.warcread import iter_responses_fast
+from kartoteka.sudrf.urls import card_url
+
+
+@pytest.fixture(scope="module")
+def sandbox_archive(tmp_path_factory):
+    archive = tmp_path_factory.mktemp("archive")
+    config = SandboxConfig(seed=4, faults="none", now=dt.date(2025, 3, 1), scale=0.05)
+    write_sandbox_archive(
+        archive, config, since=dt.date(2024, 12, 1), max_records=90, max_file_bytes=50_000
+    )
+    return archive
+
+
+def test_same_records_as_the_harvest_reader_across_files(sandbox_archive):
+    assert len(warc_files(sandbox_archive)) > 1, "the archive must span several files"
+    expected = list(iter_responses(sandbox_archive))
+    assert len(expected) == 90
+    assert list(iter_responses_fast(sandbox_archive)) == expected
+
+
+def test_same_records_on_real_pages(tmp_path, fixtures_dir):
+    with WarcWriter(tmp_path) as writer:
+        for n, path in enumerate(sorted(fixtures_dir.glob("*.html"))):
+            writer.write_exchange(
+                card_url("ugvs.prm.sudrf.ru", "classic", str(n), None),
+                {},
+                200 if n % 4 else 503,
+                [("Content-Type", "text/html"), ("Set-Cookie", "a=1"), ("Set-Cookie", "b=2")],
+                path.read_bytes(),
+                "27GV0008" if n % 3 else None,
+                "card",
+                False,
+                None if n % 2 else "run-1",
+                dt.datetime(2025, 1, 1, 12, n, tzinfo=dt.UTC),
+            )
+    expected = list(iter_responses(tmp_path))
+    assert len(expected) == len(list(fixtures_dir.glob("*.html")))
+    assert list(iter_responses_fast(tmp_path)) == expected
+
+
+def test_a_torn_newest_file_ends_where_the_harvest_reader_ends(tmp_path, sandbox_archive):
+    archive = tmp_path / "torn"
+    archive.mkdir()
+    names = warc_files(sandbox_archive)
+    for name in names:
+        (archive / name).write_bytes((sandbox_archive / name).read_bytes())
+    newest = archive / names[-1]
+    data = newest.read_bytes()
+    newest.write_bytes(data[: len(data) - 700])  # a writer killed mid-record
+    expected = list(iter_responses(archive))
+    assert 0 < len(expected) < 90
+    assert list(iter_responses_fast(archive)) == expected
