@@ -51,6 +51,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "filters.since": ("С даты", "From"),
     "filters.until": ("По дату", "To"),
     "filters.as_of": ("По состоянию на", "As of"),
+    "filters.charges": ("Части статей", "Charges (article.part)"),
     "filters.apply": ("Применить", "Apply"),
     "filters.reset": ("Сбросить", "Reset"),
     "filters.any": ("все", "all"),
