@@ -12,7 +12,7 @@ belongs to:
   figure of the sentence that has none of its own;
 - a figure right before an article ("471 ст.337") or in brackets after one ("Article 332
   (25)") is an item of the sentence's first figure and takes its quantity and period;
-- a sentence that names no article (or no period, or no court) takes the one the previous
+- a sentence that names no article (or no period) takes the one the previous
   sentence of the same paragraph had, when all its claims agreed on it ("There were 844 cases
   of AWOL" after "In May 2024 alone, 929 cases ...").
 
@@ -701,15 +701,15 @@ def _inherit(
     shared: dict[str, list[object]],
     anchors: list[_Anchor],
 ) -> list[Claim]:
-    """A sentence that names no article, period or court takes the previous sentence's, when
-    all the previous sentence's claims agreed on it."""
+    """A sentence that names no article (or no period) takes the previous sentence's, when
+    all the previous sentence's claims agreed on it. Courts and regions are not carried over:
+    "… to Russian courts" after a sentence about one court is about all of them."""
     if not previous or not claims:
         return claims
     named = {kind for a in anchors for kind in a.own} | {k for k, v in shared.items() if v}
     out = []
     scopes = {(c.side.articles, c.side.parts, c.side.mobilisation_parts) for c in previous}
     periods = {(c.side.from_, c.side.to) for c in previous if c.compare_to is None}
-    places_ = {(c.side.court, c.side.region, c.side.unresolved) for c in previous}
     for claim in claims:
         side = claim.side
         notes = list(claim.notes)
@@ -723,11 +723,6 @@ def _inherit(
             if start or end:
                 side = replace(side, from_=start, to=end)
                 notes.append("period taken from the previous sentence")
-        if "place" not in named and len(places_) == 1:
-            court, region, unresolved = next(iter(places_))
-            if court or region or unresolved:
-                side = replace(side, court=court, region=region, unresolved=unresolved)
-                notes.append("court or region taken from the previous sentence")
         compare_to = claim.compare_to
         if compare_to is not None:
             compare_to = replace(
