@@ -27,7 +27,7 @@ QUANTITY_NOUNS: dict[str, tuple[str, ...]] = {
         "lawsuit*",
     ),
     "verdicts": ("приговор", "verdict*", "conviction*", "sentences", "sentence"),
-    "appeals": ("апелляция", "апелляционный жалоба", "appeal*"),
+    "appeals": ("апелляция", "апелляционный жалоба", "жалоба", "appeal*"),
     "share_suspended": (),
 }
 
@@ -51,6 +51,7 @@ PERSON_NOUNS: tuple[str, ...] = (
     "service member*",
     "serviceman",
     "defendant*",
+    "accused",
     "individual*",
     "troop*",
     "men",
@@ -327,6 +328,9 @@ _names(
     "failing to obey",
     "failure to follow orders",
     "failure to execute an order",
+    "failure to comply with an order",
+    "failure to comply with orders",
+    "failing to comply with orders",
     "non-execution of an order",
     "non execution of an order",
     "disobeying order*",
@@ -424,6 +428,18 @@ MOBILISATION_QUALIFIERS: tuple[str, ...] = (
     "in wartime",
     "during martial law",
     "в военный время",
+)
+# words saying a figure is about the whole country: a sentence with one of them does not take
+# the court or region of the sentence before it
+NATIONAL_WORDS: tuple[str, ...] = (
+    "российский",
+    "россия",
+    "страна",
+    "russia",
+    "russian",
+    "nationwide",
+    "country",
+    "all courts",
 )
 # topic words: a sentence with one of them and a number it cannot map is reported unmapped
 TOPIC_WORDS: tuple[str, ...] = (

@@ -249,15 +249,24 @@ _FACTOR_WORDS = {
     "three": 3.0,
     "four": 4.0,
     "five": 5.0,
+    "six": 6.0,
+    "seven": 7.0,
+    "eight": 8.0,
+    "nine": 9.0,
+    "ten": 10.0,
+    "шесть": 6.0,
+    "семь": 7.0,
+    "восемь": 8.0,
+    "десять": 10.0,
 }
 COMPARISON_PATTERNS: tuple[str, ...] = (
     # больше, чем за весь прошлый год; вдвое больше дел, чем в 2022 году
-    r"(?P<pre>более\s+чем\s+|больше\s+чем\s+)?(?P<factor>вдвое|втрое|вчетверо|впятеро|в\s+(?:\d+(?:[.,]\d)?|два|три|четыре|пять|полтора)\s+раза?\s+)?"
+    r"(?P<pre>более\s+чем\s+|больше\s+чем\s+)?(?P<factor>вдвое|втрое|вчетверо|впятеро|в\s+(?:\d+(?:[.,]\d)?|два|три|четыре|пять|шесть|семь|восемь|десять|полтора)\s+раза?\s+)?"
     r"\s*(?P<dir>больше|меньше|превышает|выше|ниже)\b(?P<what>(?:\s+[а-яё]+){0,4}?)[\s,]+(?:чем|по\s+сравнению\s+с)\s+(?P<other>[^.;()]{1,60})",
     # превысило показатель всего 2023 года
     r"(?P<dir>превысил\w*|превзош\w*|обогнал\w*|перекрыл\w*|превышает)\s+(?P<other>[^.;()]{1,60})",
     # twice as many cases as in 2023; more cases than in the entire previous year
-    r"(?P<pre>more\s+than\s+)?(?P<factor>twice|three\s+times|four\s+times|five\s+times|(?:\d+(?:\.\d)?)\s+times)?\s*"
+    r"(?P<pre>more\s+than\s+)?(?P<factor>twice|(?:two|three|four|five|six|seven|eight|nine|ten|\d+(?:\.\d)?)\s+times)?\s*"
     r"(?P<dir>more|fewer|less|as\s+many|as\s+much|higher|greater|lower)\b(?P<what>(?:\s+[a-z]+){0,4}?)\s+(?:than|as)\s+(?P<other>[^.;()]{1,60})",
     # double the amount of 2022
     r"(?P<factor>double|twice|triple)\s+(?:the\s+)?(?:amount|number|total|figure|count|tally)\s+(?:of|for|in)\s+(?P<other>[^.;()]{1,40})",

@@ -122,6 +122,13 @@ def _range(m: re.Match[str], published: dt.date) -> tuple[dt.date | None, dt.dat
     return dt.date(y1, m1, d1), dt.date(y2, m2, d2)
 
 
+def _start_to_day(m: re.Match[str], published: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    month = month_number(_g(m, "m2") or _g(m, "m2b") or "") or 12
+    day = int(_g(m, "d2") or _g(m, "d2b") or 1)
+    year = int(_g(m, "y2") or m.group("y1"))
+    return dt.date(int(m.group("y1")), 1, 1), dt.date(year, month, day)
+
+
 def _half(m: re.Match[str], published: dt.date) -> tuple[dt.date | None, dt.date | None]:
     year = _year(m, published)
     first = m.group("n").startswith(("перв", "first", "1", "h1"))
@@ -215,6 +222,21 @@ PERIOD_PATTERNS: tuple[tuple[str, Rule, bool, bool, bool], ...] = (
         _mobilisation,
         True,
         False,
+        False,
+    ),
+    (
+        r"(?:since|after)\s+(?:[\w’'\"“”«»-]+\s+){1,5}?[\"“”«»']?mobili[sz]ation" + _MOB_TAIL,
+        _mobilisation,
+        True,
+        False,
+        False,
+    ),
+    (
+        rf"between\s+the\s+(?:start|beginning)\s+of\s+(?P<y1>{Y})\s+and\s+(?:[a-z]+day,?\s+)?"
+        rf"(?:(?P<d2>\d{{1,2}})\s+(?P<m2>{M})|(?P<m2b>{M})\s+(?P<d2b>\d{{1,2}}))(?:,?\s+(?P<y2>{Y}))?",
+        _start_to_day,
+        True,
+        True,
         False,
     ),
     (
@@ -394,7 +416,7 @@ PERIOD_PATTERNS: tuple[tuple[str, Rule, bool, bool, bool], ...] = (
         False,
     ),
     (
-        rf"(?:in|during|for|throughout|over|of)\s+(?:the\s+(?:whole|entire|full)\s+(?:of\s+)?|all\s+"
+        rf"(?:in|during|for|throughout|over|of)\s+(?:the\s+(?:whole|entire|full|entirety)\s+(?:of\s+)?|all\s+"
         rf"of\s+|the\s+year\s+|whole\s+)?(?P<y>{Y})\b",
         _whole_year,
         True,
@@ -415,7 +437,7 @@ PERIOD_PATTERNS: tuple[tuple[str, Rule, bool, bool, bool], ...] = (
     (
         r"(?:в|за)\s+(?:весь\s+|целый\s+)?(?:прошл|предыдущ|минувш|прошедш)\w*\s+год\w*|"
         r"(?:прошл|предыдущ|минувш)\w*\s+год\w*|(?:(?:in|during|for|than|of|over)\s+)?(?:all\s+of\s+|the\s+"
-        r"(?:whole|entire|full)\s+(?:of\s+)?)?(?:the\s+)?(?:last|previous|preceding|prior)\s+year",
+        r"(?:whole|entire|full|entirety)\s+(?:of\s+)?)?(?:the\s+)?(?:last|previous|preceding|prior)\s+year",
         _last_year,
         True,
         True,
@@ -424,7 +446,8 @@ PERIOD_PATTERNS: tuple[tuple[str, Rule, bool, bool, bool], ...] = (
     (
         r"за\s+(?:последн\w+\s+|прошедш\w+\s+)?год\b|за\s+последние\s+12\s+месяцев|"
         r"(?:over|in|during|within)\s+the\s+(?:past|last)\s+(?:year|12\s+months|twelve\s+months)|"
-        r"within\s+a\s+year|in\s+a\s+year\b",
+        r"within\s+a\s+year|in\s+(?:just\s+|only\s+)?(?:a|one)\s+(?:single\s+)?year\b|"
+        r"за\s+(?:один\s+|всего\s+|только\s+)?(?:один\s+)?год\b",
         _past_year,
         True,
         True,

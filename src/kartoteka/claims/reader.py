@@ -12,7 +12,7 @@ belongs to:
   figure of the sentence that has none of its own;
 - a figure right before an article ("471 ст.337") or in brackets after one ("Article 332
   (25)") is an item of the sentence's first figure and takes its quantity and period;
-- a sentence that names no article (or no period) takes the one the previous
+- a sentence that names no article (or no period, or no court) takes the one the previous
   sentence of the same paragraph had, when all its claims agreed on it ("There were 844 cases
   of AWOL" after "In May 2024 alone, 929 cases ...").
 
@@ -66,6 +66,7 @@ _STRONG = frozenset(";:)]")
 _OPEN = frozenset("([")
 _COMMA = frozenset(",")
 _WEAK = frozenset({"—", "–", "а", "and", "but", "но", "while", "whereas", "или", "or", "и"})
+_UNSTATED = "the period of this side is not stated"
 _FILLERS = frozenset({"уже", "already", "just", "всего", "still", "a", "total", "of", "an"})
 _DAY_MONTH = re.compile(rf"\b\d{{1,2}}\s+{M}|{M}\s+\d{{1,2}}\b")
 _PERCENT = re.compile(r"\s*(?:%|процент[а-я]*|per\s*cent|percent)")
@@ -166,7 +167,9 @@ def _read_sentence(
         *((s, e) for s, e, _ in find_dates(low, s0, s1)),
     ]
     unmapped: list[Unmapped] = []
-    anchors = _figure_anchors(text, low, sentence, words, masks, articles, periods, unmapped)
+    anchors = _figure_anchors(
+        text, low, sentence, words, masks, articles, periods, rates, unmapped
+    )
     for c in compared:
         anchors.append(
             _Anchor(c.start, c.quantity_words_end, "comparison", comparator=c.comparator, comparison=c)
@@ -187,7 +190,8 @@ def _read_sentence(
         claim = _claim(text, sentence, anchor, head, shared, previous, as_of, words, unmapped)
         if claim is not None:
             claims.append(claim)
-    claims = _inherit(claims, previous, shared, anchors)
+    national = _has(words, lx.NATIONAL_WORDS)
+    claims = _inherit(claims, previous, shared, anchors, national, as_of)
     return claims, unmapped
 
 
@@ -277,6 +281,7 @@ def _figure_anchors(
     masks: Sequence[tuple[int, int]],
     articles: Sequence[ArticleMention],
     periods: Sequence[PeriodMention],
+    rates: Sequence[RateMention],
     unmapped: list[Unmapped],
 ) -> list[_Anchor]:
     s0, s1 = sentence.start, sentence.end
@@ -328,7 +333,9 @@ def _figure_anchors(
         if quantity is None:
             quantity, q_end = _quantity_before(before)
         if quantity is None and not fig.words:
-            item = _item_of_article(low, fig, articles, periods)
+            item = _item_of_article(low, fig, articles, periods) or any(
+                0 <= r.start - fig.end <= 2 for r in rates
+            )
             if item and any(a.quantity and not a.item for a in anchors):
                 a = _anchor(fig, None, fig.end, before, words)
                 a.item = True
@@ -418,7 +425,9 @@ def _item_of_article(
     """"471 ст.337", "9,059 under Article 337", "Article 332 ... (25)", "а в 2024 — 10 308"."""
     for p in periods:
         if 0 <= fig.start - p.end <= 6 and re.fullmatch(r"[\s,—–-]*", low[p.end : fig.start]):
-            return True
+            return True  # "а в 2024 — 10 308"
+        if 0 <= p.start - fig.end <= 2:
+            return True  # "and 615 in 2021"
     for a in articles:
         gap = low[fig.end : a.start]
         if 0 <= a.start - fig.end <= 12 and re.fullmatch(r"[\s—–-]*(?:по|под|under|—)?\s*", gap):
@@ -596,6 +605,16 @@ def _own_or_shared(anchor: _Anchor, kind: str, shared: dict[str, list[object]], 
         return own
     if anchor.item and head is not None and head.own.get(kind):
         return head.own[kind]
+    if (
+        kind == "article"
+        and head is not None
+        and anchor is not head
+        and anchor.kind == "figure"
+        and anchor.quantity == head.quantity
+        and head.own.get(kind)
+        and not shared.get(kind)
+    ):
+        return head.own[kind]  # "2,300 AWOL cases …, and 7,400 cases since mobilisation"
     return shared.get(kind, [])
 
 
@@ -643,8 +662,7 @@ def _claim(
         ]
         o_start, o_end = _periods(other)
         if start is None and end is None:
-            start, end = dt.date(as_of.year, 1, 1), as_of
-            notes.append("the period of this side is not stated: the year to date is assumed")
+            notes.append(_UNSTATED)
         elif start is None and end is not None:
             start = dt.date(end.year, 1, 1)
             notes.append("the start of this side is not stated: 1 January is assumed")
@@ -700,14 +718,39 @@ def _inherit(
     previous: Sequence[Claim],
     shared: dict[str, list[object]],
     anchors: list[_Anchor],
+    national: bool,
+    as_of: dt.date,
 ) -> list[Claim]:
-    """A sentence that names no article (or no period) takes the previous sentence's, when
-    all the previous sentence's claims agreed on it. Courts and regions are not carried over:
-    "… to Russian courts" after a sentence about one court is about all of them."""
+    """A sentence that names no article (or no period, or no court) takes the previous
+    sentence's, when all the previous sentence's claims agreed on it; a sentence about the
+    whole country ("… to Russian courts") does not take a court. The side of a comparison
+    whose period is still unknown is the year to date."""
+    claims = _carry_over(claims, previous, shared, anchors, national)
+    out = []
+    for claim in claims:
+        if _UNSTATED in claim.notes:
+            notes = [n for n in claim.notes if n != _UNSTATED]
+            notes.append("the period of this side is not stated: the year to date is assumed")
+            side = replace(claim.side, from_=dt.date(as_of.year, 1, 1), to=as_of)
+            claim = replace(claim, side=side, notes=tuple(notes))
+        out.append(claim)
+    return out
+
+
+def _carry_over(
+    claims: list[Claim],
+    previous: Sequence[Claim],
+    shared: dict[str, list[object]],
+    anchors: list[_Anchor],
+    national: bool,
+) -> list[Claim]:
     if not previous or not claims:
         return claims
     named = {kind for a in anchors for kind in a.own} | {k for k, v in shared.items() if v}
+    if national:
+        named.add("place")
     out = []
+    places_ = {(c.side.court, c.side.region, c.side.unresolved) for c in previous}
     scopes = {(c.side.articles, c.side.parts, c.side.mobilisation_parts) for c in previous}
     periods = {(c.side.from_, c.side.to) for c in previous if c.compare_to is None}
     for claim in claims:
@@ -718,11 +761,17 @@ def _inherit(
             if articles is not None or mob:
                 side = replace(side, articles=articles, parts=parts, mobilisation_parts=mob)
                 notes.append("articles taken from the previous sentence")
-        if "period" not in named and len(periods) == 1 and claim.compare_to is None:
+        if "period" not in named and len(periods) == 1:
             start, end = next(iter(periods))
             if start or end:
                 side = replace(side, from_=start, to=end)
+                notes = [n for n in notes if n != _UNSTATED]
                 notes.append("period taken from the previous sentence")
+        if "place" not in named and len(places_) == 1:
+            court, region, unresolved = next(iter(places_))
+            if court or region or unresolved:
+                side = replace(side, court=court, region=region, unresolved=unresolved)
+                notes.append("court or region taken from the previous sentence")
         compare_to = claim.compare_to
         if compare_to is not None:
             compare_to = replace(
