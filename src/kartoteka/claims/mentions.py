@@ -160,7 +160,10 @@ class PlaceIndex:
             self.courts[_key(_first_lemma(w) for w in words)] = court
             if court.region:
                 region_words = re.findall(r"[\w-]+", court.region.lower().replace("ё", "е"))
-                self.regions[tuple(_first_lemma(w) for w in region_words)] = court.region
+                key = tuple(_first_lemma(w) for w in region_words)
+                self.regions[key] = court.region
+                if len(key) > 1 and key[0] == "город":  # "Город Москва": "в Москве"
+                    self.regions[key[1:]] = court.region
 
     def court(self, name: str, level: str) -> Court | None:
         words = re.findall(r"\d+|[^\W\d][\w-]*", name.lower().replace("ё", "е"))
@@ -274,6 +277,7 @@ COMPARISON_PATTERNS: tuple[str, ...] = (
     r"(?P<dir>exceed\w*|surpass\w*|overtook|overtaken|outstrip\w*|topped|outnumber\w*)\s+(?P<other>[^.;()]{1,60})",
 )
 _COMPARISON_RES = tuple(re.compile(p) for p in COMPARISON_PATTERNS)
+_OTHER_END = re.compile(r"\s+(?:and|but|while|whereas|а|и|но|или|or)\s+|[,—–:]")
 
 
 def _factor(word: str | None) -> float:
@@ -292,13 +296,23 @@ def comparisons(low: str, start: int, end: int) -> list[ComparisonMention]:
     (a comparison with a number, "more than 13,000", is a comparator, not a comparison)."""
     out: list[ComparisonMention] = []
     for pattern in _COMPARISON_RES:
-        for m in pattern.finditer(low, start, end):
+        pos = start
+        while (m := pattern.search(low, pos, end)) is not None:
+            pos = m.end()
             begin = m.start()
             while begin < m.end() and low[begin].isspace():
                 begin += 1
             if begin > 0 and low[begin - 1].isalnum():
+                pos = begin + 1
                 continue
-            if any(begin < c.end and c.start < m.end() for c in out):
+            # the other side ends at a clause boundary: "twice the total for 2022 and three
+            # times more than 2021" is two comparisons
+            other_end = m.end("other")
+            cut = _OTHER_END.search(low, m.start("other"), other_end)
+            if cut:
+                other_end = cut.start()
+                pos = other_end
+            if any(begin < c.end and c.start < other_end for c in out):
                 continue
             groups = m.groupdict()
             direction = (groups.get("dir") or "").strip()
@@ -311,16 +325,16 @@ def comparisons(low: str, start: int, end: int) -> list[ComparisonMention]:
                 comparator = "gt"
             if not direction and groups.get("factor"):
                 comparator = "about"
-            what_end = m.end("what") if groups.get("what") else m.end("dir") if direction else m.start("other")
+            what_end = (
+                m.end("what")
+                if groups.get("what")
+                else m.end("dir")
+                if direction
+                else m.start("other")
+            )
             out.append(
                 ComparisonMention(
-                    begin,
-                    m.end(),
-                    m.start("other"),
-                    m.end("other"),
-                    comparator,
-                    factor,
-                    what_end,
+                    begin, other_end, m.start("other"), other_end, comparator, factor, what_end
                 )
             )
     return sorted(out, key=lambda c: c.start)

@@ -85,6 +85,7 @@ class Claim:
             "comparator": self.comparator,
             **side,
             "compare_to": self.compare_to.to_json() if self.compare_to else None,
+            "unresolved": self.side.unresolved,
         }
 
 

@@ -123,8 +123,13 @@ def word_figures(words: Sequence[Token]) -> list[Figure]:
             if w.lower in ("and",) and seen and j + 1 < len(words):
                 j += 1
                 continue
-            if number is not None and w.lower not in ("one",) or (w.lower == "one" and seen):
-                current += number or 0
+            leading_one = w.lower == "one" and j + 1 < len(words) and words[j + 1].lower in (
+                "hundred",
+                "thousand",
+                "million",
+            )
+            if number is not None and (w.lower != "one" or seen or leading_one):
+                current += number
             elif half is not None:
                 current += half
             elif w.lower in HUNDRED_WORDS:

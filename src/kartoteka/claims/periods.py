@@ -233,7 +233,7 @@ PERIOD_PATTERNS: tuple[tuple[str, Rule, bool, bool, bool], ...] = (
     ),
     (
         rf"between\s+the\s+(?:start|beginning)\s+of\s+(?P<y1>{Y})\s+and\s+(?:[a-z]+day,?\s+)?"
-        rf"(?:(?P<d2>\d{{1,2}})\s+(?P<m2>{M})|(?P<m2b>{M})\s+(?P<d2b>\d{{1,2}}))(?:,?\s+(?P<y2>{Y}))?",
+        rf"(?:(?P<d2>\d{{1,2}})(?!\d)\s+(?P<m2>{M})|(?P<m2b>{M})\s+(?P<d2b>\d{{1,2}})(?!\d))(?:,?\s+(?P<y2>{Y}))?",
         _start_to_day,
         True,
         True,
@@ -248,9 +248,9 @@ PERIOD_PATTERNS: tuple[tuple[str, Rule, bool, bool, bool], ...] = (
         False,
     ),
     (
-        rf"(?:с|from|between)\s+(?:(?P<d1>\d{{1,2}})\s+)?(?P<m1>{M})(?:\s+(?P<y1>{Y}){_YEAR_WORD})?"
+        rf"(?:с|from|between)\s+(?:(?P<d1>\d{{1,2}})(?!\d)\s+)?(?P<m1>{M})(?:\s+(?P<y1>{Y}){_YEAR_WORD})?"
         rf"\s*(?:по|to|until|till|through|and|[-–—])\s*(?:(?:the\s+)?end\s+of\s+|конец\s+)?"
-        rf"(?:(?P<d2>\d{{1,2}})\s+)?(?P<m2>{M})(?:\s+(?P<y2>{Y}){_YEAR_WORD}|\s+(?P<this>{_THIS_YEAR}))?",
+        rf"(?:(?P<d2>\d{{1,2}})(?!\d)\s+)?(?P<m2>{M})(?:\s+(?P<y2>{Y}){_YEAR_WORD}|\s+(?P<this>{_THIS_YEAR}))?",
         _range,
         True,
         True,
@@ -264,14 +264,14 @@ PERIOD_PATTERNS: tuple[tuple[str, Rule, bool, bool, bool], ...] = (
         False,
     ),
     (
-        rf"(?:с|since|from)\s+(?P<d>\d{{1,2}})\s+(?P<m>{M})(?:\s+(?P<y>{Y}){_YEAR_WORD})?",
+        rf"(?:с|since|from)\s+(?P<d>\d{{1,2}})(?!\d)\s+(?P<m>{M})(?:\s+(?P<y>{Y}){_YEAR_WORD})?",
         _since_day,
         True,
         False,
         False,
     ),
     (
-        rf"since\s+(?P<m>{M})\s+(?P<d>\d{{1,2}}),?(?:\s+(?P<y>{Y}))?",
+        rf"since\s+(?P<m>{M})\s+(?P<d>\d{{1,2}})(?!\d),?(?:\s+(?P<y>{Y}))?",
         _since_day,
         True,
         False,
@@ -348,28 +348,28 @@ PERIOD_PATTERNS: tuple[tuple[str, Rule, bool, bool, bool], ...] = (
         True,
     ),
     (
-        rf"(?:по\s+состоянию\s+на|as\s+of|as\s+at)\s+(?P<d>\d{{1,2}})\s+(?P<m>{M})(?:,?\s+(?P<y>{Y}){_YEAR_WORD})?",
+        rf"(?:по\s+состоянию\s+на|as\s+of|as\s+at)\s+(?P<d>\d{{1,2}})(?!\d)\s+(?P<m>{M})(?:,?\s+(?P<y>{Y}){_YEAR_WORD})?",
         _by_day,
         False,
         True,
         True,
     ),
     (
-        rf"(?:as\s+of|as\s+at)\s+(?P<m>{M})\s+(?P<d>\d{{1,2}})(?:,?\s+(?P<y>{Y}))?",
+        rf"(?:as\s+of|as\s+at)\s+(?P<m>{M})\s+(?P<d>\d{{1,2}})(?!\d)(?:,?\s+(?P<y>{Y}))?",
         _by_day,
         False,
         True,
         True,
     ),
     (
-        rf"(?:к|на|by|until)\s+(?P<d>\d{{1,2}})\s+(?P<m>{M})(?:,?\s+(?P<y>{Y}){_YEAR_WORD})?",
+        rf"(?:к|на|by|until)\s+(?P<d>\d{{1,2}})(?!\d)\s+(?P<m>{M})(?:,?\s+(?P<y>{Y}){_YEAR_WORD})?",
         _by_day,
         False,
         True,
         False,
     ),
     (
-        rf"by\s+(?P<m>{M})\s+(?P<d>\d{{1,2}})(?:,?\s+(?P<y>{Y}))?",
+        rf"by\s+(?P<m>{M})\s+(?P<d>\d{{1,2}})(?!\d)(?:,?\s+(?P<y>{Y}))?",
         _by_day,
         False,
         True,
@@ -485,8 +485,8 @@ _RATES = tuple((re.compile(p), per) for p, per in RATE_PATTERNS)
 
 # full dates, for the publication date read from a text
 DATE_PATTERNS: tuple[str, ...] = (
-    rf"(?P<d>\d{{1,2}})\s+(?P<m>{M}),?\s+(?P<y>{Y})",
-    rf"(?P<m>{M})\s+(?P<d>\d{{1,2}}),?\s+(?P<y>{Y})",
+    rf"(?P<d>\d{{1,2}})(?!\d)\s+(?P<m>{M}),?\s+(?P<y>{Y})",
+    rf"(?P<m>{M})\s+(?P<d>\d{{1,2}})(?!\d),?\s+(?P<y>{Y})",
     r"(?P<d>\d{1,2})\.(?P<mo>\d{1,2})\.(?P<y>(?:19|20)\d{2})",
     r"(?P<y>(?:19|20)\d{2})-(?P<mo>\d{2})-(?P<d>\d{2})",
 )

@@ -55,6 +55,7 @@ from kartoteka.claims.text import (
     Sentence,
     Token,
     find_phrases,
+    is_noun,
     match_at,
     normalise,
     sentences,
@@ -67,6 +68,12 @@ _OPEN = frozenset("([")
 _COMMA = frozenset(",")
 _WEAK = frozenset({"—", "–", "а", "and", "but", "но", "while", "whereas", "или", "or", "и"})
 _UNSTATED = "the period of this side is not stated"
+# a period that refers back to an earlier sentence: taken from it, else not checkable
+_ANAPHORIC = re.compile(
+    r"\b(?:за\s+это\s+время|за\s+этот\s+период|с\s+тех\s+пор|за\s+тот\s+же\s+период|"
+    r"during\s+(?:this|that|the\s+same)\s+(?:time|period)|since\s+then|over\s+(?:this|that)\s+period)\b"
+)
+_RELATIVE = frozenset({"where", "which", "that", "who", "где", "который", "которые", "что"})
 _FILLERS = frozenset({"уже", "already", "just", "всего", "still", "a", "total", "of", "an"})
 _DAY_MONTH = re.compile(rf"\b\d{{1,2}}\s+{M}|{M}\s+\d{{1,2}}\b")
 _PERCENT = re.compile(r"\s*(?:%|процент[а-я]*|per\s*cent|percent)")
@@ -115,7 +122,7 @@ def read_claims(
             previous, previous_paragraph = [], sentence.paragraph
         found_claims, found_unmapped = _read_sentence(text, low, sentence, as_of, index, previous)
         claims += found_claims
-        unmapped += found_unmapped
+        unmapped += _dedupe(found_unmapped)
         if found_claims:
             previous = found_claims
     return Reading(as_of, source, tuple(claims), tuple(unmapped))  # type: ignore[arg-type]
@@ -190,8 +197,31 @@ def _read_sentence(
         claim = _claim(text, sentence, anchor, head, shared, previous, as_of, words, unmapped)
         if claim is not None:
             claims.append(claim)
+    if any(_UNSTATED in c.notes for c in claims):  # "Over 1,000 cases, surpassing all of 2022"
+        claims = [
+            replace(c, notes=(*c.notes, _UNSTATED))
+            if c.compare_to is None and not (c.side.from_ or c.side.to) and _UNSTATED not in c.notes
+            else c
+            for c in claims
+        ]
     national = _has(words, lx.NATIONAL_WORDS)
     claims = _inherit(claims, previous, shared, anchors, national, as_of)
+    anaphora = _ANAPHORIC.search(low, s0, s1)
+    if anaphora and not periods:
+        claims = [
+            c
+            if c.side.from_ or c.side.to
+            else replace(
+                c,
+                side=replace(
+                    c.side,
+                    unresolved=c.side.unresolved
+                    or f"the period refers back («{text[anaphora.start() : anaphora.end()]}») "
+                    "to an earlier part of the text",
+                ),
+            )
+            for c in claims
+        ]
     return claims, unmapped
 
 
@@ -258,14 +288,20 @@ def _words_before(words: Sequence[Token], sentence: Sentence, pos: int, limit: i
     return out[-limit:] if limit else []
 
 
-def _phrase_after(words: Sequence[Token], phrases: Iterable[str], skip: int = 3) -> tuple[str, Token] | None:
-    """The first of `phrases` starting within the first `skip`+1 words, and its last word."""
+def _phrase_after(
+    words: Sequence[Token], phrases: Iterable[str], skip: int = 3, nouns_stop: bool = False
+) -> tuple[str, Token] | None:
+    """The first of `phrases` starting within the first `skip`+1 words, and its last word;
+    with `nouns_stop`, only before the first other noun ("330 texts of sentences" names
+    texts, not sentences)."""
     ordered = sorted(phrases, key=lambda p: -len(p.split()))
     for i in range(min(len(words), skip + 1)):
         for phrase in ordered:
             n = match_at(words, i, phrase)
             if n:
                 return phrase, words[i + n - 1]
+        if nouns_stop and (is_noun(words[i].text) or words[i].lower in _RELATIVE):
+            return None
     return None
 
 
@@ -332,6 +368,10 @@ def _figure_anchors(
             continue
         if quantity is None:
             quantity, q_end = _quantity_before(before)
+        if quantity is None and re.search(r"\(\s*$", low[max(s0, fig.start - 3) : fig.start]):
+            bracket = low.rfind("(", s0, fig.start)
+            quantity = _noun_before_bracket(_words_before(words, sentence, bracket, 3))
+            # "the majority of cases (471)"
         if quantity is None and not fig.words:
             item = _item_of_article(low, fig, articles, periods) or any(
                 0 <= r.start - fig.end <= 2 for r in rates
@@ -376,6 +416,14 @@ def _vague(
         unmapped.append(Unmapped((start, end), text[start:end], "a vague number, not a figure"))
 
 
+def _dedupe(unmapped: Sequence[Unmapped]) -> list[Unmapped]:
+    out: list[Unmapped] = []
+    for u in unmapped:
+        if not any(u.span == o.span and u.reason == o.reason for o in out):
+            out.append(u)
+    return out
+
+
 def _unmapped(text: str, sentence: Sentence, fig: Figure, reason: str) -> Unmapped:
     return Unmapped((sentence.start, sentence.end), text[sentence.start : sentence.end], reason)
 
@@ -389,7 +437,7 @@ def _quantity_after(
 ) -> tuple[str | None, int | None]:
     phrases = {p: q for q, ps in lx.QUANTITY_NOUNS.items() for p in ps}
     persons = set(lx.PERSON_NOUNS) | {"мобилизовать"}
-    hit = _phrase_after(after, [*phrases, *persons], skip=3)
+    hit = _phrase_after(after, [*phrases, *persons], skip=3, nouns_stop=True)
     if hit is None:
         # "8,594 of whom have been sentenced", "из них 8594 осуждены"
         verb = _phrase_after(after, lx.CONVICTION_WORDS, skip=4)
@@ -417,6 +465,16 @@ def _quantity_before(before: Sequence[Token]) -> tuple[str | None, int | None]:
                for w in before[:i]):
             return phrases[phrase], None
     return None, None
+
+
+def _noun_before_bracket(before: Sequence[Token]) -> str | None:
+    phrases = {p: q for q, ps in lx.QUANTITY_NOUNS.items() for p in ps}
+    if before:
+        for phrase, quantity in phrases.items():
+            n = len(phrase.split())
+            if n <= len(before) and match_at(before, len(before) - n, phrase) == n:
+                return quantity
+    return None
 
 
 def _item_of_article(
@@ -643,6 +701,8 @@ def _claim(
     if quantity is None:
         return None
     article_mentions = _own_or_shared(anchor, "article", shared, head)
+    if anchor.kind == "comparison" and not article_mentions and head is not None:
+        article_mentions = head.own.get("article", [])  # "1,053 AWOL cases – more than …"
     period_mentions = _own_or_shared(anchor, "period", shared, head)
     place_mentions = _own_or_shared(anchor, "place", shared, head)
     rate_mentions = anchor.own.get("rate", []) or shared.get("rate", [])

@@ -63,6 +63,27 @@ def lemmas_of(word: str) -> frozenset[str]:
     return frozenset(forms | {lower})
 
 
+@functools.lru_cache(maxsize=65536)
+def is_noun(word: str) -> bool:
+    """Whether the most likely reading of a Russian word is a noun (pymorphy3's first parse);
+    for English, whether it is not one of the modifiers a count puts before its noun (capital
+    words such as "Russian", "AWOL" and words ending like adjectives or participles count as
+    modifiers)."""
+    if _CYRILLIC.search(word):
+        tag = _morph().parse(word)[0].tag
+        return tag.POS == "NOUN"
+    lower = word.lower()
+    if word[:1].isupper() or lower in _EN_MODIFIERS:
+        return False
+    return not lower.endswith(("al", "ed", "ian", "ive", "ous", "ary", "ic", "ful", "ing"))
+
+
+_EN_MODIFIERS = frozenset(
+    "the a an of such more other new similar additional further separate total more were was "
+    "are is have has had been so far some just only military court army awol".split()
+)
+
+
 def normalise(text: str) -> str:
     """A lower-case copy of the text with the same length (so offsets stay valid): ё → е,
     typographic dashes and quotes kept as they are."""
