@@ -272,7 +272,7 @@ COMPARISON_PATTERNS: tuple[str, ...] = (
     r"(?P<pre>more\s+than\s+)?(?P<factor>twice|(?:two|three|four|five|six|seven|eight|nine|ten|\d+(?:\.\d)?)\s+times)?\s*"
     r"(?P<dir>more|fewer|less|as\s+many|as\s+much|higher|greater|lower)\b(?P<what>(?:\s+[a-z]+){0,4}?)\s+(?:than|as)\s+(?P<other>[^.;()]{1,60})",
     # double the amount of 2022
-    r"(?P<factor>double|twice|triple)\s+(?:the\s+)?(?:amount|number|total|figure|count|tally)\s+(?:of|for|in)\s+(?P<other>[^.;()]{1,40})",
+    r"(?P<factor>double|twice|triple)\s+(?:the\s+)?(?:amount|number|total|figure|count|tally)\s+(?P<other>(?:of|for|in)\s+[^.;()]{1,40})",
     # already exceeded the total for 2023
     r"(?P<dir>exceed\w*|surpass\w*|overtook|overtaken|outstrip\w*|topped|outnumber\w*)\s+(?P<other>[^.;()]{1,60})",
 )

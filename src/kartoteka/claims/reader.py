@@ -73,6 +73,9 @@ _ANAPHORIC = re.compile(
     r"\b(?:за\s+это\s+время|за\s+этот\s+период|с\s+тех\s+пор|за\s+тот\s+же\s+период|"
     r"during\s+(?:this|that|the\s+same)\s+(?:time|period)|since\s+then|over\s+(?:this|that)\s+period)\b"
 )
+_NAME_WORDS = frozenset(
+    w for phrase in lx.ARTICLE_NAMES for w in phrase.split() if w.isascii() and len(w) > 3
+)
 _RELATIVE = frozenset({"where", "which", "that", "who", "где", "который", "которые", "что"})
 _FILLERS = frozenset({"уже", "already", "just", "всего", "still", "a", "total", "of", "an"})
 _DAY_MONTH = re.compile(rf"\b\d{{1,2}}\s+{M}|{M}\s+\d{{1,2}}\b")
@@ -300,8 +303,10 @@ def _phrase_after(
             n = match_at(words, i, phrase)
             if n:
                 return phrase, words[i + n - 1]
-        if nouns_stop and (is_noun(words[i].text) or words[i].lower in _RELATIVE):
+        if nouns_stop and words[i].lower in _RELATIVE:
             return None
+        if nouns_stop and is_noun(words[i].text) and words[i].lower not in _NAME_WORDS:
+            return None  # "AWOL cases", "desertion cases": an article's name is no stop
     return None
 
 

@@ -80,7 +80,7 @@ def is_noun(word: str) -> bool:
 
 _EN_MODIFIERS = frozenset(
     "the a an of such more other new similar additional further separate total more were was "
-    "are is have has had been so far some just only military court army awol".split()
+    "are is have has had been so far some just only military court army awol or and plus".split()
 )
 
 
