@@ -133,6 +133,7 @@ _GENERIC = frozenset({"военный", "суд", "military", "court"})
 COURT_PATTERN = re.compile(
     r"(?P<name>(?:(?:\d+(?:-?(?:го|й|м|ого|му|ом))?|[А-ЯЁ][а-яё-]+)\s+){1,3})"
     r"(?P<level>гарнизонн\w+|окружн\w+|флотск\w+)\s+(?:военн\w+\s+)?суд\w*"
+    r"(?P<tail>\s*\([^()]{1,40}\))?(?:\s*№\s*(?P<num>\d+))?"
     r"|(?P<en>(?:(?:the\s+)?(?:\d+(?:st|nd|rd|th)|[A-Z][\w-]+)\s+){1,3})"
     r"(?P<enlevel>garrison|district|fleet)\s+(?:military\s+)?court"
 )
@@ -186,7 +187,9 @@ class PlaceIndex:
 def _covers(key: tuple[str, ...], options: list[frozenset[str]]) -> bool:
     left = list(options)
     for word in key:
-        hit = next((o for o in left if word in o or any(x.startswith(word) for x in o)), None)
+        hit = next((o for o in left if word in o), None)
+        if hit is None and len(word) >= 5 and not word.isdigit():  # a lemma pymorphy misses
+            hit = next((o for o in left if any(x.startswith(word) for x in o)), None)
         if hit is None:
             return False
         left.remove(hit)
@@ -208,7 +211,8 @@ def places(
     out: list[PlaceMention] = []
     for m in COURT_PATTERN.finditer(text, start, end):
         if m.group("name"):
-            court = index.court(m.group("name"), m.group("level"))
+            extra = f"{m.group('tail') or ''} {m.group('num') or ''}"
+            court = index.court(m.group("name") + " " + extra, m.group("level"))
             label = m.group().strip()
         else:
             court = index.court(m.group("en"), m.group("enlevel"))
