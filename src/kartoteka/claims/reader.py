@@ -496,7 +496,7 @@ def _item_of_article(
         if 0 <= a.start - fig.end <= 12 and re.fullmatch(r"[\s—–-]*(?:по|под|under|—)?\s*", gap):
             return True
         tail = low[a.end : fig.start]
-        if 0 <= fig.start - a.end <= 60 and re.search(r"\(\s*$", tail) and not re.search(r"\d", tail):
+        if 0 <= fig.start - a.end <= 8 and re.fullmatch(r"[\s«»\"'’‘”“]*\(\s*", tail):
             return True
     return False
 
