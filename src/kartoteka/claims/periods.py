@@ -209,7 +209,7 @@ _MOB_TAIL = (
 PERIOD_PATTERNS: tuple[tuple[str, Rule, bool, bool, bool], ...] = (
     (
         r"(?:с|после|со\s+времени)\s+(?:(?:начала|момента|объявления|старта|дня)\s+){0,2}"
-        r"(?:\w+\s+)?мобилизации" + _MOB_TAIL,
+        r"(?:\w{1,30}\s+)?мобилизации" + _MOB_TAIL,
         _mobilisation,
         True,
         False,
@@ -225,7 +225,7 @@ PERIOD_PATTERNS: tuple[tuple[str, Rule, bool, bool, bool], ...] = (
         False,
     ),
     (
-        r"(?:since|after)\s+(?:[\w’'\"“”«»-]+\s+){1,5}?[\"“”«»']?mobili[sz]ation" + _MOB_TAIL,
+        r"(?:since|after)\s+(?:[\w’'\"“”«»-]{1,30}\s+){1,5}?[\"“”«»']?mobili[sz]ation" + _MOB_TAIL,
         _mobilisation,
         True,
         False,

@@ -23,6 +23,7 @@ number ("тысячи дел") and a comparison whose sides cannot be read are r
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
@@ -67,6 +68,7 @@ _STRONG = frozenset(";:)]")
 _OPEN = frozenset("([")
 _COMMA = frozenset(",")
 _WEAK = frozenset({"—", "–", "а", "and", "but", "но", "while", "whereas", "или", "or", "и"})
+MAX_SENTENCE = 2000  # characters; a longer "sentence" is a table or a dump, not prose
 _UNSTATED = "the period of this side is not stated"
 # a period that refers back to an earlier sentence: taken from it, else not checkable
 _ANAPHORIC = re.compile(
@@ -123,6 +125,16 @@ def read_claims(
     for sentence in sentences(text):
         if sentence.paragraph != previous_paragraph:
             previous, previous_paragraph = [], sentence.paragraph
+        if sentence.end - sentence.start > MAX_SENTENCE:
+            unmapped.append(
+                Unmapped(
+                    (sentence.start, sentence.end),
+                    text[sentence.start : sentence.start + 200],
+                    f"a sentence longer than {MAX_SENTENCE} characters is not read",
+                )
+            )
+            previous = []
+            continue
         found_claims, found_unmapped = _read_sentence(text, low, sentence, as_of, index, previous)
         claims += found_claims
         unmapped += _dedupe(found_unmapped)
@@ -548,22 +560,32 @@ def _comparator_after(fig: Figure, words: Sequence[Token]) -> tuple[str, int] | 
 
 
 # -- binding ---------------------------------------------------------------------------------------
-def _gap_cost(sentence: Sentence, start: int, end: int) -> int:
+def _boundary_costs(sentence: Sentence) -> tuple[list[int], list[int]]:
+    """Token starts and the running cost of the clause boundaries up to each token, so that
+    the cost between two positions is a difference (binding stays linear in long sentences)."""
+    starts, running, total = [], [0], 0
+    for t in sentence.tokens:
+        if t.text in _STRONG:
+            total += 1000
+        elif t.text in _OPEN:
+            total += 30
+        elif t.text in _COMMA:
+            total += 200
+        elif t.lower in _WEAK:
+            total += 30
+        starts.append(t.start)
+        running.append(total)
+    return starts, running
+
+
+def _gap_cost(costs: tuple[list[int], list[int]], start: int, end: int) -> int:
     """Characters between two positions plus the clause boundaries crossed."""
     if end <= start:
         return 0
-    cost = end - start
-    for t in sentence.tokens:
-        if t.start >= start and t.end <= end:
-            if t.text in _STRONG:
-                cost += 1000
-            elif t.text in _OPEN:
-                cost += 30
-            elif t.text in _COMMA:
-                cost += 200
-            elif t.lower in _WEAK:
-                cost += 30
-    return cost
+    starts, running = costs
+    first = bisect.bisect_left(starts, start)
+    last = bisect.bisect_left(starts, end)
+    return end - start + running[last] - running[first]
 
 
 def _bind(
@@ -572,6 +594,7 @@ def _bind(
     """Each mention to its nearest anchor; returns the mentions before the first anchor
     (shared by the sentence's anchors that have none of their own)."""
     first = anchors[0].start
+    costs = _boundary_costs(sentence)
     shared: dict[str, list[object]] = {k: [] for k in kinds}
     for kind, mentions in kinds.items():
         for m in mentions:
@@ -581,9 +604,9 @@ def _bind(
                 if a.start <= m_start < a.end:  # inside the anchor's own phrase
                     cost = 0
                 elif m_start >= a.end:
-                    cost = _gap_cost(sentence, a.end, m_start)
+                    cost = _gap_cost(costs, a.end, m_start)
                 elif m_end <= a.start:
-                    cost = _gap_cost(sentence, m_end, a.start) + 15
+                    cost = _gap_cost(costs, m_end, a.start) + 15
                 else:
                     cost = 0
                 if best is None or cost < best[0]:

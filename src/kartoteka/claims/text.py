@@ -128,7 +128,7 @@ def _split_line(text: str, start: int, end: int, paragraph: int) -> list[Sentenc
     begin = start
     for m in re.finditer(r"[.!?…]+[\"»”)]*(?=\s+[\"«“(A-ZА-ЯЁ0-9])", text[start:end]):
         stop = start + m.end()
-        word = re.search(r"(\w+)[.!?…]+[\"»”)]*$", text[begin:stop])
+        word = re.search(r"(\w+)[.!?…]+[\"»”)]*$", text[max(begin, stop - 40) : stop])
         if word and word.group(1).lower() in _ABBREVIATIONS and m.group().startswith("."):
             continue
         if word and len(word.group(1)) == 1 and word.group(1).isupper():  # initials "И. И."
