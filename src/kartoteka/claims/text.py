@@ -171,14 +171,34 @@ def match_at(words: Sequence[Token], i: int, phrase: str) -> int:
     return len(parts)
 
 
+@functools.lru_cache(maxsize=256)
+def _phrase_index(phrases: tuple[str, ...]) -> tuple[dict[str, list[str]], list[str]]:
+    """Phrases by their first word (exact words), and those whose first word is a stem
+    ("prosecution*"), longest first: a word is tried only against phrases it can start."""
+    exact: dict[str, list[str]] = {}
+    stems: list[str] = []
+    for phrase in sorted(set(phrases), key=lambda p: (-len(_split_phrase(p)), p)):
+        first = _split_phrase(phrase)[0]
+        if first.endswith("*"):
+            stems.append(phrase)
+        else:
+            exact.setdefault(first, []).append(phrase)
+    return exact, stems
+
+
 def find_phrases(words: Sequence[Token], phrases: Iterable[str]) -> list[tuple[int, int, str]]:
     """Non-overlapping matches (first word, words covered, phrase), longest first at each
     position, in text order."""
-    ordered = sorted(phrases, key=lambda p: -len(_split_phrase(p)))
+    exact, stems = _phrase_index(tuple(phrases))
     out = []
     i = 0
     while i < len(words):
-        for phrase in ordered:
+        w = words[i]
+        keys = w.lemmas | {w.lower}
+        candidates = [p for k in keys for p in exact.get(k, ())]
+        candidates += [p for p in stems if w.lower.startswith(_split_phrase(p)[0][:-1])]
+        candidates.sort(key=lambda p: -len(_split_phrase(p)))
+        for phrase in candidates:
             n = match_at(words, i, phrase)
             if n:
                 out.append((i, n, phrase))
