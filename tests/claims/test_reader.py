@@ -13,10 +13,38 @@ from kartoteka.registry.courts import Court, CourtLevel
 
 PUBLISHED = dt.date(2024, 8, 12)
 COURTS = [
-    Court("63GV0006", "Пермский гарнизонный военный суд", CourtLevel.GARRISON, "p", "59", "Пермский край"),
-    Court("78GV0009", "Псковский гарнизонный военный суд", CourtLevel.GARRISON, "s", "60", "Псковская область"),
-    Court("39GV0005", "224 гарнизонный военный суд", CourtLevel.GARRISON, "x", "78", "Город Санкт-Петербург"),
-    Court("77GV0001", "Московский гарнизонный военный суд", CourtLevel.GARRISON, "m", "77", "Город Москва"),
+    Court(
+        "63GV0006",
+        "Пермский гарнизонный военный суд",
+        CourtLevel.GARRISON,
+        "p",
+        "59",
+        "Пермский край",
+    ),
+    Court(
+        "78GV0009",
+        "Псковский гарнизонный военный суд",
+        CourtLevel.GARRISON,
+        "s",
+        "60",
+        "Псковская область",
+    ),
+    Court(
+        "39GV0005",
+        "224 гарнизонный военный суд",
+        CourtLevel.GARRISON,
+        "x",
+        "78",
+        "Город Санкт-Петербург",
+    ),
+    Court(
+        "77GV0001",
+        "Московский гарнизонный военный суд",
+        CourtLevel.GARRISON,
+        "m",
+        "77",
+        "Город Москва",
+    ),
 ]
 REFUSAL = ["332", "337", "338", "339", "352.1"]
 
@@ -33,20 +61,34 @@ ROWS: list[tuple[str, list[dict]]] = [
     # the seed sentences of issue 12
     (
         SEED_1,
-        [{"quantity": "cases", "value": 13000, "comparator": "gt", "articles": REFUSAL,
-          "from": "2022-09-21", "to": None}],
+        [
+            {
+                "quantity": "cases",
+                "value": 13000,
+                "comparator": "gt",
+                "articles": REFUSAL,
+                "from": "2022-09-21",
+                "to": None,
+            }
+        ],
     ),
     # quantities
-    ("В военные суды поступило 536 уголовных дел на 548 солдат.",
-     [{"quantity": "cases", "value": 536}, {"quantity": "defendants", "value": 548}]),
+    (
+        "В военные суды поступило 536 уголовных дел на 548 солдат.",
+        [{"quantity": "cases", "value": 536}, {"quantity": "defendants", "value": 548}],
+    ),
     ("Суды вынесли 8 594 приговора.", [{"quantity": "verdicts", "value": 8594}]),
     ("Осуждены 17 721 военнослужащий.", [{"quantity": "convicted", "value": 17721}]),
     ("17,721 soldiers have already been sentenced.", [{"quantity": "convicted", "value": 17721}]),
     ("10,085 people have been charged.", [{"quantity": "defendants", "value": 10085}]),
-    ("На приговоры подано более 80 апелляционных жалоб.",
-     [{"quantity": "appeals", "value": 80, "comparator": "gt"}]),
-    ("Defence lawyers filed 42 appeals in 2024.",
-     [{"quantity": "appeals", "value": 42, "from": "2024-01-01", "to": "2024-12-31"}]),
+    (
+        "На приговоры подано более 80 апелляционных жалоб.",
+        [{"quantity": "appeals", "value": 80, "comparator": "gt"}],
+    ),
+    (
+        "Defence lawyers filed 42 appeals in 2024.",
+        [{"quantity": "appeals", "value": 42, "from": "2024-01-01", "to": "2024-12-31"}],
+    ),
     # values: digits and words
     ("Поступило 13 000 дел.", [{"value": 13000}]),
     ("Поступило 13 тыс. дел.", [{"value": 13000}]),
@@ -71,9 +113,14 @@ ROWS: list[tuple[str, list[dict]]] = [
     # articles by number and by name
     ("Поступило 120 дел по ч. 5 ст. 337 УК РФ.", [{"articles": ["337"], "parts": ["337.5"]}]),
     ("Поступило 120 дел по статьям 337 и 338.", [{"articles": ["337", "338"], "parts": None}]),
-    ("Courts received 120 cases under part 5 of Article 337.",
-     [{"articles": ["337"], "parts": ["337.5"]}]),
-    ("Courts received 120 cases under Article 337(5).", [{"articles": ["337"], "parts": ["337.5"]}]),
+    (
+        "Courts received 120 cases under part 5 of Article 337.",
+        [{"articles": ["337"], "parts": ["337.5"]}],
+    ),
+    (
+        "Courts received 120 cases under Article 337(5).",
+        [{"articles": ["337"], "parts": ["337.5"]}],
+    ),
     ("Поступило 120 дел о дезертирстве.", [{"articles": ["338"]}]),
     ("Поступило 120 дел о самоволке.", [{"articles": ["337"]}]),
     ("Поступило 120 дел о самовольном оставлении части.", [{"articles": ["337"]}]),
@@ -84,19 +131,55 @@ ROWS: list[tuple[str, list[dict]]] = [
     ("Courts received 12 cases of voluntary surrender.", [{"articles": ["352.1"]}]),
     ("Поступило 12 дел о добровольной сдаче в плен.", [{"articles": ["352.1"]}]),
     ("Courts received 120 cases of refusal to fight.", [{"articles": REFUSAL}]),
-    ("Поступило 120 дел по мобилизационным статьям.",
-     [{"articles": None, "mobilisation_parts": True}]),
-    ("Courts received 120 cases of AWOL during mobilisation.",
-     [{"articles": ["337"], "mobilisation_parts": True}]),
-    ("Поступило 120 дел о преступлениях против военной службы.",
-     [{"articles": ["331", "332", "333", "334", "335", "336", "337", "338", "339", "340", "341",
-                    "342", "343", "344", "345", "346", "347", "348", "349", "350", "351", "352",
-                    "352.1"]}]),
+    (
+        "Поступило 120 дел по мобилизационным статьям.",
+        [{"articles": None, "mobilisation_parts": True}],
+    ),
+    (
+        "Courts received 120 cases of AWOL during mobilisation.",
+        [{"articles": ["337"], "mobilisation_parts": True}],
+    ),
+    (
+        "Поступило 120 дел о преступлениях против военной службы.",
+        [
+            {
+                "articles": [
+                    "331",
+                    "332",
+                    "333",
+                    "334",
+                    "335",
+                    "336",
+                    "337",
+                    "338",
+                    "339",
+                    "340",
+                    "341",
+                    "342",
+                    "343",
+                    "344",
+                    "345",
+                    "346",
+                    "347",
+                    "348",
+                    "349",
+                    "350",
+                    "351",
+                    "352",
+                    "352.1",
+                ]
+            }
+        ],
+    ),
     # periods, relative to the publication date (12 August 2024)
-    ("В первом полугодии 2023 года поступило 2076 дел.",
-     [{"from": "2023-01-01", "to": "2023-06-30"}]),
-    ("In the first half of 2023, courts received 2,076 cases.",
-     [{"from": "2023-01-01", "to": "2023-06-30"}]),
+    (
+        "В первом полугодии 2023 года поступило 2076 дел.",
+        [{"from": "2023-01-01", "to": "2023-06-30"}],
+    ),
+    (
+        "In the first half of 2023, courts received 2,076 cases.",
+        [{"from": "2023-01-01", "to": "2023-06-30"}],
+    ),
     ("In May 2024 alone, 929 cases were brought.", [{"from": "2024-05-01", "to": "2024-05-31"}]),
     ("В мае поступило 929 дел.", [{"from": "2024-05-01", "to": "2024-05-31"}]),
     ("В сентябре поступило 929 дел.", [{"from": "2023-09-01", "to": "2023-09-30"}]),
@@ -104,53 +187,96 @@ ROWS: list[tuple[str, list[dict]]] = [
     ("За год поступило 5517 дел.", [{"from": "2023-08-14", "to": "2024-08-12"}]),
     ("С начала года поступило 5517 дел.", [{"from": "2024-01-01", "to": "2024-08-12"}]),
     ("В прошлом году поступило 5517 дел.", [{"from": "2023-01-01", "to": "2023-12-31"}]),
-    ("С января по июль 2024 года поступило 5204 дела.",
-     [{"from": "2024-01-01", "to": "2024-07-31"}]),
-    ("In the first quarter of 2024, courts received 2,000 cases.",
-     [{"from": "2024-01-01", "to": "2024-03-31"}]),
+    (
+        "С января по июль 2024 года поступило 5204 дела.",
+        [{"from": "2024-01-01", "to": "2024-07-31"}],
+    ),
+    (
+        "In the first quarter of 2024, courts received 2,000 cases.",
+        [{"from": "2024-01-01", "to": "2024-03-31"}],
+    ),
     ("Since 21 September 2022, courts received 20,000 cases.", [{"from": "2022-09-21"}]),
     ("С начала мобилизации поступило 20 538 дел.", [{"from": "2022-09-21", "to": None}]),
     ("По состоянию на 1 июня поступило 20 538 дел.", [{"from": None, "to": "2024-06-01"}]),
-    ("Courts received 5,204 cases between January and July 2024.",
-     [{"from": "2024-01-01", "to": "2024-07-31"}]),
+    (
+        "Courts received 5,204 cases between January and July 2024.",
+        [{"from": "2024-01-01", "to": "2024-07-31"}],
+    ),
     # courts and regions, matched against the registry
     ("В Пермский гарнизонный военный суд поступило 120 дел.", [{"court": "63GV0006"}]),
-    ("В производстве Пермского гарнизонного военного суда находится 120 дел.",
-     [{"court": "63GV0006"}]),
+    (
+        "В производстве Пермского гарнизонного военного суда находится 120 дел.",
+        [{"court": "63GV0006"}],
+    ),
     ("224-й гарнизонный военный суд получил 50 дел.", [{"court": "39GV0005"}]),
-    ("В Псковской области возбудили 300 дел о дезертирстве.",
-     [{"region": "Псковская область", "court": None}]),
+    (
+        "В Псковской области возбудили 300 дел о дезертирстве.",
+        [{"region": "Псковская область", "court": None}],
+    ),
     ("В Москве возбудили 300 дел.", [{"region": "Город Москва"}]),
     # rates
     ("About 100 verdicts a week are handed down.", [{"per": "week", "comparator": "about"}]),
     ("Суды выносят около 100 приговоров в неделю.", [{"per": "week", "quantity": "verdicts"}]),
     ("Courts receive 500 cases a month.", [{"per": "month"}]),
     ("Суды ежемесячно получают 500 дел.", [{"per": "month"}]),
-    ("The courts were issuing 34-35 such verdicts per day.",
-     [{"per": "day", "value": 34.5, "comparator": "about"}]),
-    ("In February 2024 courts received 718 cases in one month.",
-     [{"per": None, "from": "2024-02-01", "to": "2024-02-29"}]),
+    (
+        "The courts were issuing 34-35 such verdicts per day.",
+        [{"per": "day", "value": 34.5, "comparator": "about"}],
+    ),
+    (
+        "In February 2024 courts received 718 cases in one month.",
+        [{"per": None, "from": "2024-02-01", "to": "2024-02-29"}],
+    ),
     # comparisons between periods
-    ("В 2024 году дел стало вдвое больше, чем в 2023 году.",
-     [{"value": None, "comparator": "about", "from": "2024-01-01", "to": "2024-12-31",
-       "compare_to": {"from": "2023-01-01", "to": "2023-12-31", "factor": 2.0}}]),
-    ("In 2024 the number of AWOL cases was double the amount of 2022.",
-     [{"comparator": "about", "compare_to": {"from": "2022-01-01", "to": "2022-12-31",
-                                              "factor": 2.0}}]),
-    ("С начала года поступило больше дел, чем за весь прошлый год.",
-     [{"comparator": "gt", "from": "2024-01-01", "to": "2024-08-12",
-       "compare_to": {"from": "2023-01-01", "to": "2023-12-31", "factor": 1.0}}]),
+    (
+        "В 2024 году дел стало вдвое больше, чем в 2023 году.",
+        [
+            {
+                "value": None,
+                "comparator": "about",
+                "from": "2024-01-01",
+                "to": "2024-12-31",
+                "compare_to": {"from": "2023-01-01", "to": "2023-12-31", "factor": 2.0},
+            }
+        ],
+    ),
+    (
+        "In 2024 the number of AWOL cases was double the amount of 2022.",
+        [
+            {
+                "comparator": "about",
+                "compare_to": {"from": "2022-01-01", "to": "2022-12-31", "factor": 2.0},
+            }
+        ],
+    ),
+    (
+        "С начала года поступило больше дел, чем за весь прошлый год.",
+        [
+            {
+                "comparator": "gt",
+                "from": "2024-01-01",
+                "to": "2024-08-12",
+                "compare_to": {"from": "2023-01-01", "to": "2023-12-31", "factor": 1.0},
+            }
+        ],
+    ),
     # shares and sentences: read, checked later as not checkable
-    ("Более половины приговоров по статье о самоволке — условные.",
-     [{"quantity": "share_suspended", "value": 0.5, "comparator": "gt", "articles": ["337"]}]),
-    ("Some 35% of the sentences were suspended.",
-     [{"quantity": "share_suspended", "value": 0.35, "comparator": "about"}]),
+    (
+        "Более половины приговоров по статье о самоволке — условные.",
+        [{"quantity": "share_suspended", "value": 0.5, "comparator": "gt", "articles": ["337"]}],
+    ),
+    (
+        "Some 35% of the sentences were suspended.",
+        [{"quantity": "share_suspended", "value": 0.35, "comparator": "about"}],
+    ),
     ("Суд приговорил его к 5 годам лишения свободы.", [{"quantity": "sentence_term", "value": 5}]),
     # figures that are not counts of cases
     ("В 2023 году суд рассмотрел дело 24-летнего военнослужащего.", []),
     ("Приговор вынесли 21 сентября 2023 года.", []),
-    ("Статья 337 предусматривает до 10 лет лишения свободы за самовольное оставление части.",
-     [{"quantity": "sentence_term", "value": 10}]),
+    (
+        "Статья 337 предусматривает до 10 лет лишения свободы за самовольное оставление части.",
+        [{"quantity": "sentence_term", "value": 10}],
+    ),
     ("Ему выплатили 200 тысяч рублей.", []),
     ("The weather was fine.", []),
 ]
@@ -209,7 +335,9 @@ def test_what_it_cannot_map_is_reported_never_guessed() -> None:
 def test_a_court_or_region_not_in_the_registry_is_unresolved_not_dropped() -> None:
     claim = read_claims("В Тверской области возбудили 30 дел.", PUBLISHED, COURTS).claims[0]
     assert claim.side.region is None and "Тверской области" in (claim.side.unresolved or "")
-    claim = read_claims("Оренбургский гарнизонный военный суд рассмотрел 12 дел.", PUBLISHED, COURTS)
+    claim = read_claims(
+        "Оренбургский гарнизонный военный суд рассмотрел 12 дел.", PUBLISHED, COURTS
+    )
     assert "not in the registry" in (claim.claims[0].side.unresolved or "")
 
 
@@ -219,7 +347,7 @@ def test_a_sentence_about_one_court_passes_it_on_but_not_to_a_national_figure() 
         "На приговоры подано 80 жалоб. "
         "Всего в российские военные суды поступило 20 000 дел."
     )
-    first, second, third = read_claims(text, dt.date(2026, 1, 2), COURTS).claims
+    _, second, third = read_claims(text, dt.date(2026, 1, 2), COURTS).claims
     assert second.side.court == "63GV0006" and second.side.from_ == dt.date(2025, 1, 1)
     assert third.side.court is None
 
@@ -232,7 +360,9 @@ def test_publication_date_is_read_from_a_dateline() -> None:
         2024, 6, 18
     )
     assert publication_date("Courts received 10 cases.") is None
-    reading = read_claims("29.12.2023\nС начала года поступило 5024 дела.", today=dt.date(2026, 1, 1))
+    reading = read_claims(
+        "29.12.2023\nС начала года поступило 5024 дела.", today=dt.date(2026, 1, 1)
+    )
     assert reading.as_of == dt.date(2023, 12, 29) and reading.as_of_source == "text"
     assert reading.claims[0].side.from_ == dt.date(2023, 1, 1)
     today = read_claims("Поступило 5 дел.", today=dt.date(2026, 1, 1))

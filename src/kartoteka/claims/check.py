@@ -179,7 +179,9 @@ def check_claim(
     if claim.comparator == "eq" and side.per is None:  # whole counts: the integers it covers
         low, high = math.ceil(low or 0), math.ceil(high or 0) - 1
     reason = f"found {_fmt(found)}; the claim holds for {_range(low, high)}"
-    return Finding(claim, "consistent" if holds else "inconsistent", found, found_today, reason, url)
+    return Finding(
+        claim, "consistent" if holds else "inconsistent", found, found_today, reason, url
+    )
 
 
 def _fmt(value: float) -> str:
@@ -254,7 +256,7 @@ def _not_checkable(con: duckdb.DuckDBPyConnection, side: Side, as_of: dt.date) -
         [as_of],
     ).fetchone()
     if covered and covered[0] is not None and side.quantity in ("cases", "defendants"):
-        first, last = covered
+        first = covered[0]
         start = side.from_
         if start is not None and start < first:
             return (

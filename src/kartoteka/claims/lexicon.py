@@ -355,7 +355,9 @@ _names(
     "surrender* into captivity",
     "surrender* to captivity",
 )
-_names(frozenset({"333"}), "сопротивление начальник", "resisting a superior", "resisting a commander")
+_names(
+    frozenset({"333"}), "сопротивление начальник", "resisting a superior", "resisting a commander"
+)
 _names(
     frozenset({"334"}),
     "насильственный действие в отношение начальник",

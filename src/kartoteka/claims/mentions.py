@@ -95,18 +95,16 @@ def named_articles(words: Sequence[Token]) -> list[ArticleMention]:
     out = []
     for i, n, phrase in find_phrases(words, [*ARTICLE_NAMES, *MOBILISATION_NAMES]):
         if phrase in MOBILISATION_NAMES:
-            out.append(ArticleMention(words[i].start, words[i + n - 1].end, None, frozenset(), True))
+            out.append(
+                ArticleMention(words[i].start, words[i + n - 1].end, None, frozenset(), True)
+            )
         else:
             articles, parts, mob = ARTICLE_NAMES[phrase]
-            out.append(
-                ArticleMention(words[i].start, words[i + n - 1].end, articles, parts, mob)
-            )
+            out.append(ArticleMention(words[i].start, words[i + n - 1].end, articles, parts, mob))
     return out
 
 
-def with_qualifiers(
-    mentions: list[ArticleMention], words: Sequence[Token]
-) -> list[ArticleMention]:
+def with_qualifiers(mentions: list[ArticleMention], words: Sequence[Token]) -> list[ArticleMention]:
     """An article followed by "в период мобилизации" / "during mobilisation" means its
     mobilisation parts; the mention then covers the qualifier too."""
     out = []

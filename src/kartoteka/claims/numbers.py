@@ -90,7 +90,9 @@ def digit_figures(text: str, start: int, end: int) -> list[Figure]:
                 continue
             low, high = value * mult, high * mult
             out.append(
-                Figure(m.start("n"), stop, (low + high) / 2, (high - low) / 2 or 1, False, low, high)
+                Figure(
+                    m.start("n"), stop, (low + high) / 2, (high - low) / 2 or 1, False, low, high
+                )
             )
             continue
         total = value * mult
@@ -123,10 +125,15 @@ def word_figures(words: Sequence[Token]) -> list[Figure]:
             if w.lower in ("and",) and seen and j + 1 < len(words):
                 j += 1
                 continue
-            leading_one = w.lower == "one" and j + 1 < len(words) and words[j + 1].lower in (
-                "hundred",
-                "thousand",
-                "million",
+            leading_one = (
+                w.lower == "one"
+                and j + 1 < len(words)
+                and words[j + 1].lower
+                in (
+                    "hundred",
+                    "thousand",
+                    "million",
+                )
             )
             if number is not None and (w.lower != "one" or seen or leading_one):
                 current += number

@@ -132,9 +132,13 @@ def _start_to_day(m: re.Match[str], published: dt.date) -> tuple[dt.date | None,
 def _half(m: re.Match[str], published: dt.date) -> tuple[dt.date | None, dt.date | None]:
     year = _year(m, published)
     first = m.group("n").startswith(("перв", "first", "1", "h1"))
-    return (dt.date(year, 1, 1), dt.date(year, 6, 30)) if first else (
-        dt.date(year, 7, 1),
-        dt.date(year, 12, 31),
+    return (
+        (dt.date(year, 1, 1), dt.date(year, 6, 30))
+        if first
+        else (
+            dt.date(year, 7, 1),
+            dt.date(year, 12, 31),
+        )
     )
 
 

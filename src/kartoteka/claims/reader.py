@@ -189,12 +189,12 @@ def _read_sentence(
         *((s, e) for s, e, _ in find_dates(low, s0, s1)),
     ]
     unmapped: list[Unmapped] = []
-    anchors = _figure_anchors(
-        text, low, sentence, words, masks, articles, periods, rates, unmapped
-    )
+    anchors = _figure_anchors(text, low, sentence, words, masks, articles, periods, rates, unmapped)
     for c in compared:
         anchors.append(
-            _Anchor(c.start, c.quantity_words_end, "comparison", comparator=c.comparator, comparison=c)
+            _Anchor(
+                c.start, c.quantity_words_end, "comparison", comparator=c.comparator, comparison=c
+            )
         )
     anchors.sort(key=lambda a: a.start)
     if not anchors:
@@ -262,7 +262,9 @@ def _comparisons(
         if re.search(r"\d", lead) or len(lead) > 40:
             continue
         other_end = inside[-1].end if len(inside) == 1 else c.other_end
-        out.append(replace(c, other_end=max(other_end, inside[0].end), end=max(other_end, inside[0].end)))
+        out.append(
+            replace(c, other_end=max(other_end, inside[0].end), end=max(other_end, inside[0].end))
+        )
     return out
 
 
@@ -370,7 +372,9 @@ def _figure_anchors(
             if suspended:
                 anchors.append(_anchor(fig, "share_suspended", fig.end, before, words))
             elif topical and not is_fraction:
-                unmapped.append(_unmapped(text, sentence, fig, "a share of something kartoteka does not count"))
+                unmapped.append(
+                    _unmapped(text, sentence, fig, "a share of something kartoteka does not count")
+                )
             continue
         unit = _phrase_after(after, lx.NOT_COUNT_UNITS, skip=0)
         if unit:
@@ -381,7 +385,9 @@ def _figure_anchors(
                 anchors.append(_anchor(fig, "sentence_term", term[1].end, before, words))
             continue
         quantity, q_end = _quantity_after(after, before, sentence, words, fig)
-        if fig.bare_year and (quantity is None or q_end is None or not after or after[0].end != q_end):
+        if fig.bare_year and (
+            quantity is None or q_end is None or not after or after[0].end != q_end
+        ):
             continue
         if quantity is None:
             quantity, q_end = _quantity_before(before)
@@ -398,12 +404,19 @@ def _figure_anchors(
                 a.item = True
                 anchors.append(a)
                 continue
-            if re.match(r"\s*(?:тысяч|thousands|hundreds|сотен|сотни|десятк|dozens)", low[fig.end :]):
+            if re.match(
+                r"\s*(?:тысяч|thousands|hundreds|сотен|сотни|десятк|dozens)", low[fig.end :]
+            ):
                 continue
             if topical:
                 unmapped.append(
-                    _unmapped(text, sentence, fig, "a figure whose quantity (cases, defendants, "
-                              "verdicts, appeals) the text does not say")
+                    _unmapped(
+                        text,
+                        sentence,
+                        fig,
+                        "a figure whose quantity (cases, defendants, "
+                        "verdicts, appeals) the text does not say",
+                    )
                 )
             continue
         if quantity is None:
@@ -421,7 +434,7 @@ def _vague(
     unmapped: list[Unmapped],
     anchors: list[_Anchor],
 ) -> None:
-    """"Тысячи дел", "hundreds of cases": a claim without a figure, reported."""
+    """ "Тысячи дел", "hundreds of cases": a claim without a figure, reported."""
     for m in re.finditer(
         r"\b(?:тысячи|тысяч|сотни|сотен|десятки|десятков|thousands|hundreds|dozens)\s+(?:of\s+)?"
         r"(?:уголовн\w+\s+)?(?:дел|cases|prosecutions|приговоров|verdicts)\b",
@@ -473,13 +486,15 @@ def _quantity_after(
 
 
 def _quantity_before(before: Sequence[Token]) -> tuple[str | None, int | None]:
-    """"The number of cases reached 20,538", "число дел достигло 20 538"."""
+    """ "The number of cases reached 20,538", "число дел достигло 20 538"."""
     phrases = {p: q for q, ps in lx.QUANTITY_NOUNS.items() for p in ps}
     found = find_phrases(before, phrases)
     if found:
-        i, n, phrase = found[-1]
-        if any(w.lower in ("number", "число", "количество", "tally", "total", "count")
-               for w in before[:i]):
+        i, _, phrase = found[-1]
+        if any(
+            w.lower in ("number", "число", "количество", "tally", "total", "count")
+            for w in before[:i]
+        ):
             return phrases[phrase], None
     return None, None
 
@@ -497,7 +512,7 @@ def _noun_before_bracket(before: Sequence[Token]) -> str | None:
 def _item_of_article(
     low: str, fig: Figure, articles: Sequence[ArticleMention], periods: Sequence[PeriodMention]
 ) -> bool:
-    """"471 ст.337", "9,059 under Article 337", "Article 332 ... (25)", "а в 2024 — 10 308"."""
+    """ "471 ст.337", "9,059 under Article 337", "Article 332 ... (25)", "а в 2024 — 10 308"."""
     for p in periods:
         if 0 <= fig.start - p.end <= 6 and re.fullmatch(r"[\s,—–-]*", low[p.end : fig.start]):
             return True  # "а в 2024 — 10 308"
@@ -620,7 +635,7 @@ def _bind(
     return shared
 
 
-# -- claims -----------------------------------------------------------------------------------------
+# -- claims ------------------------------------------------------------------------------------
 def _sorted_articles(articles: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(set(articles), key=lambda a: [int(x) for x in a.split(".")]))
 
@@ -646,9 +661,7 @@ def _article_scope(
         with_parts = {p.split(".")[0] if not p.startswith("352.1") else "352.1" for p in parts}
         articles |= with_parts
     arts = None if any_article and not articles else _sorted_articles(articles)
-    only_parts = parts and all(
-        any(p.startswith(a + ".") for p in parts) for a in (arts or ())
-    )
+    only_parts = parts and all(any(p.startswith(a + ".") for p in parts) for a in (arts or ()))
     return arts, (tuple(sorted(parts)) if parts and only_parts else None), mob
 
 
@@ -685,7 +698,9 @@ def _place(mentions: Sequence[PlaceMention]) -> tuple[str | None, str | None, st
     return court, region, None
 
 
-def _own_or_shared(anchor: _Anchor, kind: str, shared: dict[str, list[object]], head: _Anchor | None) -> list[object]:
+def _own_or_shared(
+    anchor: _Anchor, kind: str, shared: dict[str, list[object]], head: _Anchor | None
+) -> list[object]:
     own = anchor.own.get(kind, [])
     if own:
         return own
@@ -722,8 +737,11 @@ def _claim(
         quantity = _comparison_quantity(anchor, words, sentence, previous)
         if quantity is None:
             unmapped.append(
-                Unmapped((sentence.start, sentence.end), text[sentence.start : sentence.end],
-                         "a comparison without a quantity kartoteka counts")
+                Unmapped(
+                    (sentence.start, sentence.end),
+                    text[sentence.start : sentence.end],
+                    "a comparison without a quantity kartoteka counts",
+                )
             )
             return None
     if quantity is None:
@@ -738,16 +756,19 @@ def _claim(
     start, end = _periods(period_mentions, anchor.start)  # type: ignore[arg-type]
     notes: list[str] = []
     per = rate_mentions[0].per if rate_mentions else None  # type: ignore[attr-defined]
-    if per == "month" and start and end and start.day == 1 and end == month_end(start.year, start.month):
+    if (
+        per == "month"
+        and start
+        and end
+        and start.day == 1
+        and end == month_end(start.year, start.month)
+    ):
         per = None  # "in May 2024 alone, in one month": the month is the period
     court, region, unresolved = _place(place_mentions)  # type: ignore[arg-type]
     compare_to = None
     if anchor.kind == "comparison" and anchor.comparison is not None:
         c = anchor.comparison
-        other = [
-            p
-            for p in find_periods(normalise(text), c.other_start, c.other_end, as_of)
-        ]
+        other = [p for p in find_periods(normalise(text), c.other_start, c.other_end, as_of)]
         o_start, o_end = _periods(other)
         if start is None and end is None:
             notes.append(_UNSTATED)
@@ -876,4 +897,3 @@ def _carry_over(
             )
         out.append(replace(claim, side=side, notes=tuple(notes), compare_to=compare_to))
     return out
-

@@ -43,8 +43,11 @@ _TOKEN = re.compile(
 _CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 # abbreviations after which a full stop does not end a sentence
 _ABBREVIATIONS = frozenset(
-    "ст ч п г гг тыс млн руб им т е д др пр см art no nos para pt jan feb mar apr jun jul aug "
-    "sep sept oct nov dec mr mrs dr st vs etc".split()
+    re.findall(
+        r"\S+",
+        "ст ч п г гг тыс млн руб им т е д др пр см art no nos para pt jan feb mar apr jun jul "
+        "aug sep sept oct nov dec mr mrs dr st vs etc",
+    )
 )
 
 
@@ -79,8 +82,11 @@ def is_noun(word: str) -> bool:
 
 
 _EN_MODIFIERS = frozenset(
-    "the a an of such more other new similar additional further separate total more were was "
-    "are is have has had been so far some just only military court army awol or and plus".split()
+    re.findall(
+        r"\S+",
+        "the a an of such more other new similar additional further separate total were was "
+        "are is have has had been so far some just only military court army awol or and plus",
+    )
 )
 
 

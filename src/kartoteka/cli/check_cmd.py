@@ -51,7 +51,9 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"    {f.reason}")
             if f.found is not None:
                 revised = f" (revised {f.revision:+})" if f.revision else ""
-                typer.echo(f"    found {f.found:g} as of {report.as_of}; {f.found_today:g} today{revised}")
+                typer.echo(
+                    f"    found {f.found:g} as of {report.as_of}; {f.found_today:g} today{revised}"
+                )
             for note in c.notes:
                 typer.echo(f"    note: {note}")
             if f.cases_url:

@@ -38,7 +38,13 @@ class CheckedClaim(BaseModel):
     span: list[int] = Field(description="[start, end) offsets of the claim in the text")
     text: str
     quantity: Literal[
-        "cases", "defendants", "verdicts", "convicted", "appeals", "share_suspended", "sentence_term"
+        "cases",
+        "defendants",
+        "verdicts",
+        "convicted",
+        "appeals",
+        "share_suspended",
+        "sentence_term",
     ]
     value: float | int | None
     comparator: Literal["eq", "gt", "ge", "lt", "le", "about"]

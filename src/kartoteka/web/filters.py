@@ -24,7 +24,9 @@ PART = re.compile(r"^\d{1,2}(\.\d{1,2})?$")
 COURT = re.compile(r"^\d{2}(GV|OV|AV|KV)\d{4}$")
 DISTRICT = COURT
 # charges as `kartoteka.stats.metrics.Filter.charges`: whole articles or article.part keys
-CHARGES = re.compile(rf"^{ONE_ARTICLE}(\.\d{{1,2}}(\.\d{{1,2}})?)?(,{ONE_ARTICLE}(\.\d{{1,2}}(\.\d{{1,2}})?)?){{0,29}}$")
+CHARGES = re.compile(
+    rf"^{ONE_ARTICLE}(\.\d{{1,2}}(\.\d{{1,2}})?)?(,{ONE_ARTICLE}(\.\d{{1,2}}(\.\d{{1,2}})?)?){{0,29}}$"
+)
 REGION = re.compile(r"^[\w .,()«»\"'-]{1,80}$")
 
 
