@@ -67,6 +67,7 @@ class PeriodMention:
     sets_from: bool
     sets_to: bool
     as_of: bool = False  # "по состоянию на", "as of": the date the figure was counted
+    year_before: bool = False  # "годом ранее", "a year earlier": the year before the claim's
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +128,29 @@ def _start_to_day(m: re.Match[str], published: dt.date) -> tuple[dt.date | None,
     day = int(_g(m, "d2") or _g(m, "d2b") or 1)
     year = int(_g(m, "y2") or m.group("y1"))
     return dt.date(int(m.group("y1")), 1, 1), dt.date(year, month, day)
+
+
+_MONTH_COUNT = {
+    "один": 1, "два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6, "семь": 7,
+    "восемь": 8, "девять": 9, "десять": 10, "одиннадцать": 11, "двух": 2, "трех": 3,
+    "трёх": 3, "четырех": 4, "пяти": 5, "шести": 6, "семи": 7, "восьми": 8, "девяти": 9,
+    "десяти": 10, "одиннадцати": 11, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
+}  # fmt: skip
+
+
+def _first_months(m: re.Match[str], published: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    word = m.group("n")
+    count = int(word) if word.isdigit() else _MONTH_COUNT.get(word, 0)
+    if not 1 <= count <= 12:
+        raise ValueError(word)
+    year = _year(m, published)
+    return dt.date(year, 1, 1), month_end(year, count)
+
+
+def _year_before(m: re.Match[str], published: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    # resolved against the claim's own period by the reader; the publication year by default
+    return dt.date(published.year - 1, 1, 1), dt.date(published.year - 1, 12, 31)
 
 
 def _half(m: re.Match[str], published: dt.date) -> tuple[dt.date | None, dt.date | None]:
@@ -294,6 +318,29 @@ PERIOD_PATTERNS: tuple[tuple[str, Rule, bool, bool, bool], ...] = (
         _since_year,
         True,
         False,
+        False,
+    ),
+    (
+        rf"(?:за|в)\s+(?:первые\s+)?(?P<n>\d{{1,2}}|[а-яё]{{3,12}})\s+(?:первых\s+)?месяц\w*\s+"
+        rf"(?:(?P<y>{Y}){_YEAR_WORD}|(?P<this>{_THIS_YEAR}))",
+        _first_months,
+        True,
+        True,
+        False,
+    ),
+    (
+        rf"(?:in|during|over)\s+the\s+first\s+(?P<n>\d{{1,2}}|[a-z]{{3,8}})\s+months\s+of\s+"
+        rf"(?:(?P<y>{Y})|(?P<this>this\s+year))",
+        _first_months,
+        True,
+        True,
+        False,
+    ),
+    (
+        r"годом\s+(?:ранее|раньше)|(?:a|one)\s+year\s+(?:earlier|before)|the\s+year\s+before",
+        _year_before,
+        True,
+        True,
         False,
     ),
     (
@@ -519,7 +566,14 @@ def find_periods(low: str, start: int, end: int, published: dt.date) -> list[Per
             taken.append((s, e))
             out.append(
                 PeriodMention(
-                    s, e, dates[0], dates[1], sets_from or dates[0] is not None, sets_to, as_of
+                    s,
+                    e,
+                    dates[0],
+                    dates[1],
+                    sets_from or dates[0] is not None,
+                    sets_to,
+                    as_of,
+                    year_before=rule is _year_before,
                 )
             )
     return sorted(out, key=lambda p: p.start)

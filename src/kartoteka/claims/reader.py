@@ -78,6 +78,10 @@ _ANAPHORIC = re.compile(
 _NAME_WORDS = frozenset(
     w for phrase in lx.ARTICLE_NAMES for w in phrase.split() if w.isascii() and len(w) > 3
 )
+# "из них 18 159 — …", "of which 9,059 …": an item of the sentence's first figure
+_OF_THESE = re.compile(
+    r"(?:из\s+них|из\s+которых|в\s+том\s+числе|of\s+(?:which|these|them)|including)[\s,:—–-]*$"
+)
 _RELATIVE = frozenset({"where", "which", "that", "who", "где", "который", "которые", "что"})
 _FILLERS = frozenset({"уже", "already", "just", "всего", "still", "a", "total", "of", "an"})
 _DAY_MONTH = re.compile(rf"\b\d{{1,2}}\s+{M}|{M}\s+\d{{1,2}}\b")
@@ -390,14 +394,16 @@ def _figure_anchors(
         ):
             continue
         if quantity is None:
-            quantity, q_end = _quantity_before(before)
+            quantity, q_end = _quantity_before(_words_before(words, sentence, fig.start, 8))
         if quantity is None and re.search(r"\(\s*$", low[max(s0, fig.start - 3) : fig.start]):
             bracket = low.rfind("(", s0, fig.start)
             quantity = _noun_before_bracket(_words_before(words, sentence, bracket, 3))
             # "the majority of cases (471)"
         if quantity is None and not fig.words:
-            item = _item_of_article(low, fig, articles, periods) or any(
-                0 <= r.start - fig.end <= 2 for r in rates
+            item = (
+                _item_of_article(low, fig, articles, periods)
+                or any(0 <= r.start - fig.end <= 2 for r in rates)
+                or bool(_OF_THESE.search(low, max(s0, fig.start - 25), fig.start))
             )
             if item and any(a.quantity and not a.item for a in anchors):
                 a = _anchor(fig, None, fig.end, before, words)
@@ -520,7 +526,10 @@ def _item_of_article(
             return True  # "and 615 in 2021"
     for a in articles:
         gap = low[fig.end : a.start]
-        if 0 <= a.start - fig.end <= 12 and re.fullmatch(r"[\s—–-]*(?:по|под|under|—)?\s*", gap):
+        if 0 <= a.start - fig.end <= 30 and re.fullmatch(
+            r"[\s—–-]*(?:по|под|under|for|of)?\s*(?:стать[а-я]*\s+|article\s+)?(?:о|об|про|on)?\s*",
+            gap,
+        ):
             return True
         tail = low[a.end : fig.start]
         if 0 <= fig.start - a.end <= 8 and re.fullmatch(r"[\s«»\"'’‘”“]*\(\s*", tail):
@@ -770,6 +779,8 @@ def _claim(
         c = anchor.comparison
         other = [p for p in find_periods(normalise(text), c.other_start, c.other_end, as_of)]
         o_start, o_end = _periods(other)
+        if other and other[0].year_before and start is not None:  # "чем годом ранее"
+            o_start, o_end = dt.date(start.year - 1, 1, 1), dt.date(start.year - 1, 12, 31)
         if start is None and end is None:
             notes.append(_UNSTATED)
         elif start is None and end is not None:
