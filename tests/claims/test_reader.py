@@ -270,6 +270,56 @@ ROWS: list[tuple[str, list[dict]]] = [
         [{"quantity": "share_suspended", "value": 0.35, "comparator": "about"}],
     ),
     ("Суд приговорил его к 5 годам лишения свободы.", [{"quantity": "sentence_term", "value": 5}]),
+    # items of a first figure, periods counted in months, the year before the claim's own
+    (
+        "К концу мая 2025 года поступило 20 538 дел, из них 18 159 — по статье о самовольном "
+        "оставлении части.",
+        [
+            {"value": 20538, "articles": None, "to": "2025-05-31"},
+            {"value": 18159, "articles": ["337"], "to": "2025-05-31", "quantity": "cases"},
+        ],
+    ),
+    (
+        "За первые пять месяцев 2025 года суды получили 5 500 новых дел.",
+        [{"from": "2025-01-01", "to": "2025-05-31"}],
+    ),
+    (
+        "In the first five months of 2025, courts received 5,500 cases.",
+        [{"from": "2025-01-01", "to": "2025-05-31"}],
+    ),
+    (
+        "В 2024 году поступило 10 308 дел — почти вдвое больше, чем годом ранее.",
+        [
+            {"value": 10308},
+            {
+                "comparator": "about",
+                "from": "2024-01-01",
+                "compare_to": {"from": "2023-01-01", "to": "2023-12-31", "factor": 2.0},
+            },
+        ],
+    ),
+    (
+        "Число дел о неисполнении приказа (ст. 332) выросло до 1 369.",
+        [{"quantity": "cases", "value": 1369, "articles": ["332"]}],
+    ),
+    (
+        "The number of desertion cases rose to 1,010.",
+        [{"quantity": "cases", "value": 1010, "articles": ["338"]}],
+    ),
+    (
+        "In 2023 courts received 421 cases on disobeying orders, up from 102 in 2022.",
+        [
+            {"value": 421, "from": "2023-01-01"},
+            {"value": 102, "from": "2022-01-01", "articles": ["332"]},
+        ],
+    ),
+    (
+        "С момента объявления мобилизации 21 сентября 2022 года поступило свыше 15 тыс. дел.",
+        [{"from": "2022-09-21", "to": None, "value": 15000}],
+    ),
+    # not a count of prosecutions: reported, not read as one
+    ("The courts received 2,000 more cases in the first quarter than a year earlier.", []),
+    ("An estimated 50,000 Russian soldiers have deserted since the start of the war.", []),
     # figures that are not counts of cases
     ("В 2023 году суд рассмотрел дело 24-летнего военнослужащего.", []),
     ("Приговор вынесли 21 сентября 2023 года.", []),

@@ -232,7 +232,7 @@ def _last_month(m: re.Match[str], published: dt.date) -> tuple[dt.date | None, d
 # of text keeps it
 _MOB_TAIL = (
     rf"(?:\s*(?:,\s*)?(?:объявленн\w+\s+|announced\s+|was\s+announced\s+|declared\s+)?"
-    rf"(?:в|in|on)\s+(?:21\s+)?(?:сентябр[а-я]*|september)(?:\s+21)?,?\s+2022{_YEAR_WORD})?"
+    rf"(?:(?:в|in|on)\s+)?(?:21\s+)?(?:сентябр[а-я]*|september)(?:\s+21)?,?\s+2022{_YEAR_WORD})?"
 )
 PERIOD_PATTERNS: tuple[tuple[str, Rule, bool, bool, bool], ...] = (
     (

@@ -82,6 +82,11 @@ _NAME_WORDS = frozenset(
 _OF_THESE = re.compile(
     r"(?:из\s+них|из\s+которых|в\s+том\s+числе|of\s+(?:which|these|them)|including)[\s,:—–-]*$"
 )
+# "2,000 more cases … than", "на 400 дел больше, чем": a difference, not a count
+_DIFFERENCE = re.compile(
+    r"\s+(?:more|fewer|less|больше|меньше)\b(?:\s+\w+){0,8}?\s+(?:than|чем)\b"
+    r"|\s+(?:[а-яё]+\s+){0,2}(?:больше|меньше)\s*,?\s+чем\b"
+)
 _RELATIVE = frozenset({"where", "which", "that", "who", "где", "который", "которые", "что"})
 _FILLERS = frozenset({"уже", "already", "just", "всего", "still", "a", "total", "of", "an"})
 _DAY_MONTH = re.compile(rf"\b\d{{1,2}}\s+{M}|{M}\s+\d{{1,2}}\b")
@@ -293,14 +298,21 @@ def _words_after(words: Sequence[Token], sentence: Sentence, pos: int, limit: in
     return out[:limit]
 
 
-def _words_before(words: Sequence[Token], sentence: Sentence, pos: int, limit: int) -> list[Token]:
+def _words_before(
+    words: Sequence[Token],
+    sentence: Sentence,
+    pos: int,
+    limit: int,
+    stops: str = ",;:()[]",
+    across_numbers: bool = False,
+) -> list[Token]:
     out: list[Token] = []
     for t in reversed(sentence.tokens):
         if t.end > pos:
             continue
-        if t.kind == "punct" and t.text in ",;:()[]":
+        if t.kind == "punct" and t.text in stops:
             break
-        if t.kind == "num":
+        if t.kind == "num" and not across_numbers:
             break
         if t.kind == "word":
             out = [w for w in words if t.start <= w.start < t.end] + out
@@ -383,6 +395,11 @@ def _figure_anchors(
         unit = _phrase_after(after, lx.NOT_COUNT_UNITS, skip=0)
         if unit:
             continue
+        if _DIFFERENCE.match(low, fig.end):
+            unmapped.append(
+                _unmapped(text, sentence, fig, "a difference between periods (\"N more than\")")
+            )
+            continue
         term = _phrase_after(after, lx.TERM_UNITS, skip=0)
         if term:
             if prison and not fig.bare_year:
@@ -394,7 +411,9 @@ def _figure_anchors(
         ):
             continue
         if quantity is None:
-            quantity, q_end = _quantity_before(_words_before(words, sentence, fig.start, 8))
+            quantity, q_end = _quantity_before(
+                _words_before(words, sentence, fig.start, 10, stops=",;:", across_numbers=True)
+            )
         if quantity is None and re.search(r"\(\s*$", low[max(s0, fig.start - 3) : fig.start]):
             bracket = low.rfind("(", s0, fig.start)
             quantity = _noun_before_bracket(_words_before(words, sentence, bracket, 3))
@@ -488,7 +507,9 @@ def _quantity_after(
     clause = [*before[-3:], *_words_after(words, sentence, fig.end, 10)]
     if _has(clause, lx.CONVICTION_WORDS):
         return "convicted", last.end
-    return "defendants", last.end
+    if _has(words, lx.CHARGE_WORDS) or _has(words, lx.CONVICTION_WORDS):
+        return "defendants", last.end
+    return None, None  # "50,000 soldiers have deserted": people, not prosecutions
 
 
 def _quantity_before(before: Sequence[Token]) -> tuple[str | None, int | None]:
