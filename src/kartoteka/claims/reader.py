@@ -397,7 +397,7 @@ def _figure_anchors(
             continue
         if _DIFFERENCE.match(low, fig.end):
             unmapped.append(
-                _unmapped(text, sentence, fig, "a difference between periods (\"N more than\")")
+                _unmapped(text, sentence, fig, 'a difference between periods ("N more than")')
             )
             continue
         term = _phrase_after(after, lx.TERM_UNITS, skip=0)
