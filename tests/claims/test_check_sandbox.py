@@ -42,14 +42,16 @@ class Truth:
             removed = _d(r["removed_from"])
             return _d(r["visible_from"]) <= NOW and (removed is None or removed > NOW)
 
-        self.first = [
+        seen = [
             r
             for r in rows
-            if r["court_code"] in codes
-            and visible(r)
-            and r["instance"] == "first"
-            and _d(r["entry_date"]) >= SINCE
+            if r["court_code"] in codes and visible(r) and _d(r["entry_date"]) >= SINCE
         ]
+        self.first = [r for r in seen if r["instance"] == "first"]
+        self.appeal = [r for r in seen if r["instance"] == "appeal"]
+
+    def appeals_against(self, court: str) -> int:
+        return sum(1 for r in self.appeal if r["uid"].upper().startswith(court + "-"))
 
     @staticmethod
     def articles(row: dict[str, str]) -> set[str]:
@@ -86,12 +88,10 @@ def harvested(tmp_path_factory):
     config = sandbox.SandboxConfig(seed=1, faults="none", scale=0.2, now=NOW)
     with sandbox.run_sandbox(config) as sb:
         load = Counter(c.court_code for c in sb.truth if c.instance == "first")
-        usable = [
-            c
-            for c in sb.courts
-            if not c.captcha and not c.always_down and c.court.level.value == "garrison"
-        ]
-        picked = sorted(usable, key=lambda c: (-load[c.code], c.code))[:2]
+        usable = [c for c in sb.courts if not c.captcha and not c.always_down]
+        garrison = [c for c in usable if c.court.level.value == "garrison"]
+        picked = sorted(garrison, key=lambda c: (-load[c.code], c.code))[:2]
+        picked += [c for c in usable if c.code == picked[0].superior]  # its appeals
         data_dir = DataDir(tmp / "data").ensure()
         import_courts(data_dir, [c.court for c in sb.courts])
         options = PlanOptions(since=SINCE, until=NOW, card_max_age=0.0, all_cards=True)
@@ -132,8 +132,10 @@ def _claims(truth: Truth, courts) -> list[tuple[str, str]]:
     court = courts[0]
     court23 = truth.cases(court=court.code, since=y23[0], until=y23[1])
     verdicts23 = truth.verdicts(2023)
+    appeals = truth.appeals_against(court.code)
     about = round(since_mob, -1) or 10
     assert min(n23, awol23, may_awol, since_mob, court23) > 0, "the sandbox has cases to claim"
+    assert appeals > 0, "the district court above the first court heard its appeals"
     more_or_less = "больше" if ytd > n23 else "меньше"
     more_or_less_en = "more" if ytd > n23 else "fewer"
     return [
@@ -149,6 +151,7 @@ def _claims(truth: Truth, courts) -> list[tuple[str, str]]:
         (f"С начала года дел поступило {more_or_less}, чем за весь 2023 год.", "compare (ru)"),
         (f"This year there have been {more_or_less_en} cases than in the whole of 2023.", "cmp"),
         (f"В 2022 году поступило {n22} дел.", "cases 2022"),
+        (f"На приговоры {court.name} подано {appeals} апелляционных жалоб.", "appeals (ru)"),
     ]
 
 

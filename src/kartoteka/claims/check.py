@@ -312,6 +312,9 @@ def _count(con: duckdb.DuckDBPyConnection, quantity: str, flt: Filter) -> int:
         return sum(x.cases for x in m.verdicts_by_month(con, flt))
     if quantity == "convicted":
         return sum(x.defendants for x in m.verdicts_by_month(con, flt))
+    if quantity == "appeals" and flt.court and flt.court[2:4] == "GV":
+        # appeals against a garrison court's verdicts are heard above it: follow the UID
+        return sum(a.cases for a in m.appeals_against(con, flt, flt.court))
     if quantity == "appeals":
         return sum(a.cases for a in m.appeals(con, flt))
     raise ValueError(f"no metric for {quantity!r}")

@@ -629,6 +629,29 @@ def appeals(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[AppealCount]:
     return [AppealCount(r.value, counts[r.value]) for r in AppealResult if r.value in counts]
 
 
+def appeals_against(
+    con: duckdb.DuckDBPyConnection, flt: Filter, first_instance_court: str
+) -> list[AppealCount]:
+    """Appeals against one first-instance court's decisions, and their results: the
+    appeal-instance cases received in the period (at whichever district, fleet or appellate
+    court hears them) whose case UID carries that court's code, since a UID follows a case from
+    the first instance to appeal. Results as in `appeals`; `Filter.court` is not used (the
+    appeal court is not the first-instance court), the other filters apply to the appeal
+    cards. Appeals whose card shows no UID are not counted."""
+    rows = _rows(
+        con,
+        replace(flt, instance="appeal", court=None),
+        """
+        SELECT result_raw, count(*) FROM sel WHERE upper(uid) LIKE $prefix GROUP BY result_raw""",
+        extra={"prefix": first_instance_court.strip().upper() + "-%"},
+    )
+    counts: dict[str, int] = {}
+    for result, n in rows:
+        key = classify_appeal(result).value
+        counts[key] = counts.get(key, 0) + int(n)
+    return [AppealCount(r.value, counts[r.value]) for r in AppealResult if r.value in counts]
+
+
 def _per_court(
     con: duckdb.DuckDBPyConnection, flt: Filter
 ) -> list[tuple[str, int, int, int, dt.date, dt.date | None]]:
@@ -966,6 +989,7 @@ METRICS: tuple[Callable[..., Any], ...] = (
     outcomes,
     days_to_verdict,
     appeals,
+    appeals_against,
     cases_by_court,
     cases_by_district,
     cases_by_region,
