@@ -214,6 +214,10 @@ ROWS: list[tuple[str, list[dict]]] = [
         [{"region": "Псковская область", "court": None}],
     ),
     ("В Москве возбудили 300 дел.", [{"region": "Город Москва"}]),
+    ("The Perm garrison court received over 120 AWOL cases in 2025.", [{"court": "63GV0006"}]),
+    ("The 224th garrison military court received 300 cases.", [{"court": "39GV0005"}]),
+    ("In the Pskov region, 50 desertion cases were filed.", [{"region": "Псковская область"}]),
+    ("In the Moscow region, 50 cases were filed.", [{"region": None}]),
     # rates
     ("About 100 verdicts a week are handed down.", [{"per": "week", "comparator": "about"}]),
     ("Суды выносят около 100 приговоров в неделю.", [{"per": "week", "quantity": "verdicts"}]),
@@ -387,6 +391,10 @@ def test_a_court_or_region_not_in_the_registry_is_unresolved_not_dropped() -> No
     assert claim.side.region is None and "Тверской области" in (claim.side.unresolved or "")
     claim = read_claims(
         "Оренбургский гарнизонный военный суд рассмотрел 12 дел.", PUBLISHED, COURTS
+    )
+    assert "not in the registry" in (claim.claims[0].side.unresolved or "")
+    claim = read_claims(
+        "The Southern District Military Court heard 312 appeals.", PUBLISHED, COURTS
     )
     assert "not in the registry" in (claim.claims[0].side.unresolved or "")
 

@@ -133,7 +133,7 @@ COURT_PATTERN = re.compile(
     r"(?P<level>гарнизонн\w+|окружн\w+|флотск\w+)\s+(?:военн\w+\s+)?суд\w*"
     r"(?P<tail>\s*\([^()]{1,40}\))?(?:\s*№\s*(?P<num>\d+))?"
     r"|(?P<en>(?:(?:the\s+)?(?:\d{1,4}(?:st|nd|rd|th)|[A-Z][\w-]{1,30})\s+){1,3})"
-    r"(?P<enlevel>garrison|district|fleet)\s+(?:military\s+)?court"
+    r"(?P<enlevel>(?i:garrison|district|fleet))\s+(?i:military\s+)?(?i:court)"
 )
 REGION_PATTERN = re.compile(
     r"[А-ЯЁ][а-яё-]{1,30}(?:ой|ом|ая|ую|ий|ого|ому|ем|ей)\s+(?:област[а-я]*|кра[йяею]|округ[а-я]*)"
@@ -166,12 +166,37 @@ class PlaceIndex:
 
     def court(self, name: str, level: str) -> Court | None:
         words = re.findall(r"\d+|[^\W\d][\w-]*", name.lower().replace("ё", "е"))
-        words = [w for w in words if w not in ("the", "го", "й", "м", "ого")]
+        words = [w for w in words if w not in _NOT_NAME]
+        if level.lower() in _EN_LEVELS:  # "Perm garrison court", "the 224th garrison court"
+            return self._court_en(words, _EN_LEVELS[level.lower()])
         options = [lemmas_of(w) for w in [*words, level]]
         for key, court in self.courts.items():
             if len(key) == len(options) and _covers(key, options):
                 return court
         return None
+
+    def _court_en(self, words: list[str], level: str) -> Court | None:
+        """An English court name: the level word translated, the place name compared with the
+        registry name transliterated ("Perm" → "permskii", "Pskov" → "pskovskii")."""
+        found = [
+            court
+            for key, court in self.courts.items()
+            if level in key
+            and len(key) == len(words) + 1
+            and all(any(_latin_matches(w, k) for k in key if k != level) for w in words)
+        ]
+        return found[0] if len(found) == 1 else None
+
+    def region_en(self, name: str) -> str | None:
+        """An English region ("Pskov region", "Perm Krai"): the registry region whose
+        transliterated name starts like it, when exactly one does."""
+        word = name.split()[0]
+        found = {
+            region
+            for key, region in self.regions.items()
+            if any(_latin_matches(word.lower(), k) for k in key if k != "город")
+        }
+        return found.pop() if len(found) == 1 else None
 
     def regions_in(self, words: Sequence[Token]) -> list[tuple[int, int, str]]:
         out = []
@@ -180,6 +205,39 @@ class PlaceIndex:
                 if all(key[k] in words[i + k].lemmas for k in range(len(key))):
                     out.append((words[i].start, words[i + len(key) - 1].end, region))
         return out
+
+
+_NOT_NAME = frozenset({"the", "го", "й", "м", "ого", "th", "st", "nd", "rd"})
+_EN_LEVELS = {"garrison": "гарнизонный", "district": "окружной", "fleet": "флотский"}
+_LATIN = dict(
+    zip(
+        "абвгдезийклмнопрстуфыэ",
+        ["a", "b", "v", "g", "d", "e", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s",
+         "t", "u", "f", "y", "e"],
+        strict=True,
+    )
+) | {"ж": "zh", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ю": "yu", "я": "ya",
+     "ъ": "", "ь": "", "ё": "e"}  # fmt: skip
+
+
+def _latin(word: str) -> str:
+    return "".join(_LATIN.get(c, c) for c in word.lower())
+
+
+def _english_key(word: str) -> str:
+    """An English spelling of a Russian place brought near its transliteration."""
+    w = word.lower().replace("-on-don", "").replace("petersburg", "peterburg")
+    w = re.sub(r"^ye", "e", w)
+    w = re.sub(r"c(?!h)", "k", w)  # Moscow → moskow
+    w = re.sub(r"w$", "", w)
+    return w.replace("saint", "sankt")
+
+
+def _latin_matches(english: str, russian: str) -> bool:
+    if english.isdigit():
+        return english == russian
+    key = _english_key(english)
+    return len(key) >= 4 and _latin(russian).startswith(key)
 
 
 def _covers(key: tuple[str, ...], options: list[frozenset[str]]) -> bool:
@@ -213,7 +271,7 @@ def places(
             court = index.court(m.group("name") + " " + extra, m.group("level"))
             label = m.group().strip()
         else:
-            court = index.court(m.group("en"), m.group("enlevel"))
+            court = index.court(m.group("en"), m.group("enlevel").lower())
             label = m.group().strip()
         s = m.start("name") if m.group("name") else m.start("en")
         if court is not None:
@@ -225,6 +283,10 @@ def places(
             out.append(PlaceMention(s, e, None, region, None))
     for m in REGION_PATTERN.finditer(text, start, end):
         if not any(m.start() < p.end and p.start < m.end() for p in out):
+            english = index.region_en(m.group()) if m.group().isascii() else None
+            if english is not None:
+                out.append(PlaceMention(m.start(), m.end(), None, english, None))
+                continue
             out.append(
                 PlaceMention(
                     m.start(), m.end(), None, None, f"region not in the registry: {m.group()}"
