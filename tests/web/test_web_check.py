@@ -125,3 +125,21 @@ def test_the_check_page_marks_the_claims_in_the_text(client, web_store):
     bad = client.get("/check", params={"text": "5 дел", "as_of": "tomorrow"})
     assert bad.status_code == 200 and 'role="alert"' in bad.text
     assert 'href="/check?lang=ru"' in client.get("/", params={"lang": "ru"}).text
+
+
+def test_an_unread_court_is_not_checkable_and_a_partial_archive_says_so(client):
+    """27OV0000 is in the registry but the fixture never read its listings: a figure about it
+    is unproven, not zero; a national figure says how many courts it rests on."""
+    body = client.post(
+        "/api/v1/check",
+        json={
+            "text": "В Центральный окружной военный суд поступило 5 дел. "
+            "В российские военные суды поступило 81 дело.",
+            "as_of": "2025-07-31",
+        },
+    ).json()
+    court, national = body["claims"]
+    assert court["court"] == "27OV0000" and court["verdict"] == "not_checkable"
+    assert court["found"] is None and "no case listing" in court["reason"]
+    assert national["verdict"] != "not_checkable"
+    assert any("3 of the 4 first-instance courts" in n for n in national["notes"])

@@ -56,6 +56,7 @@ class Finding:
     cases_url: str | None
     compare_found: float | None = None  # the other side of a comparison, as of publication
     compare_found_today: float | None = None
+    coverage: str | None = None  # which courts the figure rests on, when not all of them
 
     @property
     def revision(self) -> float | None:
@@ -77,7 +78,7 @@ class Finding:
             "revision": self.revision,
             "verdict": self.verdict,
             "reason": self.reason,
-            "notes": list(self.claim.notes),
+            "notes": [*self.claim.notes, *([self.coverage] if self.coverage else [])],
             "cases_url": self.cases_url,
         }
 
@@ -153,6 +154,7 @@ def check_claim(
         return Finding(claim, "not_checkable", None, None, reason, url)
     found = figure(con, side, as_of)
     found_today = figure(con, side, None if today >= dt.date.today() else today)
+    coverage = coverage_note(con, side, as_of)
     if claim.compare_to is not None:
         other_side = claim.compare_to.side
         other = figure(con, other_side, as_of)
@@ -172,6 +174,7 @@ def check_claim(
             url,
             other,
             other_today,
+            coverage,
         )
     assert claim.value is not None
     holds = _holds(found, claim.comparator, claim.value, claim.precision)
@@ -180,7 +183,13 @@ def check_claim(
         low, high = math.ceil(low or 0), math.ceil(high or 0) - 1
     reason = f"found {_fmt(found)}; the claim holds for {_range(low, high)}"
     return Finding(
-        claim, "consistent" if holds else "inconsistent", found, found_today, reason, url
+        claim,
+        "consistent" if holds else "inconsistent",
+        found,
+        found_today,
+        reason,
+        url,
+        coverage=coverage,
     )
 
 
@@ -235,6 +244,40 @@ def _holds(found: float, comparator: str, value: float, precision: float) -> boo
 MONITORED = CHAPTER_33
 
 
+FIRST_INSTANCE_LEVELS = ("garrison", "district", "fleet")
+
+
+def harvested_courts(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> set[str]:
+    """The courts whose case listings the archive had read by the end of `as_of`."""
+    rows = con.execute(
+        "SELECT DISTINCT court_code FROM listing_pages WHERE CAST(fetched_at AS DATE) <= ?",
+        [as_of],
+    ).fetchall()
+    return {code for (code,) in rows}
+
+
+def coverage_note(con: duckdb.DuckDBPyConnection, side: Side, as_of: dt.date) -> str | None:
+    """For a figure about all courts (or a region), how many of the registry's first-instance
+    courts the archive had read by the as-of date, when it is not all of them: the figure is
+    their sum, and a national claim can only be as complete as that."""
+    if side.court:
+        return None
+    sql = "SELECT code FROM courts WHERE level IN ('garrison', 'district', 'fleet')"
+    params: list[object] = []
+    if side.region:
+        sql += " AND (region = ? OR region_code = ?)"
+        params = [side.region, side.region]
+    registry = {code for (code,) in con.execute(sql, params).fetchall()}
+    read = harvested_courts(con, as_of) & registry
+    if not registry or read >= registry:
+        return None
+    where = f" in {side.region}" if side.region else ""
+    return (
+        f"the archive had read {len(read)} of the {len(registry)} first-instance courts{where} "
+        f"in the registry by {as_of.isoformat()}: the figure is their sum"
+    )
+
+
 def _not_checkable(con: duckdb.DuckDBPyConnection, side: Side, as_of: dt.date) -> str | None:
     if side.quantity in SENTENCE_QUANTITIES:
         return "needs sentence metrics (published verdict texts), which kartoteka does not have yet"
@@ -250,6 +293,19 @@ def _not_checkable(con: duckdb.DuckDBPyConnection, side: Side, as_of: dt.date) -
     ).fetchone()
     if not seen or seen[0] is None:
         return f"the archive had seen nothing by {as_of.isoformat()}"
+    read = harvested_courts(con, as_of)
+    if side.court and side.court not in read and side.quantity != "appeals":
+        return f"the archive had read no case listing of court {side.court} by {as_of.isoformat()}"
+    if side.region:
+        in_region = {
+            code
+            for (code,) in con.execute(
+                "SELECT code FROM courts WHERE region = ? OR region_code = ?",
+                [side.region, side.region],
+            ).fetchall()
+        }
+        if not in_region & read:
+            return f"the archive had read no court of {side.region} by {as_of.isoformat()}"
     covered = con.execute(
         "SELECT min(entry_from), max(entry_to) FROM listing_pages "
         "WHERE CAST(fetched_at AS DATE) <= ?",
