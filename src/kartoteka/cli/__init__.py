@@ -8,6 +8,7 @@ import typer
 
 from kartoteka import __version__
 from kartoteka.cli import (
+    check_cmd,
     doctor_cmd,
     harvest_cmd,
     inspect_cmd,
@@ -31,7 +32,16 @@ def version() -> None:
     typer.echo(__version__)
 
 
-for module in (inspect_cmd, sandbox_cmd, harvest_cmd, probe_cmd, doctor_cmd, store_cmd, web_cmd):
+for module in (
+    inspect_cmd,
+    sandbox_cmd,
+    harvest_cmd,
+    probe_cmd,
+    doctor_cmd,
+    store_cmd,
+    web_cmd,
+    check_cmd,
+):
     module.register(app)
 
 

@@ -21,6 +21,10 @@ Conventions shared by every metric:
   reproduces the figure that could have been published that day.
 - **Removed cases** (gone from a court's index after being seen) still count: they were real
   cases. `Filter.include_removed=False` leaves them out.
+- **Charges filter**: with `Filter.charges`, a case counts when any of its charges is one of
+  the listed ones (a whole article such as "338", or an article and part such as "337.5");
+  `mobilisation_charges()` lists the parts 365-ФЗ added, so "cases under the mobilisation
+  parts" is one filter and each case counts once.
 - **Charges and defendants** come from the card when it has been fetched, else from the
   listing row; some courts hide articles in listings, so such cases have no article until
   their card is read.
@@ -70,6 +74,9 @@ class Filter:
     principal: bool = False  # count by principal article instead of multi-label
     include_removed: bool = True
     instance: str = "first"  # first | appeal | cassation
+    # any of these charges: whole articles ("338", "352.1") or article.part keys ("337.5",
+    # "332.2.1"); e.g. every mobilisation part at once (`mobilisation_charges()`)
+    charges: tuple[str, ...] | None = None
 
 
 # -- result records ---------------------------------------------------------------------------
@@ -216,6 +223,15 @@ def _selection(
             where.append("list_contains(f.charge_keys, $charge)")
         else:
             where.append("list_contains(f.articles, $article)")
+    if flt.charges:
+        whole = sorted(c for c in flt.charges if c in ARTICLES)
+        keys = sorted(c for c in flt.charges if c not in ARTICLES)
+        params["charge_articles"], params["charge_keys"] = whole, keys
+        column = "[f.principal_charge]" if flt.principal else "f.charge_keys"
+        articles = "[f.principal_article]" if flt.principal else "f.articles"
+        where.append(
+            f"(list_has_any({articles}, $charge_articles) OR list_has_any({column}, $charge_keys))"
+        )
     if flt.court:
         params["court"] = flt.court.upper()
         where.append("f.court_code = $court")
@@ -259,6 +275,20 @@ def article_set(article: str) -> frozenset[str]:
     if article in ARTICLE_GROUPS:
         return ARTICLE_GROUPS[article]
     return frozenset(a.strip() for a in article.split(",") if a.strip())
+
+
+def mobilisation_charges(articles: frozenset[str] | None = None) -> tuple[str, ...]:
+    """The charges 365-ФЗ added for mobilisation, martial law and wartime, as `Filter.charges`
+    entries (article.part keys, and 352.1 as a whole article), optionally only those of
+    `articles`: what newsrooms call the "mobilisation articles"."""
+    out = []
+    for number, entry in ARTICLES.items():
+        if articles is not None and number not in articles:
+            continue
+        if entry.whole_article_mobilisation:
+            out.append(number)
+        out += [f"{number}.{part}" for part in sorted(entry.mobilisation_parts)]
+    return tuple(sorted(out))
 
 
 def _seen_nothing_since(con: duckdb.DuckDBPyConnection, cutoff: dt.datetime) -> bool:
@@ -599,6 +629,29 @@ def appeals(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[AppealCount]:
     return [AppealCount(r.value, counts[r.value]) for r in AppealResult if r.value in counts]
 
 
+def appeals_against(
+    con: duckdb.DuckDBPyConnection, flt: Filter, first_instance_court: str
+) -> list[AppealCount]:
+    """Appeals against one first-instance court's decisions, and their results: the
+    appeal-instance cases received in the period (at whichever district, fleet or appellate
+    court hears them) whose case UID carries that court's code, since a UID follows a case from
+    the first instance to appeal. Results as in `appeals`; `Filter.court` is not used (the
+    appeal court is not the first-instance court), the other filters apply to the appeal
+    cards. Appeals whose card shows no UID are not counted."""
+    rows = _rows(
+        con,
+        replace(flt, instance="appeal", court=None),
+        """
+        SELECT result_raw, count(*) FROM sel WHERE upper(uid) LIKE $prefix GROUP BY result_raw""",
+        extra={"prefix": first_instance_court.strip().upper() + "-%"},
+    )
+    counts: dict[str, int] = {}
+    for result, n in rows:
+        key = classify_appeal(result).value
+        counts[key] = counts.get(key, 0) + int(n)
+    return [AppealCount(r.value, counts[r.value]) for r in AppealResult if r.value in counts]
+
+
 def _per_court(
     con: duckdb.DuckDBPyConnection, flt: Filter
 ) -> list[tuple[str, int, int, int, dt.date, dt.date | None]]:
@@ -709,7 +762,7 @@ def _latest_seen_day(con: duckdb.DuckDBPyConnection, flt: Filter) -> dt.date | N
     """The day of the latest harvest seen (the reference for lags when no as-of is given)."""
     day: dt.date | None = _rows(
         con,
-        replace(flt, since=None, until=None, article=None, part=None),
+        replace(flt, since=None, until=None, article=None, part=None, charges=None),
         "SELECT max(CAST(last_seen_at AS DATE)) FROM f",
     )[0][0]
     return day
@@ -936,6 +989,7 @@ METRICS: tuple[Callable[..., Any], ...] = (
     outcomes,
     days_to_verdict,
     appeals,
+    appeals_against,
     cases_by_court,
     cases_by_district,
     cases_by_region,

@@ -145,6 +145,7 @@ def to_stats_filter(filters: Filters, **overrides: Any) -> m.Filter:
         since=filters.since,
         until=filters.until,
         as_of=filters.as_of,
+        charges=tuple(filters.charges.split(",")) if filters.charges else None,
     )
     return replace(base, **overrides)
 

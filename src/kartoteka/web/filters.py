@@ -23,6 +23,10 @@ ARTICLE = re.compile(rf"^({ONE_ARTICLE}(,{ONE_ARTICLE}){{0,19}}|{GROUPS})$")
 PART = re.compile(r"^\d{1,2}(\.\d{1,2})?$")
 COURT = re.compile(r"^\d{2}(GV|OV|AV|KV)\d{4}$")
 DISTRICT = COURT
+# charges as `kartoteka.stats.metrics.Filter.charges`: whole articles or article.part keys
+CHARGES = re.compile(
+    rf"^{ONE_ARTICLE}(\.\d{{1,2}}(\.\d{{1,2}})?)?(,{ONE_ARTICLE}(\.\d{{1,2}}(\.\d{{1,2}})?)?){{0,29}}$"
+)
 REGION = re.compile(r"^[\w .,()«»\"'-]{1,80}$")
 
 
@@ -46,6 +50,7 @@ class Filters:
     since: dt.date | None = None  # cases received on or after
     until: dt.date | None = None  # cases received on or before
     as_of: dt.date | None = None  # count only what had been seen by the end of that day
+    charges: str | None = None  # "337.5,338.3": any of these charges (the mobilisation parts)
 
     def query(self, **overrides: object) -> str:
         """The URL query for these filters (empty values left out), with `overrides`."""
@@ -112,6 +117,13 @@ def parse_filters(params: Mapping[str, str | None]) -> Filters:
                 "district",
                 f"district must be a district court code like 27OV0000, got {district!r}",
             )
+    charges = _clean(params.get("charges"))
+    if charges is not None:
+        charges = charges.replace(" ", "")
+        if not CHARGES.match(charges):
+            raise FilterError(
+                "charges", f"charges must look like 337.5,338.3 or 352.1, got {charges!r}"
+            )
     if region is not None and not REGION.match(region):
         raise FilterError("region", f"region has characters a region name cannot have: {region!r}")
     since = _date("since", v) if (v := _clean(params.get("since"))) else None
@@ -131,4 +143,5 @@ def parse_filters(params: Mapping[str, str | None]) -> Filters:
         since=since,
         until=until,
         as_of=as_of,
+        charges=charges,
     )

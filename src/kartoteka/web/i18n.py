@@ -28,6 +28,39 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.methodology": ("Методология", "Methodology"),
     "nav.revisions": ("Пересмотры", "Revisions"),
     "nav.api": ("API", "API"),
+    "nav.check": ("Проверка цифр", "Check a figure"),
+    "check.intro": (
+        "Вставьте текст новости: каждая цифра о делах будет прочитана как запрос к данным и "
+        "проверена по состоянию на дату публикации и на сегодня. Что не удалось прочитать, "
+        "показано отдельно — без догадок.",
+        "Paste a news text: every figure about these cases is read as a query and checked as "
+        "of the publication date and as of today. What could not be read is listed apart, "
+        "never guessed.",
+    ),
+    "check.text": ("Текст", "Text"),
+    "check.as_of": ("Дата публикации", "Publication date"),
+    "check.submit": ("Проверить", "Check"),
+    "check.as_of_used": (
+        "Проверено по состоянию на {date} ({source}); сегодня {today}.",
+        "Checked as of {date} ({source}); today {today}.",
+    ),
+    "check.source.given": ("указана", "given"),
+    "check.source.text": ("из текста", "read from the text"),
+    "check.source.today": ("дата не указана — сегодня", "no date given: today"),
+    "check.none": ("Цифр о делах в тексте не найдено.", "No figures about these cases found."),
+    "check.claims": ("Утверждения", "Claims"),
+    "check.unmapped": ("Не удалось прочитать", "Could not be mapped"),
+    "check.col.claim": ("Утверждение", "Claim"),
+    "check.col.query": ("Запрос", "Query"),
+    "check.col.verdict": ("Вывод", "Verdict"),
+    "check.col.found": ("Найдено на дату публикации", "Found as of publication"),
+    "check.col.found_today": ("Сегодня", "Today"),
+    "check.col.reason": ("Почему", "Why"),
+    "check.col.cases": ("Дела", "Cases"),
+    "check.verdict.consistent": ("сходится", "consistent"),
+    "check.verdict.inconsistent": ("не сходится", "inconsistent"),
+    "check.verdict.not_checkable": ("нельзя проверить", "not checkable"),
+    "check.cases_link": ("список дел", "list the cases"),
     "banner.simulated": (
         "ДАННЫЕ СМОДЕЛИРОВАНЫ: это не настоящие дела, а синтетические данные песочницы "
         "kartoteka. Не цитируйте эти цифры.",
@@ -51,6 +84,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "filters.since": ("С даты", "From"),
     "filters.until": ("По дату", "To"),
     "filters.as_of": ("По состоянию на", "As of"),
+    "filters.charges": ("Части статей", "Charges (article.part)"),
     "filters.apply": ("Применить", "Apply"),
     "filters.reset": ("Сбросить", "Reset"),
     "filters.any": ("все", "all"),

@@ -26,7 +26,17 @@ from kartoteka.web.render import base_context, environment, rows_to_csv, with_qu
 
 router = APIRouter(include_in_schema=False)
 
-FILTER_KEYS = ("article", "part", "court", "district", "region", "since", "until", "as_of")
+FILTER_KEYS = (
+    "article",
+    "part",
+    "court",
+    "district",
+    "region",
+    "since",
+    "until",
+    "as_of",
+    "charges",
+)
 
 
 def translator(request: Request) -> Translator:

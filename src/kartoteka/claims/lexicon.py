@@ -1,0 +1,474 @@
+"""The words claims are made of, as data (the reporters-db idea: patterns live in tables, the
+reader is generic code over them).
+
+Russian entries are written as lemmas (pymorphy3 normal forms), so that every inflected form
+matches ("дел", "делам", "дела" → дело; "самовольного оставления части" → самовольный
+оставление часть). English entries are lower-case words; a trailing `*` matches any ending
+("prosecution*"). Multi-word entries match consecutive words (punctuation between them is
+skipped, hyphens split words).
+
+Change a table here, not the reader, when news language turns up a new wording; the tables
+are tested by `tests/claims/test_reader.py`.
+"""
+
+from __future__ import annotations
+
+from kartoteka.registry.articles import CHAPTER_33, REFUSAL_TO_FIGHT
+
+# -- what is counted ----------------------------------------------------------------------------
+# quantity → phrases naming it right after (or, for "the number of X", before) the number
+QUANTITY_NOUNS: dict[str, tuple[str, ...]] = {
+    "cases": (
+        "дело",
+        "уголовный дело",
+        "case*",
+        "prosecution*",
+        "criminal case*",
+        "lawsuit*",
+    ),
+    "verdicts": ("приговор", "verdict*", "conviction*", "sentences", "sentence"),
+    "appeals": ("апелляция", "апелляционный жалоба", "жалоба", "appeal*"),
+    "share_suspended": (),
+}
+
+# persons: defendants unless a conviction word is near (then convicted)
+PERSON_NOUNS: tuple[str, ...] = (
+    "обвиняемый",
+    "подсудимый",
+    "фигурант",
+    "военнослужащий",
+    "солдат",
+    "человек",
+    "военный",
+    "мобилизованный",
+    "контрактник",
+    "боец",
+    "срочник",
+    "people",
+    "person*",
+    "soldier*",
+    "servicem*",
+    "service member*",
+    "serviceman",
+    "defendant*",
+    "accused",
+    "individual*",
+    "troop*",
+    "men",
+    "mobilised",
+    "mobilized",
+    "conscript*",
+    "contract soldier*",
+)
+CONVICTION_WORDS: tuple[str, ...] = (
+    "осудить",
+    "осуждённый",
+    "осужденный",
+    "приговорить",
+    "признать виновный",
+    "convicted",
+    "sentenced",
+    "found guilty",
+)
+CHARGE_WORDS: tuple[str, ...] = (
+    "обвинить",
+    "обвинять",
+    "обвинение",
+    "привлечь",
+    "charged",
+    "accused",
+    "prosecuted",
+    "tried",
+    "trial*",
+    "prosecution*",
+    "дело",
+    "суд",
+    "судить",
+    "court*",
+    "case*",
+    "подсудимый",
+    "обвиняемый",
+)
+
+# -- comparators --------------------------------------------------------------------------------
+# phrases right before the number (longest first wins)
+COMPARATORS_BEFORE: dict[str, str] = {
+    "более": "gt",
+    "более чем": "gt",
+    "больше": "gt",
+    "больше чем": "gt",
+    "свыше": "gt",
+    "превысить": "gt",
+    "over": "gt",
+    "more than": "gt",
+    "upwards of": "gt",
+    "in excess of": "gt",
+    "exceed*": "gt",
+    "surpass*": "gt",
+    "не менее": "ge",
+    "не меньше": "ge",
+    "как минимум": "ge",
+    "минимум": "ge",
+    "по меньшей мере": "ge",
+    "at least": "ge",
+    "no fewer than": "ge",
+    "no less than": "ge",
+    "a minimum of": "ge",
+    "менее": "lt",
+    "меньше": "lt",
+    "меньше чем": "lt",
+    "less than": "lt",
+    "fewer than": "lt",
+    "under": "lt",
+    "below": "lt",
+    "не более": "le",
+    "не больше": "le",
+    "максимум": "le",
+    "at most": "le",
+    "no more than": "le",
+    "up to": "le",
+    "почти": "about",
+    "около": "about",
+    "примерно": "about",
+    "приблизительно": "about",
+    "порядка": "about",
+    "почти что": "about",
+    "nearly": "about",
+    "almost": "about",
+    "about": "about",
+    "around": "about",
+    "approximately": "about",
+    "roughly": "about",
+    "some": "about",
+    "close to": "about",
+    "ровно": "eq",
+    "exactly": "eq",
+}
+# phrases right after the number ("13 000 с лишним", "500 or more")
+COMPARATORS_AFTER: dict[str, str] = {
+    "с лишний": "gt",
+    "с небольшой": "gt",
+    "и более": "ge",
+    "или более": "ge",
+    "и больше": "ge",
+    "or more": "ge",
+    "and more": "ge",
+    "plus": "ge",
+}
+
+# -- numbers in words ----------------------------------------------------------------------------
+NUMBER_WORDS: dict[str, int] = {
+    # Russian lemmas
+    "один": 1,
+    "два": 2,
+    "три": 3,
+    "четыре": 4,
+    "пять": 5,
+    "шесть": 6,
+    "семь": 7,
+    "восемь": 8,
+    "девять": 9,
+    "десять": 10,
+    "одиннадцать": 11,
+    "двенадцать": 12,
+    "тринадцать": 13,
+    "четырнадцать": 14,
+    "пятнадцать": 15,
+    "шестнадцать": 16,
+    "семнадцать": 17,
+    "восемнадцать": 18,
+    "девятнадцать": 19,
+    "двадцать": 20,
+    "тридцать": 30,
+    "сорок": 40,
+    "пятьдесят": 50,
+    "шестьдесят": 60,
+    "семьдесят": 70,
+    "восемьдесят": 80,
+    "девяносто": 90,
+    "сто": 100,
+    "двести": 200,
+    "триста": 300,
+    "четыреста": 400,
+    "пятьсот": 500,
+    "шестьсот": 600,
+    "семьсот": 700,
+    "восемьсот": 800,
+    "девятьсот": 900,
+    # English
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+HUNDRED_WORDS = ("hundred",)
+# multipliers written after a number ("13 тыс.", "1.5 million", "тринадцать тысяч")
+MULTIPLIERS: dict[str, int] = {
+    "тысяча": 1000,
+    "тыс": 1000,
+    "thousand": 1000,
+    "миллион": 1_000_000,
+    "млн": 1_000_000,
+    "million": 1_000_000,
+}
+HALF_AND_A = {"полтора": 1.5, "полторы": 1.5}
+# fractions as shares ("more than half of the sentences are suspended")
+FRACTIONS: dict[str, float] = {
+    "половина": 0.5,
+    "half": 0.5,
+    "треть": 1 / 3,
+    "a third": 1 / 3,
+    "one third": 1 / 3,
+    "четверть": 0.25,
+    "a quarter": 0.25,
+    "one quarter": 0.25,
+    "две трети": 2 / 3,
+    "two thirds": 2 / 3,
+    "three quarters": 0.75,
+    "три четверть": 0.75,
+}
+PERCENT_WORDS = ("%", "процент", "per cent", "percent")
+SUSPENDED_WORDS = ("условный", "условно", "suspended", "probation")
+PRISON_WORDS = (
+    "лишение свобода",
+    "колония",
+    "заключение",
+    "тюрьма",
+    "prison",
+    "jail",
+    "penal colony",
+    "colony",
+    "imprisonment",
+)
+TERM_UNITS = ("год", "лет", "месяц", "year*", "month*")
+# a number right before one of these is not a count of cases (money, ages, distances, ...)
+NOT_COUNT_UNITS = (
+    "день",
+    "сутки",
+    "час",
+    "неделя",
+    "рубль",
+    "руб",
+    "доллар",
+    "километр",
+    "км",
+    "летний",
+    "day*",
+    "hour*",
+    "week*",
+    "rouble*",
+    "ruble*",
+    "dollar*",
+    "km",
+    "kilomet*",
+    "year-old",
+    "раз",
+    "time*",
+)
+
+# -- articles by name -----------------------------------------------------------------------------
+# phrase → (articles, parts as article.part keys, mobilisation parts only)
+ARTICLE_NAMES: dict[str, tuple[frozenset[str], frozenset[str], bool]] = {}
+
+
+def _names(articles: frozenset[str], *phrases: str, parts: frozenset[str] = frozenset()) -> None:
+    for phrase in phrases:
+        ARTICLE_NAMES[phrase] = (articles, parts, False)
+
+
+_names(
+    frozenset({"337"}),
+    "самовольный оставление часть",
+    "самовольный оставление воинский часть",
+    "самовольный оставление место служба",
+    "самоволка",
+    "самоволк",
+    "awol",
+    "absent without leave",
+    "absence without leave",
+    "unauthorised absence",
+    "unauthorized absence",
+    "unauthorised abandonment",
+    "unauthorized abandonment",
+    "unauthorised leaving",
+    "unauthorized leaving",
+    "leaving a unit without permission",
+    "leaving the unit without permission",
+    "arbitrarily leaving a unit",
+    "abandoning a unit",
+    "abandoning their unit*",
+)
+_names(
+    frozenset({"338"}),
+    "дезертирство",
+    "дезертир",
+    "desertion",
+    "deserter*",
+)
+_names(
+    frozenset({"332"}),
+    "неисполнение приказ",
+    "невыполнение приказ",
+    "insubordination",
+    "failure to obey",
+    "failing to obey",
+    "failure to follow orders",
+    "failure to execute an order",
+    "failure to comply with an order",
+    "failure to comply with orders",
+    "failing to comply with orders",
+    "non-execution of an order",
+    "non execution of an order",
+    "disobeying order*",
+    "disobedience",
+    "refusing order*",
+)
+_names(
+    frozenset({"339"}),
+    "уклонение от исполнение обязанность военный служба",
+    "симуляция болезнь",
+    "malingering",
+    "evasion of military service",
+    "evading military service",
+)
+_names(
+    frozenset({"352.1"}),
+    "добровольный сдача в плен",
+    "сдача в плен",
+    "voluntary surrender",
+    "voluntarily surrender*",
+    "surrender* voluntarily",
+    "surrender* into captivity",
+    "surrender* to captivity",
+)
+_names(
+    frozenset({"333"}), "сопротивление начальник", "resisting a superior", "resisting a commander"
+)
+_names(
+    frozenset({"334"}),
+    "насильственный действие в отношение начальник",
+    "избиение командир",
+    "violence against a superior",
+    "violence against a commander",
+    "beating a commander",
+    "assaulting a commander",
+)
+_names(
+    frozenset({"328"}),
+    "уклонение от призыв",
+    "уклонение от прохождение военный служба",
+    "draft evasion",
+    "evading the draft",
+    "evading conscription",
+)
+# the groups the CLI knows (kartoteka.stats.metrics.ARTICLE_GROUPS)
+_names(
+    REFUSAL_TO_FIGHT,
+    "отказ воевать",
+    "отказ от участие в боевой действие",
+    "отказ служить",
+    "отказ от военный служба",
+    "отказ от служба",
+    "отказник",
+    "refusal to fight",
+    "refusing to fight",
+    "refusal to serve",
+    "refusing to serve",
+    "refusal to take part in the war",
+    "refusal to take part in hostilities",
+    "refusal to take part in combat",
+    "refuse to fight",
+    "refused to fight",
+    "refuseniks",
+    "refusenik",
+)
+_names(
+    CHAPTER_33,
+    "преступление против военный служба",
+    "воинский преступление",
+    "crimes against military service",
+    "offences against military service",
+    "offenses against military service",
+    "military crimes",
+)
+# "the mobilisation article(s)/part(s)": the parts 365-ФЗ added
+MOBILISATION_NAMES: tuple[str, ...] = (
+    "мобилизационный статья",
+    "мобилизационный часть",
+    "мобилизационный пункт",
+    "mobilisation article*",
+    "mobilization article*",
+    "mobilisation part*",
+    "mobilization part*",
+    "wartime part*",
+    "wartime provision*",
+)
+# "... during mobilisation" right after an article name: the 365-ФЗ parts of that article
+MOBILISATION_QUALIFIERS: tuple[str, ...] = (
+    "в период мобилизация",
+    "во время мобилизация",
+    "в условие мобилизация",
+    "в период мобилизация военный положение",
+    "during mobilisation",
+    "during mobilization",
+    "during the mobilisation",
+    "during the mobilization",
+    "in wartime",
+    "during martial law",
+    "в военный время",
+)
+# words saying a figure is about the whole country: a sentence with one of them does not take
+# the court or region of the sentence before it
+NATIONAL_WORDS: tuple[str, ...] = (
+    "российский",
+    "россия",
+    "страна",
+    "russia",
+    "russian",
+    "nationwide",
+    "country",
+    "all courts",
+)
+# topic words: a sentence with one of them and a number it cannot map is reported unmapped
+TOPIC_WORDS: tuple[str, ...] = (
+    "дело",
+    "суд",
+    "приговор",
+    "статья",
+    "осудить",
+    "обвиняемый",
+    "военнослужащий",
+    "case*",
+    "court*",
+    "verdict*",
+    "sentence*",
+    "article*",
+    "prosecution*",
+    "convicted",
+    "charged",
+    "soldier*",
+    "servicem*",
+)
