@@ -7,7 +7,7 @@ from __future__ import annotations
 import typer
 
 from kartoteka import __version__
-from kartoteka.cli import harvest_cmd, inspect_cmd, sandbox_cmd, store_cmd, web_cmd
+from kartoteka.cli import harvest_cmd, inspect_cmd, sandbox_cmd, store_cmd, watch_cmd, web_cmd
 
 app = typer.Typer(
     name="kartoteka",
@@ -23,7 +23,7 @@ def version() -> None:
     typer.echo(__version__)
 
 
-for module in (inspect_cmd, sandbox_cmd, harvest_cmd, store_cmd, web_cmd):
+for module in (inspect_cmd, sandbox_cmd, harvest_cmd, store_cmd, watch_cmd, web_cmd):
     module.register(app)
 
 

@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kartoteka import __version__
 from kartoteka.paths import DataDir
 from kartoteka.store.privacy import keep_names_configured
-from kartoteka.web import api, pages
+from kartoteka.web import api, feeds, pages
 from kartoteka.web.assets import vega_bundle
 from kartoteka.web.data import FiguresCache, SnapshotCache, gather
 from kartoteka.web.filters import FilterError, Filters
@@ -144,6 +144,7 @@ def create_app(
         return Response(bundle.text, media_type="text/javascript; charset=utf-8", headers=headers)
 
     app.include_router(api.router)
+    app.include_router(feeds.router)  # /feeds/NAME.atom (kartoteka.watch)
     app.include_router(pages.router)
 
     @app.exception_handler(StoreUnavailable)
