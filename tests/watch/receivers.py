@@ -27,7 +27,7 @@ class Webhook:
         hook = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 if hook.fail > 0:
                     hook.fail -= 1
@@ -69,7 +69,7 @@ class Mailbox:
         box = self
 
         class Handler:
-            async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+            async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
                 box.messages.append(envelope.content.decode("utf-8", "replace"))
                 return "250 OK"
 

@@ -25,7 +25,7 @@ from kartoteka.watch.digest import build_digest
 from kartoteka.watch.runs import after_update, last_run_end
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "stats"))
-from stats_history import COURTS, write_run  # noqa: E402
+from stats_history import COURTS, write_run
 
 NAME_STEM = "Подсудимый"  # every invented defendant's surname starts so (stats_history)
 

@@ -202,7 +202,7 @@ def test_the_atom_feed_holds_the_digest_entries_and_validates(run):
 
     from kartoteka.web import create_app
 
-    data_dir, watches, _ = run
+    data_dir, _, _ = run
     con = connect(data_dir, read_only=True)
     digest = build_digest(con, latest=True)
     con.close()

@@ -14,7 +14,7 @@ from kartoteka.store.synthetic import SyntheticArchive
 from kartoteka.watch.searches import add_watch, parse_watch_filters
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "stats"))
-from stats_history import COURTS, write_run  # noqa: E402
+from stats_history import COURTS, write_run
 
 WATCHES = {"w337": {"article": "337"}, "ussuri": {"court": "27GV0008"}}
 

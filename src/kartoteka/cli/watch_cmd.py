@@ -140,7 +140,7 @@ def list_(
             targets.setdefault(watch, []).append(label)
     finally:
         con.close()
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "name": w.name,
             "filters": w.filters.as_dict(),
@@ -302,7 +302,9 @@ def update_report(data_dir: str | None, previous_end: dt.datetime | None) -> Non
         typer.echo(f"  digest: {done.files[0].parent}/{done.files[0].stem}.{{json,md,html}}")
     for attempt in done.delivery.attempts:
         if attempt.ok:
-            typer.echo(f"  notified {attempt.watch} → {attempt.target}: {attempt.changes} change(s)")
+            typer.echo(
+                f"  notified {attempt.watch} → {attempt.target}: {attempt.changes} change(s)"
+            )
         else:
             typer.echo(
                 f"  notification {attempt.watch} → {attempt.target} failed (retried with the "

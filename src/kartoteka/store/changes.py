@@ -117,7 +117,14 @@ def record_changes(con: duckdb.DuckDBPyConnection, *, rebuild: bool = False) -> 
         before = epochs[index - 1].ended_at if index > 0 else None
         con.execute(
             "INSERT INTO change_epochs VALUES (?, ?, ?, ?, ?, ?)",
-            [epoch.run_key, epoch.started_at, epoch.ended_at, before, epoch.records, epoch.simulated],
+            [
+                epoch.run_key,
+                epoch.started_at,
+                epoch.ended_at,
+                before,
+                epoch.records,
+                epoch.simulated,
+            ],
         )
         state = _state(con, index, epoch.ended_at, index == len(epochs) - 1)
         if before is not None:
@@ -163,40 +170,21 @@ def _diff(
            OR (o.removed_at IS NULL) <> (n.removed_at IS NULL)
         ORDER BY n.case_key
     """).fetchall()
-    for (
-        key,
-        court,
-        instance,
-        case_id,
-        number,
-        entry,
-        charge_keys,
-        principal,
-        outcome,
-        result_date,
-        removed_at,
-        simulated,
-        known,
-        old_outcome,
-        old_removed,
-    ) in case_rows:
-        common = (key, court, instance, case_id, number, entry, charge_keys, principal)
-
-        def add(kind: str, out: str | None, prev: str | None, date: dt.date | None) -> None:
-            cid = change_id(kind, key, out, date)
-            head = (cid, epoch.run_key, epoch.ended_at, kind)
-            rows.append((*head, *common, out, prev, date, None, None, None, bool(simulated)))
-
+    for row in case_rows:
+        outcome, result_date, removed_at = row[8], row[9], row[10]
+        known, old_outcome, old_removed = row[12], row[13], row[14]
         if not known:
-            add("new_case", outcome, None, day)
+            rows.append(_case_change(epoch, "new_case", row, outcome, None, day))
             continue
         if old_outcome != outcome:
             label = RESUMED if old_outcome == "suspended" and outcome == "pending" else outcome
-            add("new_outcome", label, old_outcome, result_date or day)
+            rows.append(
+                _case_change(epoch, "new_outcome", row, label, old_outcome, result_date or day)
+            )
         if old_removed is None and removed_at is not None:
-            add("removed", outcome, None, removed_at.date())
+            rows.append(_case_change(epoch, "removed", row, outcome, None, removed_at.date()))
         elif old_removed is not None and removed_at is None:
-            add("returned", outcome, None, day)
+            rows.append(_case_change(epoch, "returned", row, outcome, None, day))
     month_rows = con.execute(
         f"""
         WITH o AS (SELECT strftime(entry_date, '%Y-%m') AS month, count(*) AS n FROM {old}
@@ -233,3 +221,19 @@ def _diff(
             rows,
         )
     return len(rows)
+
+
+def _case_change(
+    epoch: Epoch,
+    kind: str,
+    row: tuple[object, ...],
+    outcome: str | None,
+    previous: str | None,
+    date: dt.date | None,
+) -> tuple[object, ...]:
+    """A `changes` row about a case; `row` starts with the case's columns in the table's
+    order (case_key .. principal_charge) and has its simulated mark at 11."""
+    cid = change_id(kind, row[0], outcome, date)
+    case = row[:8]
+    return (cid, epoch.run_key, epoch.ended_at, kind, *case, outcome, previous, date,
+            None, None, None, bool(row[11]))  # fmt: skip

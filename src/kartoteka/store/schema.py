@@ -294,7 +294,8 @@ CREATE TABLE changes (
     change_id        VARCHAR PRIMARY KEY,
     run_key          VARCHAR NOT NULL,    -- change_epochs.run_key
     seen_at          TIMESTAMP NOT NULL,  -- the epoch's ended_at
-    kind             VARCHAR NOT NULL,    -- new_case | new_outcome | removed | returned | revised_month
+    -- new_case | new_outcome | removed | returned | revised_month
+    kind             VARCHAR NOT NULL,
     case_key         VARCHAR,
     court_code       VARCHAR,
     instance         VARCHAR,
@@ -303,7 +304,7 @@ CREATE TABLE changes (
     entry_date       DATE,
     charge_keys      VARCHAR[],
     principal_charge VARCHAR,
-    outcome          VARCHAR,             -- the case's outcome after the change (new_outcome: the new one)
+    outcome          VARCHAR,             -- the case's outcome after the change
     previous_outcome VARCHAR,
     date             DATE,                -- result date, removal date or the epoch's date
     month            VARCHAR,             -- revised_month: YYYY-MM

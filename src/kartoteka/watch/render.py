@@ -163,9 +163,7 @@ def summary_lines(digest: Digest) -> list[str]:
     """One line per watch with its counts (what `update` prints)."""
     lines = []
     for wd in digest.watches:
-        counts = ", ".join(
-            f"{len(wd.of_kind(k))} {KIND_TITLES[k].lower()}" for k in KIND_TITLES
-        )
+        counts = ", ".join(f"{len(wd.of_kind(k))} {KIND_TITLES[k].lower()}" for k in KIND_TITLES)
         lines.append(f"{wd.watch.name}: {counts}")
     return lines
 

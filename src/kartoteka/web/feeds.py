@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from kartoteka.watch.feeds import atom_feed, feed_content, json_feed
-from kartoteka.watch.searches import SLUG, OVERALL, WatchError
+from kartoteka.watch.searches import OVERALL, SLUG, WatchError
 
 router = APIRouter(prefix="/feeds", tags=["feeds"])
 
