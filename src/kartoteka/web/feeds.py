@@ -14,7 +14,8 @@ from starlette.exceptions import HTTPException
 from kartoteka.watch.feeds import atom_feed, feed_content, json_feed
 from kartoteka.watch.searches import OVERALL, SLUG, WatchError
 
-router = APIRouter(prefix="/feeds", tags=["feeds"])
+# not in the OpenAPI schema: that documents the JSON API under /api/v1 (JSON errors)
+router = APIRouter(prefix="/feeds", tags=["feeds"], include_in_schema=False)
 
 
 def _content(request: Request, name: str):  # type: ignore[no-untyped-def]
