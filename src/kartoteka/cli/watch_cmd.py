@@ -189,7 +189,7 @@ def show(
     data_dir: DataDirOption = None,
 ) -> None:
     """A saved search: its filters, how many cases it matches now, its deliveries."""
-    from kartoteka.watch.searches import WatchError, get_watch, matching_cases
+    from kartoteka.watch.searches import WatchError, count_matching, get_watch
 
     con = _open(resolve_data_dir(data_dir), read_only=True)
     try:
@@ -197,7 +197,7 @@ def show(
             watch = get_watch(con, name)
         except WatchError as exc:
             raise _fail(str(exc), 1) from exc
-        cases = matching_cases(con, watch.filters)
+        matching, removed = count_matching(con, watch.filters)
         delivered = con.execute(
             "SELECT t.label, count(d.change_id) FROM watch_targets t LEFT JOIN watch_deliveries "
             "d USING (watch, target_id) WHERE t.watch = ? GROUP BY t.label ORDER BY t.label",
@@ -211,8 +211,8 @@ def show(
     info = {
         "name": watch.name,
         "filters": watch.filters.as_dict(),
-        "matching_cases": len(cases),
-        "removed_from_court_sites": sum(1 for c in cases if c.removed_at is not None),
+        "matching_cases": matching,
+        "removed_from_court_sites": removed,
         "feed": f"/feeds/{watch.name}.atom",
         "notify": [{"target": label, "changes_delivered": int(n)} for label, n in delivered],
         "failed_deliveries": int(failures[0]) if failures else 0,

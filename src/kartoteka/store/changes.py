@@ -154,86 +154,80 @@ def _state(con: duckdb.DuckDBPyConnection, index: int, ended_at: dt.datetime, la
     return name
 
 
+def _id_sql(*parts: str) -> str:
+    """SQL for `change_id(*parts)`: the same hash of the same text, computed in the database
+    (thousands of changes are written without a round trip through Python)."""
+    text = " || '|' || ".join(f"coalesce(CAST({p} AS VARCHAR), '')" for p in parts)
+    return f"left(sha256({text}), 24)"
+
+
 def _diff(
     con: duckdb.DuckDBPyConnection, epoch: Epoch, before: dt.datetime, old: str, new: str
 ) -> int:
-    """Write the changes between two states; returns how many rows were written."""
-    day = epoch.ended_at.date()
-    rows: list[tuple[object, ...]] = []
-    case_rows = con.execute(f"""
-        SELECT n.case_key, n.court_code, n.instance, n.case_id, n.case_number, n.entry_date,
-               n.charge_keys, n.principal_charge, n.outcome, n.result_date, n.removed_at,
-               n.simulated, o.case_key IS NOT NULL AS known, o.outcome AS old_outcome,
-               o.removed_at AS old_removed_at
-        FROM {new} n LEFT JOIN {old} o USING (case_key)
-        WHERE o.case_key IS NULL OR o.outcome <> n.outcome
-           OR (o.removed_at IS NULL) <> (n.removed_at IS NULL)
-        ORDER BY n.case_key
-    """).fetchall()
-    for row in case_rows:
-        outcome, result_date, removed_at = row[8], row[9], row[10]
-        known, old_outcome, old_removed = row[12], row[13], row[14]
-        if not known:
-            rows.append(_case_change(epoch, "new_case", row, outcome, None, day))
-            continue
-        if old_outcome != outcome:
-            label = RESUMED if old_outcome == "suspended" and outcome == "pending" else outcome
-            rows.append(
-                _case_change(epoch, "new_outcome", row, label, old_outcome, result_date or day)
-            )
-        if old_removed is None and removed_at is not None:
-            rows.append(_case_change(epoch, "removed", row, outcome, None, removed_at.date()))
-        elif old_removed is not None and removed_at is None:
-            rows.append(_case_change(epoch, "returned", row, outcome, None, day))
-    month_rows = con.execute(
-        f"""
+    """Write the changes between two states (in SQL); returns how many rows were written.
+    The same content can recur (an outcome flipping back and forth on the same date): the
+    first sighting keeps the id."""
+    case_cols = (
+        "n.case_key, n.court_code, n.instance, n.case_id, n.case_number, n.entry_date, "
+        "n.charge_keys, n.principal_charge"
+    )
+    resumed = f"CASE WHEN o.outcome = 'suspended' AND n.outcome = 'pending' THEN '{RESUMED}' "
+    resumed += "ELSE n.outcome END"
+    params = {"run": epoch.run_key, "at": epoch.ended_at, "day": epoch.ended_at.date()}
+    kinds = {
+        # kind: (outcome, previous outcome, date, condition)
+        "new_case": ("n.outcome", "NULL", "$day", "o.case_key IS NULL"),
+        "new_outcome": (
+            resumed,
+            "o.outcome",
+            "coalesce(n.result_date, $day)",
+            "o.case_key IS NOT NULL AND o.outcome <> n.outcome",
+        ),
+        "removed": (
+            "n.outcome",
+            "NULL",
+            "CAST(n.removed_at AS DATE)",
+            "o.case_key IS NOT NULL AND o.removed_at IS NULL AND n.removed_at IS NOT NULL",
+        ),
+        "returned": (
+            "n.outcome",
+            "NULL",
+            "$day",
+            "o.case_key IS NOT NULL AND o.removed_at IS NOT NULL AND n.removed_at IS NULL",
+        ),
+    }
+    selects = [
+        f"""SELECT {_id_sql(f"'{kind}'", "n.case_key", outcome, date)}, $run, $at, '{kind}',
+               {case_cols}, {outcome}, {previous}, {date}, NULL, NULL, NULL, n.simulated
+        FROM {new} n LEFT JOIN {old} o USING (case_key) WHERE {condition}"""
+        for kind, (outcome, previous, date, condition) in kinds.items()
+    ]
+    months = f"""
         WITH o AS (SELECT strftime(entry_date, '%Y-%m') AS month, count(*) AS n FROM {old}
                    WHERE instance = 'first' AND entry_date IS NOT NULL GROUP BY month),
              n AS (SELECT strftime(entry_date, '%Y-%m') AS month, count(*) AS n,
                           bool_or(simulated) AS simulated FROM {new}
-                   WHERE instance = 'first' AND entry_date IS NOT NULL GROUP BY month)
-        SELECT month, coalesce(o.n, 0), coalesce(n.n, 0), coalesce(n.simulated, false)
-        FROM n FULL OUTER JOIN o USING (month)
-        WHERE month < strftime($before, '%Y-%m') AND coalesce(o.n, 0) <> coalesce(n.n, 0)
-        ORDER BY month
-    """,
-        {"before": before},
-    ).fetchall()
-    for month, count_before, count_after, simulated in month_rows:
-        rows.append(
-            (
-                change_id("revised_month", "", month, count_before, count_after),
-                epoch.run_key,
-                epoch.ended_at,
-                "revised_month",
-                *([None] * 11),
-                month,
-                int(count_before),
-                int(count_after),
-                bool(simulated or epoch.simulated),
-            )
-        )
-    if rows:
-        # the same content can recur (an outcome flipping back and forth on the same date):
-        # the first sighting keeps the id
-        con.executemany(
-            "INSERT INTO changes VALUES (" + ", ".join(["?"] * 19) + ") ON CONFLICT DO NOTHING",
-            rows,
-        )
-    return len(rows)
+                   WHERE instance = 'first' AND entry_date IS NOT NULL GROUP BY month),
+             m AS (SELECT month, coalesce(o.n, 0) AS before, coalesce(n.n, 0) AS after,
+                          coalesce(n.simulated, false) AS simulated
+                   FROM n FULL OUTER JOIN o USING (month)
+                   WHERE month < strftime($before, '%Y-%m')
+                     AND coalesce(o.n, 0) <> coalesce(n.n, 0))
+        SELECT {_id_sql("'revised_month'", "''", "month", "before", "after")}, $run, $at,
+               'revised_month', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+               NULL, month, before, after, simulated OR $simulated
+        FROM m"""
+    params |= {"before": before, "simulated": epoch.simulated}
+    count_before = _count(con)
+    con.execute(
+        "INSERT INTO changes SELECT * FROM (("
+        + ") UNION ALL (".join([*selects, months])
+        + ")) ORDER BY ALL ON CONFLICT DO NOTHING",
+        params,
+    )
+    return _count(con) - count_before
 
 
-def _case_change(
-    epoch: Epoch,
-    kind: str,
-    row: tuple[object, ...],
-    outcome: str | None,
-    previous: str | None,
-    date: dt.date | None,
-) -> tuple[object, ...]:
-    """A `changes` row about a case; `row` starts with the case's columns in the table's
-    order (case_key .. principal_charge) and has its simulated mark at 11."""
-    cid = change_id(kind, row[0], outcome, date)
-    case = row[:8]
-    return (cid, epoch.run_key, epoch.ended_at, kind, *case, outcome, previous, date,
-            None, None, None, bool(row[11]))  # fmt: skip
+def _count(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute("SELECT count(*) FROM changes").fetchone()
+    return int(row[0]) if row else 0

@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 
 from kartoteka.store.changes import change_id
-from kartoteka.watch.searches import OVERALL, Watch, get_watch, list_watches, matching_cases
+from kartoteka.watch.searches import OVERALL, Watch, get_watch, list_watches, matching_sql
 
 CASE_KINDS = ("new_case", "new_outcome", "removed", "returned")
 
@@ -112,16 +112,26 @@ def latest_span_start(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
     return row[0] if row else None
 
 
-def _change_rows(con: duckdb.DuckDBPyConnection, run_key: str) -> list[Entry]:
-    rows = con.execute(
-        """SELECT c.change_id, c.kind, c.seen_at, c.simulated, c.case_key, c.court_code,
+def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> list[Any]:
+    used = {k: v for k, v in params.items() if f"${k}" in sql}
+    return con.execute(sql, used).fetchall()
+
+
+def _case_entries(con: duckdb.DuckDBPyConnection, watch: Watch, span: Span) -> list[Entry]:
+    """The run's case changes whose case the watch matched at the run's end."""
+    prefix, params = matching_sql(con, watch.filters, span.ended)
+    rows = _run(
+        con,
+        prefix
+        + """SELECT c.change_id, c.kind, c.seen_at, c.simulated, c.case_key, c.court_code,
                   k.name, c.case_id, c.case_number, c.entry_date, c.charge_keys, c.outcome,
                   c.previous_outcome, c.date
-        FROM changes c LEFT JOIN courts k ON k.code = c.court_code
-        WHERE c.run_key = ? AND c.kind <> 'revised_month'
+        FROM changes c JOIN watched w USING (case_key)
+        LEFT JOIN courts k ON k.code = c.court_code
+        WHERE c.run_key = $watch_run AND c.kind <> 'revised_month'
         ORDER BY c.kind, c.court_code, c.entry_date, c.case_key""",
-        [run_key],
-    ).fetchall()
+        {**params, "watch_run": span.run_key},
+    )
     return [
         Entry(
             change_id=r[0],
@@ -143,19 +153,25 @@ def _change_rows(con: duckdb.DuckDBPyConnection, run_key: str) -> list[Entry]:
     ]
 
 
-def _months(refs: list[Any]) -> Counter[str]:
-    return Counter(r.entry_date.strftime("%Y-%m") for r in refs if r.entry_date is not None)
+def _months(con: duckdb.DuckDBPyConnection, watch: Watch, as_of: dt.datetime) -> Counter[str]:
+    """The watch's cases by month of receipt, as the store knew them at `as_of`."""
+    prefix, params = matching_sql(con, watch.filters, as_of)
+    rows = _run(
+        con,
+        prefix + "SELECT strftime(entry_date, '%Y-%m') AS month, count(*) FROM watched "
+        "WHERE entry_date IS NOT NULL GROUP BY month",
+        params,
+    )
+    return Counter({m: int(n) for m, n in rows})
 
 
 def watch_entries(con: duckdb.DuckDBPyConnection, watch: Watch, span: Span) -> list[Entry]:
     """The changes of one run that a watch is about, in a stable order."""
     if span.previous is None:  # the baseline run: nothing is news
         return []
-    now = matching_cases(con, watch.filters, span.ended)
-    keys = {r.case_key for r in now}
-    entries = [e for e in _change_rows(con, span.run_key) if e.case_key in keys]
-    before = _months(matching_cases(con, watch.filters, span.previous))
-    after = _months(now)
+    entries = _case_entries(con, watch, span)
+    before = _months(con, watch, span.previous)
+    after = _months(con, watch, span.ended)
     boundary = span.previous.strftime("%Y-%m")
     scope = "" if watch.name == OVERALL else watch.filters.canonical()
     for month in sorted(set(before) | set(after)):

@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 
 from kartoteka.errors import KartotekaError
-from kartoteka.stats.metrics import CaseRef, Filter, list_cases
+from kartoteka.stats.metrics import CaseRef, Filter, list_cases, selection_sql
 from kartoteka.store.outcomes import Outcome
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$")
@@ -190,13 +190,34 @@ def remove_watch(con: duckdb.DuckDBPyConnection, name: str) -> None:
     con.execute("DELETE FROM watches WHERE name = ?", [name])
 
 
+def matching_sql(
+    con: duckdb.DuckDBPyConnection, filters: WatchFilters, as_of: dt.datetime | None = None
+) -> tuple[str, dict[str, Any]]:
+    """The cases a watch's filters select, now or as the store knew them at `as_of`: SQL
+    defining the CTE `watched` (the columns of `cases`) and its parameters, built on the
+    statistics' own selection (`kartoteka.stats.metrics.selection_sql`)."""
+    prefix, params = selection_sql(con, replace(filters.stats_filter(), as_of=as_of))
+    where = ""
+    if filters.outcome:
+        params = {**params, "watch_outcome": filters.outcome}
+        where = " WHERE outcome = $watch_outcome"
+    return f"{prefix}, watched AS (SELECT * FROM sel{where})\n", params
+
+
+def count_matching(con: duckdb.DuckDBPyConnection, filters: WatchFilters) -> tuple[int, int]:
+    """(cases the watch matches now, of which removed from the court sites)."""
+    prefix, params = matching_sql(con, filters)
+    sql = prefix + "SELECT count(*), count(removed_at) FROM watched"
+    row = con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql}).fetchone()
+    return (int(row[0]), int(row[1])) if row else (0, 0)
+
+
 def matching_cases(
     con: duckdb.DuckDBPyConnection,
     filters: WatchFilters,
     as_of: dt.datetime | None = None,
 ) -> list[CaseRef]:
-    """The cases a watch's filters select, now or as the store knew them at `as_of`, through
-    the statistics' own selection (`kartoteka.stats.metrics.list_cases`)."""
+    """The cases a watch's filters select, case by case (`kartoteka.stats` `list_cases`)."""
     flt = replace(filters.stats_filter(), as_of=as_of)
     if filters.outcome:
         return list_cases(con, flt, "outcome", filters.outcome)
