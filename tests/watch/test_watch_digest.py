@@ -14,6 +14,7 @@ from kartoteka.stats.metrics import Filter, list_cases
 from kartoteka.store.db import connect
 from kartoteka.watch.digest import build_digest
 from kartoteka.watch.feeds import atom_feed, feed_content
+from kartoteka.watch.render import digest_json
 from kartoteka.web import create_app
 
 NAME_STEM = "Подсудимый"
@@ -143,3 +144,37 @@ def test_the_atom_checker_finds_what_rfc_4287_forbids(watch_store):
     first_id = good.split("<entry>")[1].split("<id>")[1].split("</id>")[0]
     twice = good.replace(good.split("<entry>")[2].split("<id>")[1].split("</id>")[0], first_id)
     assert "two entries share an id" in check_atom(twice.encode())
+
+
+def test_a_case_back_on_the_site_is_returned_and_ids_stay(tmp_path, monkeypatch):
+    import datetime as dt
+
+    import stats_history
+    from watch_store import build_with_archive
+
+    from kartoteka.store.db import dump_tables
+    from kartoteka.store.ingest import ingest
+
+    data_dir, arc = build_with_archive(tmp_path / "data")
+    con = connect(data_dir, read_only=True)
+    removal = build_digest(con, latest=True).watches[0].of_kind("removed")
+    con.close()
+    # a third run a month later: the removed case is listed again (stats_history's run 3)
+    monkeypatch.setattr(stats_history, "RUN2", dt.datetime(2024, 4, 5, 10, tzinfo=dt.UTC))
+    stats_history.write_run(arc, 3)
+    ingest(data_dir, reader=arc.book)
+    con = connect(data_dir, read_only=True)
+    latest = digest_json(build_digest(con, latest=True))
+    everything = build_digest(con, since=dt.datetime(2024, 1, 1)).watches[0]
+    tables = dump_tables(con, ("changes", "change_epochs"))
+    con.close()
+    overall = latest["watches"][0]
+    assert [r["case_key"] for r in overall["returned"]] == ["27GV0008/first/6"]
+    assert overall["new_cases"] == [] and overall["removed"] == []
+    # the removal of run 2 keeps its id; the return is a change of its own
+    assert [e.change_id for e in everything.of_kind("removed")] == [e.change_id for e in removal]
+    assert len({e.change_id for e in everything.entries}) == len(everything.entries)
+    ingest(data_dir, reader=arc.book, rebuild=True)
+    con = connect(data_dir, read_only=True)
+    assert dump_tables(con, ("changes", "change_epochs")) == tables
+    con.close()

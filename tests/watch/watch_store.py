@@ -20,6 +20,12 @@ WATCHES = {"w337": {"article": "337"}, "ussuri": {"court": "27GV0008"}}
 
 
 def build(root: Path) -> DataDir:
+    return build_with_archive(root)[0]
+
+
+def build_with_archive(root: Path) -> tuple[DataDir, SyntheticArchive]:
+    """The store and its synthetic archive (whose page book reads the archive's records:
+    later runs must be written through the same object)."""
     data_dir = DataDir(root).ensure()
     import_courts(data_dir, COURTS)
     arc = SyntheticArchive(data_dir.archive)
@@ -31,4 +37,4 @@ def build(root: Path) -> DataDir:
     con.close()
     write_run(arc, 2)
     ingest(data_dir, reader=arc.book)
-    return data_dir
+    return data_dir, arc
