@@ -32,7 +32,7 @@ from kartoteka.watch.digest import build_digest
 from kartoteka.watch.searches import add_watch, parse_watch_filters
 from stats import load_synthetic
 
-RUNS = (("run-a", dt.datetime(2025, 6, 1, 12)), ("run-b", dt.datetime(2026, 1, 20, 12)))
+RUNS = (("run-a", dt.datetime(2025, 6, 1, 12)), ("run-b", dt.datetime(2026, 3, 1, 12)))
 
 
 def _timed(fn) -> tuple[float, object]:  # type: ignore[no-untyped-def]

@@ -196,6 +196,10 @@ def matching_sql(
     """The cases a watch's filters select, now or as the store knew them at `as_of`: SQL
     defining the CTE `watched` (the columns of `cases`) and its parameters, built on the
     statistics' own selection (`kartoteka.stats.metrics.selection_sql`)."""
+    if as_of is not None:
+        latest = latest_epoch_end(con)
+        if latest is not None and as_of >= latest:  # nothing was seen after the latest run
+            as_of = None
     prefix, params = selection_sql(con, replace(filters.stats_filter(), as_of=as_of))
     where = ""
     if filters.outcome:
