@@ -107,7 +107,11 @@ def message(watch: str, entries: list[Entry], base_url: str = "") -> tuple[str, 
 
 
 def _pending(
-    con: duckdb.DuckDBPyConnection, watch: Watch, tid: str, after: dt.datetime | None
+    con: duckdb.DuckDBPyConnection,
+    watch: Watch,
+    tid: str,
+    after: dt.datetime | None,
+    cache: dict[tuple[str, str], list[Entry]],
 ) -> list[Entry]:
     done = {
         r[0]
@@ -119,7 +123,10 @@ def _pending(
     out: list[Entry] = []
     seen: set[str] = set()
     for span in spans(con, since=after):
-        for e in watch_entries(con, watch, span):
+        key = (watch.name, span.run_key)  # several targets of a watch: select once
+        if key not in cache:
+            cache[key] = watch_entries(con, watch, span)
+        for e in cache[key]:
             if e.change_id not in done and e.change_id not in seen:
                 seen.add(e.change_id)
                 out.append(e)
@@ -140,6 +147,7 @@ def deliver(
     except WatchError as exc:
         report.attempts.append(Attempt("*", "config.toml", 0, False, str(exc)))
         return report
+    cache: dict[tuple[str, str], list[Entry]] = {}
     for watch in list_watches(con):
         for url in urls.get(watch.name, []):
             tid, label = target_id(url), target_label(url)
@@ -157,7 +165,7 @@ def deliver(
                 after = row[0]
             entries: list[Entry] = []
             try:
-                entries = _pending(con, watch, tid, after)
+                entries = _pending(con, watch, tid, after, cache)
                 if not entries:
                     continue
                 title, body = message(watch.name, entries, base_url)
