@@ -272,8 +272,9 @@ CREATE TABLE ingested_files (
 );
 """,
     ),
+    # 7, not 6: branch i9-ops adds migration 6 (the court registry's merges) at the same time
     Migration(
-        6,
+        7,
         "what changed between harvests; saved searches and their notifications",
         """
 -- Derived (recomputed by ingest from the history, see kartoteka.store.changes): one row per
