@@ -272,9 +272,8 @@ CREATE TABLE ingested_files (
 );
 """,
     ),
-    # 7, not 6: branch i9-ops adds migration 6 (the court registry's merges) at the same time
     Migration(
-        7,
+        6,
         "what changed between harvests; saved searches and their notifications",
         """
 -- Derived (recomputed by ingest from the history, see kartoteka.store.changes): one row per
