@@ -15,6 +15,7 @@ from kartoteka.cli import (
     probe_cmd,
     sandbox_cmd,
     store_cmd,
+    watch_cmd,
     web_cmd,
 )
 
@@ -39,6 +40,7 @@ for module in (
     probe_cmd,
     doctor_cmd,
     store_cmd,
+    watch_cmd,
     web_cmd,
     check_cmd,
 ):

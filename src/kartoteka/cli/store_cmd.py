@@ -286,7 +286,9 @@ def register(app: typer.Typer) -> None:
 def update_command(**options: Any) -> None:
     """Harvest the courts (same options as `kartoteka harvest`), then ingest what was
     archived: the one command a newsroom runs on a schedule. The ingest runs even when some
-    courts failed (what was archived is evidence); the exit code is the harvest's."""
+    courts failed (what was archived is evidence); the exit code is the harvest's. Then the
+    digest of the run is written into the data directory and notifications are sent
+    (`kartoteka.watch`); neither ever fails the update."""
     from kartoteka.cli.harvest_cmd import harvest_command
     from kartoteka.store.ingest import ingest as run_ingest
 
@@ -297,11 +299,15 @@ def update_command(**options: Any) -> None:
         if exc.exit_code == 2:  # nothing harvested: refused config or no courts
             raise
         failure = exc
+    from kartoteka.cli import watch_cmd
+
+    previous_end = watch_cmd.update_previous_end(options.get("data_dir"))
     summary = run_ingest(resolve_data_dir(options.get("data_dir")), archive=options.get("archive"))
     typer.echo(
         f"ingested {summary.records} new records; {summary.cases} cases in the store "
         f"({summary.removed} removed from court sites), {summary.parse_failures} unreadable pages"
     )
+    watch_cmd.update_report(options.get("data_dir"), previous_end)  # digest + notifications
     if failure is not None:
         raise failure
 

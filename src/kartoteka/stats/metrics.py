@@ -1000,3 +1000,13 @@ METRICS: tuple[Callable[..., Any], ...] = (
     list_cases,
     cases_by,
 )
+
+
+def selection_sql(con: duckdb.DuckDBPyConnection, flt: Filter) -> tuple[str, dict[str, Any]]:
+    """The cases a filter selects, as SQL for stages that join them with their own tables
+    (`kartoteka.watch` joins them with the store's changes): a prefix defining the CTE `sel`
+    (the columns of `cases`, as of `flt.as_of`) and its parameters. Same selection, same
+    meaning as every metric here; append e.g. `SELECT ... FROM sel JOIN ...`."""
+    if flt.as_of is not None and _seen_nothing_since(con, cutoff_for(flt.as_of)):
+        flt = replace(flt, as_of=None)  # same answer, from the materialised tables
+    return _selection(flt)

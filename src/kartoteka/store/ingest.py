@@ -34,6 +34,7 @@ import pyarrow as pa
 from kartoteka.paths import DataDir
 from kartoteka.registry.articles import is_mobilisation_part, principal_article
 from kartoteka.simulated import seen_at
+from kartoteka.store.changes import record_changes
 from kartoteka.store.db import StoreError, connect
 from kartoteka.store.derive import refresh_derived
 from kartoteka.store.outcomes import classify_result
@@ -814,6 +815,7 @@ def ingest_records(
                 ingestor.flush()
         ingestor.flush()
         refresh_derived(con)
+        record_changes(con, rebuild=rebuild)  # what changed per harvest run (store.changes)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -292,6 +292,84 @@ CREATE TABLE court_registry_changes (
     new_value   VARCHAR,
     position    INTEGER NOT NULL     -- order of the change within its import
 );
+"""
+    ),
+    Migration(
+        7,
+        "what changed between harvests; saved searches and their notifications",
+        """
+-- Derived (recomputed by ingest from the history, see kartoteka.store.changes): one row per
+-- harvest run ("epoch"), in the order of the last page it saw. Its changes are those between
+-- the store as of its end and as of the previous epoch's end.
+CREATE TABLE change_epochs (
+    run_key          VARCHAR PRIMARY KEY, -- harvest run id, else the UTC date of the fetch
+    started_at       TIMESTAMP NOT NULL,  -- first page of the run (seen time)
+    ended_at         TIMESTAMP NOT NULL,  -- last page of the run: the epoch's cutoff
+    previous_ended_at TIMESTAMP,          -- the span is (previous_ended_at, ended_at]
+    records          BIGINT NOT NULL,     -- response records of the run
+    simulated        BOOLEAN NOT NULL
+);
+
+-- Derived: what changed in each epoch. `change_id` is derived from the content (kind, case,
+-- outcome, date), so a re-ingest or a rebuild gives the same ids and feeds never repeat.
+CREATE TABLE changes (
+    change_id        VARCHAR PRIMARY KEY,
+    run_key          VARCHAR NOT NULL,    -- change_epochs.run_key
+    seen_at          TIMESTAMP NOT NULL,  -- the epoch's ended_at
+    -- new_case | new_outcome | removed | returned | revised_month
+    kind             VARCHAR NOT NULL,
+    case_key         VARCHAR,
+    court_code       VARCHAR,
+    instance         VARCHAR,
+    case_id          VARCHAR,
+    case_number      VARCHAR,
+    entry_date       DATE,
+    charge_keys      VARCHAR[],
+    principal_charge VARCHAR,
+    outcome          VARCHAR,             -- the case's outcome after the change
+    previous_outcome VARCHAR,
+    date             DATE,                -- result date, removal date or the epoch's date
+    month            VARCHAR,             -- revised_month: YYYY-MM
+    count_before     INTEGER,
+    count_after      INTEGER,
+    simulated        BOOLEAN NOT NULL
+);
+
+-- Saved searches (not derived: kept across --rebuild). `filters` holds the same fields as
+-- `kartoteka stats` (kartoteka.stats.metrics.Filter) plus an outcome; notification URLs are
+-- secrets and live in the data directory's config.toml, here only their hashed ids.
+CREATE TABLE watches (
+    name         VARCHAR PRIMARY KEY,
+    filters      JSON NOT NULL,
+    created_at   TIMESTAMP NOT NULL,   -- wall clock, for the record
+    notify_after TIMESTAMP             -- notifications cover epochs ending after this
+);
+
+CREATE TABLE watch_targets (
+    watch        VARCHAR NOT NULL,
+    target_id    VARCHAR NOT NULL,     -- sha256 of the URL, first 16 hex digits
+    label        VARCHAR NOT NULL,     -- the URL's scheme and host only
+    notify_after TIMESTAMP,            -- this target gets changes of epochs ending after this
+    PRIMARY KEY (watch, target_id)
+);
+
+-- One row per change delivered to a target: never sent twice.
+CREATE TABLE watch_deliveries (
+    watch        VARCHAR NOT NULL,
+    target_id    VARCHAR NOT NULL,
+    change_id    VARCHAR NOT NULL,
+    delivered_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (watch, target_id, change_id)
+);
+
+-- Failed attempts (retried with the next update).
+CREATE TABLE watch_delivery_failures (
+    watch        VARCHAR NOT NULL,
+    target_id    VARCHAR NOT NULL,
+    attempted_at TIMESTAMP NOT NULL,
+    changes      INTEGER NOT NULL,
+    error        VARCHAR NOT NULL
+);
 """,
     ),
 )
