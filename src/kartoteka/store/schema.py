@@ -292,7 +292,7 @@ CREATE TABLE court_registry_changes (
     new_value   VARCHAR,
     position    INTEGER NOT NULL     -- order of the change within its import
 );
-"""
+""",
     ),
     Migration(
         7,
