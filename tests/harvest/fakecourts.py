@@ -52,6 +52,7 @@ class FakeCourt:
     # Cases that arrive just after the first listing page of a window has been served: the
     # rows shift between pages of that window.
     arrive_while_paging: list[FakeCase] = field(default_factory=list)
+    arrive_after_page_2: list[FakeCase] = field(default_factory=list)  # a second batch
 
 
 def _d(value: dt.date | None) -> str:
@@ -197,6 +198,9 @@ class FakeNetwork:
             if court.arrive_while_paging and q.page == 1 and len(cases) > PAGE_SIZE:
                 court.cases.extend(court.arrive_while_paging)
                 court.arrive_while_paging = []
+            if court.arrive_after_page_2 and q.page == 2:
+                court.cases.extend(court.arrive_after_page_2)
+                court.arrive_after_page_2 = []
             return 200, {}, encode_page(page)
         if op == "case":
             inst = INSTANCE_BY_DELO_ID.get(params.get("delo_id") or params.get("_deloId", ""))

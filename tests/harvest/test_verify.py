@@ -153,6 +153,24 @@ def test_rows_shifting_between_pages_are_listed_again(served, tmp_path):
     assert rep.extra_requests == 1
 
 
+def test_a_counter_that_moves_twice_gets_the_window_listed_again_in_full(served, tmp_path):
+    base = [FakeCase(f"q{i}", dt.date(2024, 3, 1 + i % 28)) for i in range(60)]
+    court = FakeCourt(
+        "q.sudrf.ru",
+        base,
+        dialect="classic",
+        arrive_while_paging=[FakeCase("n1", dt.date(2024, 3, 1))],
+        arrive_after_page_2=[FakeCase("n2", dt.date(2024, 3, 1))],
+    )
+    net = served([court])
+    data = DataDir(tmp_path)
+    report = harvest(data, [_court("q.sudrf.ru", "01GV0007")], CONFIG, OPTIONS, sandbox_url=net.url)
+    [rep] = report.courts
+    assert rep.status is CourtStatus.OK, rep.problems
+    assert _keys(data, "01GV0007") == {c.case_id for c in court.cases}
+    assert rep.extra_requests == 3  # the first pass of the March window, thrown away
+
+
 def test_a_moved_court_is_followed_within_sudrf_and_recorded(served, tmp_path):
     moved = FakeCourt("old.sudrf.ru", _cases("v", 9), dialect="classic", moved_to="new.sudrf.ru")
     off = FakeCourt(

@@ -732,13 +732,20 @@ class Harvester:
         rows, url = await self._control(court, site, candidate, instance, report)
         if not rows:
             # Neither dialect showed a row: leave the windows suspect-empty.
+            tried = (
+                candidate.value
+                if site.contradicted
+                else f"{site.dialect.value} and {candidate.value}"
+            )
             detail = (
                 f"the search form at {form_url} names "
                 f"{said.value if said else 'no known'} dialect; control queries in "
-                f"{site.dialect.value} and {candidate.value} found no rows"
+                f"{tried} found no rows"
             )
-            for w, _ in site.pending:
-                report.problems.append(self._suspect_problem(w, site, detail))
+            for w, pages in site.pending:
+                problem = self._suspect_problem(w, site, detail)
+                report.problems.append(problem)
+                self._save(w, 0, 0, pages, WindowStatus.SUSPECT_EMPTY, problem)
             site.contradicted = detail
             return
         wasted = site.pending[:]
