@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 
 import pyarrow.parquet as pq
 from typer.testing import CliRunner
@@ -105,3 +106,42 @@ def test_unknown_fault_profile_is_refused(tmp_path) -> None:
         app, ["sandbox", "truth", "--out", str(tmp_path), "--faults", "chaos"]
     )
     assert result.exit_code != 0
+
+
+def test_registry_command_writes_the_stale_registry(tmp_path, monkeypatch) -> None:
+    from kartoteka.registry.courts import read_courts_csv
+    from kartoteka.sandbox import SandboxConfig, build_site
+
+    monkeypatch.chdir(tmp_path)  # fictional courts
+    monkeypatch.delenv("KARTOTEKA_SANDBOX_COURTS", raising=False)
+    out = tmp_path / "stale.csv"
+    result = CliRunner().invoke(
+        app, ["sandbox", "registry", "--out", str(out), "--now", "2025-06-01", "--seed", "3"]
+    )
+    assert result.exit_code == 0, result.output
+    stale = read_courts_csv(out)
+    assert len(stale) == 111
+    site = build_site(
+        SandboxConfig(seed=3, faults="none", network="field", now=dt.date(2025, 6, 1))
+    )
+    site.now = dt.date(2025, 9, 1)  # after every migration drawn for a clock of 2025-06-01
+    now = {c.code: c for c in site.courts_now()}
+    migrated = [c for c in stale if now[c.code].migrates_on is not None]
+    assert len(migrated) >= 8
+    assert all(c.dialect is not now[c.code].dialect for c in migrated)  # the old way round
+    for court in migrated:
+        assert court.code in result.output  # each migration is listed with its date
+        assert now[court.code].migrates_on.isoformat() in result.output
+
+
+def test_truth_command_of_the_field_network_lists_migrations(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KARTOTEKA_SANDBOX_COURTS", raising=False)
+    args = ["sandbox", "truth", "--out", "t", "--now", "2022-03-31", "--scale", "0.05"]
+    result = CliRunner().invoke(app, [*args, "--faults", "none", "--network", "field"])
+    assert result.exit_code == 0, result.output
+    with open(tmp_path / "t" / "courts.csv", encoding="utf-8") as fh:
+        courts = list(csv.DictReader(fh))
+    assert 8 <= sum(bool(c["migrates_on"]) for c in courts) <= 12
+    assert sum(c["redirect"] == "off-site" for c in courts) == 1
+    assert CliRunner().invoke(app, [*args, "--network", "chaos"]).exit_code != 0

@@ -64,3 +64,27 @@ def test_fault_draws_repeat_with_the_seed() -> None:
         url = listing_url(court.host, court.dialect, None, None)
         runs.append([fetch(site, url, t=float(i)).fault for i in range(300)])
     assert runs[0] == runs[1] and len(set(runs[0])) >= 4
+
+
+def test_field_network_same_requests_same_bytes() -> None:
+    """Migrations, captcha nonces and images, redirects and shifting rows repeat exactly."""
+
+    def run() -> list[tuple[int, bytes, list[tuple[str, str]]]]:
+        site = build_site(
+            SandboxConfig(seed=11, faults="realistic", now=NOW, scale=0.3, network="field")
+        )
+        out = []
+        for now in (NOW, NOW + dt.timedelta(days=50)):
+            site.now = now
+            for i, court in enumerate(site.network[::4]):
+                for dialect in ("classic", "vnkod"):
+                    for page in (1, 2):
+                        url = listing_url(court.host, dialect, dt.date(2024, 1, 1), None, page=page)
+                        resp = fetch(site, url, t=1000.0 * i + page)
+                        out.append((resp.status, resp.body, resp.headers))
+        return out
+
+    a, b = run(), run()
+    assert len(a) > 100 and a == b
+    assert any(status == 301 for status, _, _ in a)
+    assert any(b"captchaid" in body for _, body, _ in a)

@@ -120,3 +120,39 @@ def test_background_generation_finishes() -> None:
     with run_sandbox(SandboxConfig(seed=3, faults="none", scale=0.2)) as sb:
         assert sb.wait_warm(timeout=60)
         assert all(code in sb.site.caseload._courts for code in (c.code for c in sb.courts))
+
+
+def test_field_network_over_http_clock_captcha_pairs_and_registry() -> None:
+    import re
+
+    now = dt.date(2025, 3, 1)
+    config = SandboxConfig(seed=2, faults="none", now=now, network="field", scale=0.2)
+    with run_sandbox(config) as sb:
+        migrating = next(code for code, day in sb.migrations.items() if day > now)
+        court = next(c for c in sb.courts if c.code == migrating)
+        stale = next(c for c in sb.registry() if c.code == migrating)
+        assert court.dialect is stale.dialect  # not yet migrated
+        sb.set_now(sb.migrations[migrating])
+        court = next(c for c in sb.courts if c.code == migrating)
+        assert court.dialect is not stale.dialect and court.migrated_now
+        page = f"http://{court.host}/modules.php?name=sud_delo&name_op=sf"
+        with httpx.Client(headers={"User-Agent": UA}) as client:
+            body = client.get(sb.court_url(page)).content.decode("cp1251")
+        expected = "case__entry_date1d" if court.dialect.value == "vnkod" else "ENTRY_DATE1D"
+        assert expected in body  # the site's form speaks its new dialect
+
+        captcha = next(c for c in sb.courts if c.captcha and not c.redirect and not c.always_down)
+        real = listing_url(
+            captcha.host, captcha.dialect, dt.date(2024, 1, 1), dt.date(2024, 12, 31)
+        )
+        with httpx.Client(headers={"User-Agent": UA}) as client:
+            form = client.get(sb.court_url(real))
+            assert read_page(form.content).kind is PageKind.CAPTCHA
+            cid = re.search(rb"name='captchaid' value='(\w+)'", form.content).group(1).decode()
+            pair = f"&captcha={sb.captcha_solution(cid)}&captchaid={cid}"
+            for _ in range(3):
+                assert read_page(client.get(sb.court_url(real + pair)).content).kind is (
+                    PageKind.LISTING
+                )
+        assert sb.captcha_counts["solved"] == 1 and sb.captcha_counts["reused"] == 2
+        assert sb.captcha_counts_of(captcha.code)["solved"] == 1

@@ -116,6 +116,11 @@ def serve(
             f"faults {config.fault_profile.name}, network {config.network_profile.name}, "
             f"scale {config.scale}"
         )
+        if sb.migrations or sb.redirects:
+            typer.echo(
+                f"  field network: {len(sb.migrations)} courts migrate, "
+                f"{len(sb.redirects)} redirect (the index page {sb.url}/ lists them)"
+            )
         typer.echo(
             f"  court pages at {sb.url}/<host>/modules.php?..., e.g. "
             f"{sb.url}/{sample.host}/modules.php?name=sud_delo&name_op=sf"

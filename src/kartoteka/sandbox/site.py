@@ -40,9 +40,11 @@ from kartoteka.sandbox.network import OFF_SITE_HOST, SimCourt, migrated
 from kartoteka.sudrf.encoding import encode_page
 from kartoteka.sudrf.models import Template
 from kartoteka.sudrf.urls import (
+    CASE_KINDS,
     INSTANCE_BY_DELO_ID,
     MODULE_PATH,
     PAGE_SIZE,
+    Dialect,
     Instance,
     parse_query,
     read_listing_query,
@@ -95,6 +97,8 @@ class Site:
                 self.by_host[c.new_host.lower()] = c
         self.caseload = caseload
         self.profile = config.network_profile
+        if self.profile.captcha not in ("gate", "pair"):
+            raise ValueError(f"network captcha must be gate or pair, not {self.profile.captcha!r}")
         self.pairs = (
             PairCaptcha(self.profile, config.seed) if self.profile.captcha == "pair" else None
         )
@@ -116,10 +120,6 @@ class Site:
     def courts_now(self) -> list[SimCourt]:
         """Every court as its site is at the clock."""
         return [self.current(c) for c in self.network]
-
-    def captcha_on(self, court: SimCourt) -> bool:
-        """Whether the court asks for captchas at all in this run."""
-        return court.captcha and (self.pairs is not None or self.gate.profile.captcha > 0)
 
     # ------------------------------------------------------------------ routing
     def route(self, target: str, host_header: str | None) -> tuple[SimCourt | None, str, str]:
@@ -341,8 +341,9 @@ class Site:
     def listing(self, court: SimCourt, query: str, params: dict[str, str]) -> Response:
         q = read_listing_query(params)
         instance = q.instance
-        # A wrong delo_id, or parameters of the other dialect (which the court's software does
-        # not know), find nothing: empty is not proof of absence (DOMAIN.md §2).
+        # A wrong delo_id/new pair, or parameters of the other dialect (which the court's
+        # software does not know), are a silent refusal: the court's form and "no data", the
+        # same bytes as an honest empty window (DOMAIN.md §5).
         if instance is None or q.dialect is not court.dialect:
             return self._page(200, html_common.empty_page(court), "empty")
         if not self._pair_matches(params, instance, q.dialect):
@@ -375,11 +376,9 @@ class Site:
         return self._render_listing(court, instance, cases, q.page, query)
 
     @staticmethod
-    def _pair_matches(params: dict[str, str], instance: Instance, dialect: object) -> bool:
+    def _pair_matches(params: dict[str, str], instance: Instance, dialect: Dialect) -> bool:
         """Whether `new` fits `delo_id` (a wrong pair is a silent refusal). The short
         cassation pair delo_id=4&new=2450001 is accepted (it returns the same rows)."""
-        from kartoteka.sudrf.urls import CASE_KINDS, Dialect
-
         new = params.get("new" if dialect is Dialect.CLASSIC else "_new")
         if new is None:
             return True
