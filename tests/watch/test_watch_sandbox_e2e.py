@@ -182,6 +182,7 @@ def test_each_saved_search_holds_exactly_the_truths_changes(run):
     print("\nsaved search: new cases, new outcomes, removed (store = truth)")
     for name, (n, o, r) in figures.items():
         print(f"  {name}: {n}, {o}, {r}")
+    print(f"  all: revised months {sorted(revised.items())}")
     # every case entry carries the JSON contract's fields and no name
     entry = by_name["w337"]["new_cases"][0]
     assert set(entry) >= {
