@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -131,7 +132,9 @@ def _keys(entries: list[dict[str, object]]) -> set[tuple[str, str]]:
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("watch-e2e")
-    config = sandbox.SandboxConfig(seed=1, faults="none", scale=0.2, now=T1)
+    # a bigger caseload for a closer look: KARTOTEKA_WATCH_E2E_SCALE=1 (default 0.2)
+    scale = float(os.environ.get("KARTOTEKA_WATCH_E2E_SCALE", "0.2"))
+    config = sandbox.SandboxConfig(seed=1, faults="none", scale=scale, now=T1)
     with sandbox.run_sandbox(config) as sb:
         courts = _pick(sb)
         data_dir = DataDir(tmp / "data").ensure()
@@ -174,14 +177,16 @@ def test_each_saved_search_holds_exactly_the_truths_changes(run):
         } == want_outcomes, name
         assert got["returned"] == []  # the sandbox never brings a removed case back
         figures[name] = (len(want_new), len(want_outcomes), len(want_removed))
-    # the overall revised months (the lag made visible) are the truth's, and non-trivial
+    # the overall revised months (the lag made visible) are the truth's
     revised = {m["month"]: (m["before"], m["after"]) for m in by_name["all"]["revised_months"]}
-    assert revised == truth.revised and revised
-    # the test exercises every kind for the broad searches
-    assert all(figures["all"]) and all(figures["w337"])
+    assert revised == truth.revised
     print("\nsaved search: new cases, new outcomes, removed (store = truth)")
     for name, (n, o, r) in figures.items():
         print(f"  {name}: {n}, {o}, {r}")
+    print(f"  all: revised months {sorted(revised.items())}")
+    if "KARTOTEKA_WATCH_E2E_SCALE" not in os.environ:
+        # the default caseload exercises every kind for the broad searches
+        assert revised and all(figures["all"]) and all(figures["w337"])
     # every case entry carries the JSON contract's fields and no name
     entry = by_name["w337"]["new_cases"][0]
     assert set(entry) >= {
