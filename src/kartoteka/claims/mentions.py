@@ -58,10 +58,6 @@ ARTICLE_PATTERNS: tuple[str, ...] = (
 _ARTICLE_RES = tuple(re.compile(p) for p in ARTICLE_PATTERNS)
 
 
-def _article_of_key(article: str) -> str:
-    return article
-
-
 def numbered_articles(low: str, start: int, end: int) -> list[ArticleMention]:
     out: list[ArticleMention] = []
     for pattern in _ARTICLE_RES:

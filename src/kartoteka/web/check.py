@@ -19,6 +19,8 @@ from kartoteka.claims import annotate
 from kartoteka.claims.check import CheckReport, check_text, findings_spans
 
 MAX_TEXT = 20_000
+VERDICTS = ("consistent", "inconsistent", "not_checkable")
+SOURCES = ("given", "text", "today")
 
 api_router = APIRouter(prefix="/api/v1", tags=["kartoteka"])
 page_router = APIRouter(include_in_schema=False)
@@ -135,6 +137,8 @@ def check_page(
             report=report,
             error=error,
             marked=annotate(text, findings_spans(report.findings)) if report else None,
+            verdict_label={v: t(f"check.verdict.{v}") for v in VERDICTS},
+            source_label={s: t(f"check.source.{s}") for s in SOURCES},
         )
     finally:
         con.close()
