@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from kartoteka.registry.courts import CSV_COLUMNS
 from kartoteka.sandbox.server import SandboxHandle
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -28,18 +29,7 @@ def write_registry(
     rows = [c for c in sb.courts if codes is None or c.code in codes]
     with open(path, "w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
-        out.writerow(
-            [
-                "code",
-                "name",
-                "level",
-                "host",
-                "region_code",
-                "region",
-                "search_dialect",
-                "captcha_seen",
-            ]
-        )
+        out.writerow(CSV_COLUMNS)
         for c in rows:
             out.writerow(
                 [

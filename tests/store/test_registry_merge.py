@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from kartoteka.cli import app
 from kartoteka.paths import DataDir
 from kartoteka.registry.courts import (
+    CSV_COLUMNS,
     ChangeKind,
     Court,
     CourtLevel,
@@ -29,16 +30,7 @@ from kartoteka.registry.courts import (
 from kartoteka.store.courts import load_courts, registry_changes, update_registry
 from kartoteka.sudrf.urls import Dialect
 
-COLUMNS = [
-    "code",
-    "name",
-    "level",
-    "host",
-    "region_code",
-    "region",
-    "search_dialect",
-    "captcha_seen",
-]
+COLUMNS = list(CSV_COLUMNS)
 
 
 def _write(path: Path, rows: list[dict[str, str]]) -> Path:

@@ -1,21 +1,18 @@
-"""The one Russian morphological analyser of the package (pymorphy3), loaded once, cached.
+"""Lemmas and tags from the Russian morphological analyser (pymorphy3), cached per word.
 
-pymorphy3 is the maintained fork of pymorphy2 with current OpenCorpora dictionaries; yargy
-(the grammar engine, see `terms.py`) is handed this analyser instead of its default
-pymorphy2 one, so the whole package sees one dictionary.
+pymorphy3 is the maintained fork of pymorphy2 with current OpenCorpora dictionaries. The
+analyser itself is the one of `kartoteka.russian`, shared with the claim reader; yargy (the
+grammar engine, see `terms.py`) is handed it instead of its default pymorphy2 one, so the
+whole package sees one dictionary.
 """
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import lru_cache
 
-import pymorphy3
+from kartoteka.russian import analyser
 
-
-@cache
-def analyser() -> pymorphy3.MorphAnalyzer:
-    """The shared analyser (loading the dictionaries takes a fraction of a second)."""
-    return pymorphy3.MorphAnalyzer()
+__all__ = ["analyser", "lemmas", "tags"]
 
 
 @lru_cache(maxsize=50_000)

@@ -14,6 +14,7 @@ are tested by `tests/claims/test_reader.py`.
 from __future__ import annotations
 
 from kartoteka.registry.articles import CHAPTER_33, REFUSAL_TO_FIGHT
+from kartoteka.russian import CARDINALS
 
 # -- what is counted ----------------------------------------------------------------------------
 # quantity → phrases naming it right after (or, for "the number of X", before) the number
@@ -158,43 +159,7 @@ COMPARATORS_AFTER: dict[str, str] = {
 
 # -- numbers in words ----------------------------------------------------------------------------
 NUMBER_WORDS: dict[str, int] = {
-    # Russian lemmas
-    "один": 1,
-    "два": 2,
-    "три": 3,
-    "четыре": 4,
-    "пять": 5,
-    "шесть": 6,
-    "семь": 7,
-    "восемь": 8,
-    "девять": 9,
-    "десять": 10,
-    "одиннадцать": 11,
-    "двенадцать": 12,
-    "тринадцать": 13,
-    "четырнадцать": 14,
-    "пятнадцать": 15,
-    "шестнадцать": 16,
-    "семнадцать": 17,
-    "восемнадцать": 18,
-    "девятнадцать": 19,
-    "двадцать": 20,
-    "тридцать": 30,
-    "сорок": 40,
-    "пятьдесят": 50,
-    "шестьдесят": 60,
-    "семьдесят": 70,
-    "восемьдесят": 80,
-    "девяносто": 90,
-    "сто": 100,
-    "двести": 200,
-    "триста": 300,
-    "четыреста": 400,
-    "пятьсот": 500,
-    "шестьсот": 600,
-    "семьсот": 700,
-    "восемьсот": 800,
-    "девятьсот": 900,
+    **CARDINALS,  # Russian lemmas
     # English
     "one": 1,
     "two": 2,

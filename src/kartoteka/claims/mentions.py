@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from kartoteka.claims.lexicon import ARTICLE_NAMES, MOBILISATION_NAMES, MOBILISATION_QUALIFIERS
 from kartoteka.claims.text import Token, find_phrases, lemmas_of, match_at
 from kartoteka.registry.courts import Court
+from kartoteka.russian import analyser
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,10 +251,8 @@ def _covers(key: tuple[str, ...], options: list[frozenset[str]]) -> bool:
 
 def _first_lemma(word: str) -> str:
     forms = lemmas_of(word)
-    from kartoteka.claims.text import _morph  # the analyser's first reading
-
-    if re.search(r"[а-я]", word):
-        return _morph().parse(word)[0].normal_form.replace("ё", "е")
+    if re.search(r"[а-я]", word):  # the analyser's first reading
+        return analyser().parse(word)[0].normal_form.replace("ё", "е")
     return next(iter(forms))
 
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import pymorphy3
+from kartoteka.russian import analyser
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,18 +51,13 @@ _ABBREVIATIONS = frozenset(
 )
 
 
-@functools.cache
-def _morph() -> pymorphy3.MorphAnalyzer:
-    return pymorphy3.MorphAnalyzer()
-
-
 @functools.lru_cache(maxsize=65536)
 def lemmas_of(word: str) -> frozenset[str]:
     """Every normal form of a word (lower case); an English word is its own lemma."""
     lower = word.lower().replace("ё", "е")
     if not _CYRILLIC.search(word):
         return frozenset({lower})
-    forms = {p.normal_form.replace("ё", "е") for p in _morph().parse(word)}
+    forms = {p.normal_form.replace("ё", "е") for p in analyser().parse(word)}
     return frozenset(forms | {lower})
 
 
@@ -73,7 +68,7 @@ def is_noun(word: str) -> bool:
     words such as "Russian", "AWOL" and words ending like adjectives or participles count as
     modifiers)."""
     if _CYRILLIC.search(word):
-        tag = _morph().parse(word)[0].tag
+        tag = analyser().parse(word)[0].tag
         return tag.POS == "NOUN"
     lower = word.lower()
     if word[:1].isupper() or lower in _EN_MODIFIERS:

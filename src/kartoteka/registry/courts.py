@@ -99,6 +99,18 @@ def _host(value: str) -> str:
     return (urlsplit(value).hostname or "") if "//" in value else value.strip("/").lower()
 
 
+# The columns of the registry CSV (military_courts.csv), in its order; only the first three
+# are required when reading.
+CSV_COLUMNS = (
+    "code",
+    "name",
+    "level",
+    "host",
+    "region_code",
+    "region",
+    "search_dialect",
+    "captcha_seen",
+)
 REQUIRED_CSV_COLUMNS = ("code", "name", "host")
 
 

@@ -21,7 +21,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from kartoteka.registry.courts import Court, CourtLevel, read_courts
+from kartoteka.registry.courts import CSV_COLUMNS, Court, CourtLevel, read_courts
 from kartoteka.sandbox.config import SandboxConfig
 from kartoteka.sudrf.models import Template
 from kartoteka.sudrf.urls import Dialect
@@ -368,18 +368,6 @@ def redirects(network: list[SimCourt]) -> dict[str, tuple[str, str | None]]:
     return {c.code: (c.redirect, c.new_host) for c in network if c.redirect is not None}
 
 
-REGISTRY_CSV_COLUMNS = (
-    "code",
-    "name",
-    "level",
-    "host",
-    "region_code",
-    "region",
-    "search_dialect",
-    "captcha_seen",
-)
-
-
 def registry_csv(courts: list[Court]) -> str:
     """Courts in the `military_courts.csv` format (kartoteka.registry.courts reads it back)."""
     import csv
@@ -387,7 +375,7 @@ def registry_csv(courts: list[Court]) -> str:
 
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(REGISTRY_CSV_COLUMNS)
+    writer.writerow(CSV_COLUMNS)
     for c in courts:
         captcha = "" if c.captcha_seen is None else ("yes" if c.captcha_seen else "no")
         writer.writerow(
