@@ -198,6 +198,18 @@ class _Site:
     pending: list[tuple[Window, int]] = field(default_factory=list)  # (window, pages)
     verified: set[str] = field(default_factory=set)  # beliefs verified in this run
 
+    def window_url(self, w: Window, page: int) -> str:
+        """Page `page` of a window's listing, as this run believes the site is asked."""
+        return listing_url(
+            self.host,
+            self.dialect,
+            w.date_from,
+            w.date_to,
+            page=page,
+            instance=w.instance,
+            scheme=self.scheme,
+        )
+
 
 @dataclass(slots=True)
 class _Pass:
@@ -854,15 +866,7 @@ class Harvester:
             if k >= p.shift_at:
                 rows |= ids
         for k in range(1, p.shift_at):
-            url = listing_url(
-                site.host,
-                site.dialect,
-                w.date_from,
-                w.date_to,
-                page=k,
-                instance=w.instance,
-                scheme=site.scheme,
-            )
+            url = site.window_url(w, k)
             page, _ = await self._page(court, url, report, fresh=True)
             report.extra_requests += 1
             if page.kind is not PageKind.LISTING or page.listing is None:
@@ -888,15 +892,7 @@ class Harvester:
         p = _Pass()
         page_no = 1
         while True:
-            url = listing_url(
-                site.host,
-                site.dialect,
-                w.date_from,
-                w.date_to,
-                page=page_no,
-                instance=w.instance,
-                scheme=site.scheme,
-            )
+            url = site.window_url(w, page_no)
             page, body = await self._page(court, url, report, fresh=fresh)
             p.pages += 1
             self._tick(court, report, planned)
