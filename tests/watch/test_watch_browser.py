@@ -5,60 +5,27 @@ entries are there to read. Screenshots go to tmp_path."""
 
 from __future__ import annotations
 
-import shutil
-import threading
-import time
-from pathlib import Path
-
 import pytest
 
+from browser_support import BROWSER_MARKS, chromium, serve
 from kartoteka.store.db import connect
 from kartoteka.watch.digest import build_digest
 from kartoteka.watch.render import to_html
 from kartoteka.web import create_app
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not shutil.which("chromium"),
-        reason="headless Chromium (Debian package `chromium`) is not installed; "
-        ".ci/run installs it",
-    ),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture(scope="module")
 def server(watch_store):
-    import uvicorn
-    from receivers import free_port
-
-    port = free_port()
-    config = uvicorn.Config(
-        create_app(watch_store, mode="direct"), host="127.0.0.1", port=port, log_level="warning"
-    )
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serve(create_app(watch_store, mode="direct")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def test_digest_page_shows_changes_and_links_to_case_pages(server, browser, watch_store, tmp_path):

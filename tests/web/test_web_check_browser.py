@@ -4,7 +4,7 @@ marked, and the table says what was checked."""
 
 from __future__ import annotations
 
-from test_web_browser import ARGS, CHROMIUM, browser, pytestmark, server  # noqa: F401
+from test_web_browser import browser, pytestmark, server  # noqa: F401
 
 SEEDS = (
     "Since the start of mobilisation in September 2022, over 13,000 cases concerning refusal "
