@@ -1,0 +1,137 @@
+"""Judicial acts in the store (`kartoteka.store.sentences`, migration 8): after ingesting an
+archive of sandbox pages, every sentence row equals the sandbox's truth of that act, every
+act text is stored masked (no name of the sandbox's people left), the original only with
+`--keep-names`, and every row carries its WARC record and parser version."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import duckdb
+import pytest
+
+from kartoteka.paths import DataDir
+from kartoteka.sandbox import SandboxConfig, build_site
+from kartoteka.sandbox.acts import act_sentences
+from kartoteka.sandbox.archive import write_sandbox_archive
+from kartoteka.store.ingest import ingest
+
+CONFIG = SandboxConfig(seed=3, faults="none", now=dt.date(2025, 3, 1), scale=0.05)
+SECRET = "cd" * 32
+WORD = re.compile(r"[А-ЯЁа-яё]{3,}")
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    archive = tmp_path_factory.mktemp("sentences-archive")
+    write_sandbox_archive(archive, CONFIG, since=dt.date(2024, 3, 1), max_records=700)
+    return archive
+
+
+def _store(tmp_path_factory, archive, keep_names: bool) -> duckdb.DuckDBPyConnection:
+    data_dir = DataDir(tmp_path_factory.mktemp("sentences-store") / "data").ensure()
+    data_dir.secret.write_text(SECRET + "\n", encoding="ascii")
+    ingest(data_dir, archive=archive, keep_names=keep_names, workers=1)
+    return duckdb.connect(str(data_dir.store), read_only=True)
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory, archive):
+    con = _store(tmp_path_factory, archive, keep_names=False)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def cases():
+    site = build_site(CONFIG)
+    return {
+        f"{code}/{case.instance.value}/{case.case_id}": case
+        for code in site.caseload.courts
+        for case in site.caseload.court(code).cases
+    }
+
+
+def test_every_stored_sentence_is_the_sandbox_truth_of_its_act(con, cases) -> None:
+    rows = con.execute("""
+        SELECT case_key, version, defendant, punishment, term_months, suspended,
+               probation_months, regime, fine_rub, pay_withheld_pct, below_minimum,
+               additional, service, articles
+        FROM sentences WHERE outcome = 'convicted'
+        ORDER BY case_key, version, act_position, defendant_index""").fetchall()
+    acts = con.execute(
+        "SELECT case_key, version, count(*) FILTER (WHERE published) FROM act_readings GROUP BY ALL"
+    ).fetchall()
+    assert len(acts) >= 10, "too few acts in the archive to test anything"
+    got: dict[tuple[str, int], list[tuple]] = {}
+    for key, version, *values in rows:
+        got.setdefault((key, version), []).append(tuple(values))
+    checked = 0
+    for key, version, _ in acts:
+        truth = [
+            (
+                t.defendant,
+                t.punishment,
+                t.term_months,
+                t.suspended,
+                t.probation_months,
+                t.regime,
+                t.fine_rub,
+                t.pay_withheld_pct,
+                t.below_minimum,
+                list(t.additional),
+                t.service,
+                list(dict.fromkeys(f"{a}.{p}" if p else a for a, p, _ in t.articles)),
+            )
+            for t in act_sentences(cases[key])
+        ]
+        assert got.get((key, version), []) == truth, key
+        checked += len(truth)
+    assert checked >= 5
+
+
+def test_a_terminated_case_is_recorded_with_no_punishment(con) -> None:
+    rows = con.execute(
+        "SELECT DISTINCT punishment, term_months FROM sentences WHERE outcome = 'terminated'"
+    ).fetchall()
+    assert rows == [("none", None)]
+
+
+def test_rows_carry_their_warc_record_and_parser_version(con) -> None:
+    for table in ("act_readings", "sentences"):
+        missing = con.execute(
+            f"SELECT count(*) FROM {table} t LEFT JOIN fetch_log l "
+            "USING (warc_file, warc_offset) WHERE l.record_id IS NULL "
+            "OR l.record_id <> t.record_id OR t.parser_version NOT LIKE '%+acts-%'"
+        ).fetchone()
+        assert missing == (0,), table
+
+
+def test_no_name_of_the_sandbox_reaches_the_act_tables(con, cases) -> None:
+    stored = " ".join(
+        t or ""
+        for (t,) in con.execute(
+            "SELECT text_masked FROM act_readings UNION ALL SELECT defendant FROM sentences"
+        ).fetchall()
+    )
+    keys = [k for (k,) in con.execute("SELECT DISTINCT case_key FROM act_readings").fetchall()]
+    words = set()
+    for key in keys:
+        case = cases[key]
+        for person in [d.name for d in case.defendants] + [case.judge]:
+            words.update(WORD.findall(person.full))
+    assert words
+    left = [w for w in words if re.search(rf"(?<![А-ЯЁа-яё]){w}(?![а-яё])", stored)]
+    assert not left
+
+
+def test_keep_names_stores_the_original_text(tmp_path_factory, archive, cases) -> None:
+    kept = _store(tmp_path_factory, archive, keep_names=True)
+    try:
+        key, text = kept.execute(
+            "SELECT case_key, text_masked FROM act_readings ORDER BY case_key LIMIT 1"
+        ).fetchone()
+    finally:
+        kept.close()
+    assert cases[key].judge.surname in text
