@@ -96,8 +96,22 @@ def stats(
     request: Request,
     filters: FiltersDep,
     by: Annotated[
-        Literal["month", "court", "district", "region", "part", "article", "outcome"],
-        Query(description="How to group the cases"),
+        Literal[
+            "month",
+            "court",
+            "district",
+            "region",
+            "part",
+            "article",
+            "outcome",
+            "punishment",
+            "service",
+            "regime",
+        ],
+        Query(
+            description="How to group the cases (or, for punishment, service and regime, "
+            "the sentences read from the published verdicts)"
+        ),
     ] = "month",
     principal: Annotated[
         bool, Query(description="Count each case once, under its principal article")
@@ -105,7 +119,8 @@ def stats(
 ) -> list[dict[str, Any]]:
     """One object per group with its key (`period` as YYYY-MM, `court_code`, `district`,
     `region`, `part` (article.part, multi-label), `article` (principal), `outcome`) and
-    `cases`, plus the other counts `kartoteka.stats.metrics.cases_by` gives."""
+    `cases`, plus the other counts `kartoteka.stats.metrics.cases_by` gives; `punishment`,
+    `service` and `regime` give `sentences`, `cases`, `published_share` and `verdicts`."""
     con = _con(request)
     try:
         return data.stats_rows(con, filters, by, principal=principal)
