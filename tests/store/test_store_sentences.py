@@ -29,18 +29,42 @@ def archive(tmp_path_factory):
     return archive
 
 
-def _store(tmp_path_factory, archive, keep_names: bool) -> duckdb.DuckDBPyConnection:
+def _data_dir(tmp_path_factory, archive, keep_names: bool) -> DataDir:
     data_dir = DataDir(tmp_path_factory.mktemp("sentences-store") / "data").ensure()
     data_dir.secret.write_text(SECRET + "\n", encoding="ascii")
     ingest(data_dir, archive=archive, keep_names=keep_names, workers=1)
+    return data_dir
+
+
+def _store(tmp_path_factory, archive, keep_names: bool) -> duckdb.DuckDBPyConnection:
+    data_dir = _data_dir(tmp_path_factory, archive, keep_names)
     return duckdb.connect(str(data_dir.store), read_only=True)
 
 
 @pytest.fixture(scope="module")
-def con(tmp_path_factory, archive):
-    con = _store(tmp_path_factory, archive, keep_names=False)
+def data_dir(tmp_path_factory, archive) -> DataDir:
+    return _data_dir(tmp_path_factory, archive, keep_names=False)
+
+
+@pytest.fixture(scope="module")
+def con(data_dir):
+    con = duckdb.connect(str(data_dir.store), read_only=True)
     yield con
     con.close()
+
+
+def _sandbox_name_words(con, cases) -> set[str]:
+    keys = [k for (k,) in con.execute("SELECT DISTINCT case_key FROM act_readings").fetchall()]
+    words = set()
+    for key in keys:
+        case = cases[key]
+        for person in [d.name for d in case.defendants] + [case.judge]:
+            words.update(WORD.findall(person.full))
+    return words
+
+
+def _left(words: set[str], stored: str) -> list[str]:
+    return [w for w in words if re.search(rf"(?<![А-ЯЁа-яё]){w}(?![а-яё])", stored)]
 
 
 @pytest.fixture(scope="module")
@@ -115,15 +139,9 @@ def test_no_name_of_the_sandbox_reaches_the_act_tables(con, cases) -> None:
             "SELECT text_masked FROM act_readings UNION ALL SELECT defendant FROM sentences"
         ).fetchall()
     )
-    keys = [k for (k,) in con.execute("SELECT DISTINCT case_key FROM act_readings").fetchall()]
-    words = set()
-    for key in keys:
-        case = cases[key]
-        for person in [d.name for d in case.defendants] + [case.judge]:
-            words.update(WORD.findall(person.full))
+    words = _sandbox_name_words(con, cases)
     assert words
-    left = [w for w in words if re.search(rf"(?<![А-ЯЁа-яё]){w}(?![а-яё])", stored)]
-    assert not left
+    assert not _left(words, stored)
 
 
 def test_keep_names_stores_the_original_text(tmp_path_factory, archive, cases) -> None:
@@ -135,3 +153,67 @@ def test_keep_names_stores_the_original_text(tmp_path_factory, archive, cases) -
     finally:
         kept.close()
     assert cases[key].judge.surname in text
+
+
+# -- full-text search over the masked texts (kartoteka.store.search) -------------------------
+def _cases_containing(con, fragment: str) -> set[str]:
+    return {
+        k
+        for (k,) in con.execute(
+            "SELECT DISTINCT case_key FROM act_readings WHERE published AND text_masked ILIKE ?",
+            [f"%{fragment}%"],
+        ).fetchall()
+    }
+
+
+def test_search_finds_every_inflection_of_a_word(con, tmp_path) -> None:
+    from kartoteka.store.search import search_acts
+
+    index = tmp_path / "search.sqlite"
+    expected = _cases_containing(con, "по мобилизации")
+    assert expected, "the sandbox acts state service by mobilisation"
+    # another case of the noun than the texts use
+    hits = search_acts(con, index, "мобилизацией", limit=10_000)
+    assert {h.case_key for h in hits} == expected
+    assert all("мобилизац" in h.snippet for h in hits)
+    assert all(h.warc_file and h.warc_offset >= 0 for h in hits)
+
+
+def test_search_phrase_keeps_word_order(con, tmp_path) -> None:
+    from kartoteka.store.search import search_acts
+
+    index = tmp_path / "search.sqlite"
+    forward = search_acts(con, index, '"лишением свободы"', limit=10_000)
+    assert {h.case_key for h in forward} == _cases_containing(con, "лишения свободы") | (
+        _cases_containing(con, "лишением свободы")
+    )
+    assert search_acts(con, index, '"свободы лишения"', limit=10_000) == []
+
+
+def test_search_index_holds_no_sandbox_name(con, cases, tmp_path) -> None:
+    import sqlite3
+
+    from kartoteka.store.search import build_index
+
+    index = tmp_path / "search.sqlite"
+    assert build_index(con, index) > 0
+    db = sqlite3.connect(index)
+    stored = " ".join(t for (t,) in db.execute("SELECT text || ' ' || lemmas FROM acts"))
+    db.close()
+    assert not _left({w.lower() for w in _sandbox_name_words(con, cases)}, stored.lower())
+
+
+def test_search_command_prints_hits_linked_to_cases(data_dir) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from kartoteka.cli import app
+
+    args = ["search", "по контракту", "--format", "json", "--limit", "3"]
+    result = CliRunner().invoke(app, [*args, "--data-dir", str(data_dir.root)])
+    assert result.exit_code == 0, result.output
+    hits = json.loads(result.stdout)
+    assert len(hits) == 3 and all(h["case_key"].count("/") == 2 for h in hits)
+    empty = CliRunner().invoke(app, ["search", "…", "--data-dir", str(data_dir.root)])
+    assert empty.exit_code == 2
