@@ -217,3 +217,18 @@ def test_search_command_prints_hits_linked_to_cases(data_dir) -> None:
     assert len(hits) == 3 and all(h["case_key"].count("/") == 2 for h in hits)
     empty = CliRunner().invoke(app, ["search", "…", "--data-dir", str(data_dir.root)])
     assert empty.exit_code == 2
+
+
+def test_search_api_answers_as_the_command(data_dir, con, tmp_path) -> None:
+    from fastapi.testclient import TestClient
+
+    from kartoteka.store.search import search_acts
+    from kartoteka.web.app import create_app
+
+    expected = search_acts(con, tmp_path / "search.sqlite", "по контракту", limit=5)
+    with TestClient(create_app(data_dir, mode="direct")) as client:
+        got = client.get("/api/v1/search", params={"q": "по контракту", "limit": 5})
+        bad = client.get("/api/v1/search", params={"q": "…"})
+    assert got.status_code == 200
+    assert [h["case_key"] for h in got.json()] == [h.case_key for h in expected] and expected
+    assert bad.status_code == 422

@@ -17,8 +17,10 @@ keys and hashes), so it never answers from a stale state.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import sqlite3
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,8 +84,8 @@ def _fingerprint(con: duckdb.DuckDBPyConnection) -> str:
 
 def build_index(con: duckdb.DuckDBPyConnection, path: Path) -> int:
     """(Re)build the index file at `path` from the store; returns the acts indexed."""
-    tmp = path.with_suffix(".building")
-    tmp.unlink(missing_ok=True)
+    # a private file per build, then an atomic rename: two builders never share a file
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex}")
     db = sqlite3.connect(tmp)
     try:
         db.execute(
@@ -104,8 +106,11 @@ def build_index(con: duckdb.DuckDBPyConnection, path: Path) -> int:
             n += 1
         db.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (_fingerprint(con),))
         db.commit()
-    finally:
+    except BaseException:
         db.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    db.close()
     tmp.replace(path)
     return n
 
