@@ -16,6 +16,7 @@ keys and hashes), so it never answers from a stale state.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -50,8 +51,10 @@ class SearchError(ValueError):
     """A query with no word to search for."""
 
 
+@functools.lru_cache(maxsize=200_000)
 def lemma(word: str) -> str:
-    """The first normal form pymorphy3 gives a word, lower case (ё as е)."""
+    """The first normal form pymorphy3 gives a word, lower case (ё as е). Cached: the words
+    of court texts repeat, and pymorphy3's lookups are pure Python."""
     return str(analyser().parse(word.lower())[0].normal_form).replace("ё", "е")
 
 
