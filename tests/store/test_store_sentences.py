@@ -232,3 +232,18 @@ def test_search_api_answers_as_the_command(data_dir, con, tmp_path) -> None:
     assert got.status_code == 200
     assert [h["case_key"] for h in got.json()] == [h.case_key for h in expected] and expected
     assert bad.status_code == 422
+
+
+def test_exports_carry_the_sentences_and_no_act_text(con, cases, tmp_path) -> None:
+    from kartoteka.store.export import export
+
+    result = export(con, tmp_path / "csv", "csv")
+    count = con.execute("SELECT count(*) FROM sentences").fetchone()[0]
+    assert result.rows["sentences"] == count > 0
+    header = (tmp_path / "csv" / "act_readings.csv").read_text("utf-8").splitlines()[0]
+    assert "text_masked" not in header and "published" in header
+    # (judges are named in other tables on purpose: public officials, as the courts print them)
+    exported = " ".join(
+        (tmp_path / "csv" / f"{t}.csv").read_text("utf-8") for t in ("act_readings", "sentences")
+    )
+    assert not _left(_sandbox_name_words(con, cases), exported)
