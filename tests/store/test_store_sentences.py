@@ -247,3 +247,21 @@ def test_exports_carry_the_sentences_and_no_act_text(con, cases, tmp_path) -> No
         (tmp_path / "csv" / f"{t}.csv").read_text("utf-8") for t in ("act_readings", "sentences")
     )
     assert not _left(_sandbox_name_words(con, cases), exported)
+
+
+def test_dashboard_shows_the_sentences_with_their_published_share(data_dir, con) -> None:
+    from fastapi.testclient import TestClient
+
+    from kartoteka.stats import metrics as m
+    from kartoteka.web.app import create_app
+
+    rows = m.sentences_by_punishment(con, m.Filter())
+    assert rows
+    share = f"{rows[0].published_share:.0%}"
+    with TestClient(create_app(data_dir, mode="direct")) as client:
+        ru = client.get("/").text
+        en = client.get("/", params={"lang": "en"}).text
+    assert 'id="table-sentences"' in ru
+    assert f"тексты опубликованы у {share} из {rows[0].verdicts}" in ru
+    assert f"texts published for {share} of {rows[0].verdicts} verdicts" in en
+    assert "лишение свободы условно" in ru or "штраф" in ru
