@@ -78,6 +78,7 @@ def test_sandbox_archive_gives_the_same_store_at_1_2_and_4_workers(
     assert summary.cards > 0 and summary.listings > 0
     assert summary.parse_failures == 0, summary.failures
     assert len(one["fetch_log"]) == 240
+    assert one["act_readings"] and one["sentences"], "acts are read at every worker count"
 
 
 def test_real_pages_give_the_same_store_at_1_2_and_4_workers(tmp_path, fixtures_dir, monkeypatch):

@@ -14,6 +14,7 @@ from kartoteka.cli import (
     inspect_cmd,
     probe_cmd,
     sandbox_cmd,
+    search_cmd,
     store_cmd,
     watch_cmd,
     web_cmd,
@@ -43,6 +44,7 @@ for module in (
     watch_cmd,
     web_cmd,
     check_cmd,
+    search_cmd,
 ):
     module.register(app)
 

@@ -33,6 +33,9 @@ class By(StrEnum):
     PART = "part"
     ARTICLE = "article"
     OUTCOME = "outcome"
+    PUNISHMENT = "punishment"
+    SERVICE = "service"
+    REGIME = "regime"
 
 
 class OutputFormat(StrEnum):

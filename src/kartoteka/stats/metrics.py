@@ -874,6 +874,9 @@ BY_KEYS = {
     "part": "part",
     "article": "article",
     "outcome": "outcome",
+    "punishment": "punishment",
+    "service": "service",
+    "regime": "regime",
 }
 
 
@@ -882,7 +885,9 @@ def cases_by(con: duckdb.DuckDBPyConnection, flt: Filter, by: str) -> list[dict[
     """Cases received grouped one way, as plain objects with the group key under its own name
     (`period` YYYY-MM, `court_code`, `district`, `region`, `part` (article.part, multi-label),
     `article` (principal), `outcome`) and `cases`, `defendants`; the monthly grouping also
-    has `expected_complete` (see `completeness_by_month`)."""
+    has `expected_complete` (see `completeness_by_month`). The sentence groupings
+    `punishment`, `service` and `regime` (see `sentences_by_punishment`) give `sentences`
+    (sentenced defendants), `cases`, `published_share` and its denominator `verdicts`."""
     if by == "month":
         complete = {m.period: m.expected_complete for m in completeness_by_month(con, flt)}
         return [
@@ -926,6 +931,22 @@ def cases_by(con: duckdb.DuckDBPyConnection, flt: Filter, by: str) -> list[dict[
         return [
             {"outcome": o.outcome, "cases": o.cases, "defendants": o.defendants}
             for o in outcomes(con, flt)
+        ]
+    if by in ("punishment", "service", "regime"):
+        sentence_fn = {
+            "punishment": sentences_by_punishment,
+            "service": sentences_by_service,
+            "regime": sentences_by_regime,
+        }[by]
+        return [
+            {
+                BY_KEYS[by]: g.key,
+                "sentences": g.sentences,
+                "cases": g.cases,
+                "published_share": g.published_share,
+                "verdicts": g.verdicts,
+            }
+            for g in sentence_fn(con, flt)
         ]
     raise ValueError(f"unknown grouping {by!r}: one of {', '.join(BY_KEYS)}")
 
@@ -976,6 +997,206 @@ def headline_figures(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[dict[s
     ]
 
 
+# -- sentences (read from the published acts: kartoteka.store.sentences) ------------------------
+@dataclass(frozen=True, slots=True)
+class SentenceCount:
+    key: str | None  # the punishment, service status, regime or month, per the metric
+    sentences: int  # sentenced defendants
+    cases: int  # cases they were sentenced in
+    published_share: float | None  # verdicts with a published text / all verdicts
+    verdicts: int  # the share's denominator
+
+
+@dataclass(frozen=True, slots=True)
+class SuspendedShare:
+    sentences: int
+    suspended: int
+    share: float | None  # suspended / sentences; None without any sentence read
+    published_share: float | None
+    verdicts: int
+
+
+@dataclass(frozen=True, slots=True)
+class TermStats:
+    charge: str  # article.part of conviction, e.g. 338.1
+    article: str
+    part: str | None
+    sentences: int  # real terms of imprisonment with a term read
+    median_months: float | None
+    q1_months: float | None
+    q3_months: float | None
+    published_share: float | None  # among the verdicts of cases charged under `charge`
+    verdicts: int
+
+
+_SENTENCED = """,
+    card AS (
+        SELECT case_key, max(version) AS v FROM case_versions
+        WHERE source = 'card' AND first_seen_at < $act_cutoff GROUP BY case_key),
+    published AS (
+        SELECT r.case_key, bool_or(r.published) AS published
+        FROM act_readings r JOIN card c ON r.case_key = c.case_key AND r.version = c.v
+        GROUP BY r.case_key),
+    verdict AS (
+        SELECT sel.*, coalesce(p.published, false) AS has_text
+        FROM sel LEFT JOIN published p USING (case_key) WHERE sel.outcome = 'verdict'),
+    sentenced AS (
+        SELECT s.*, v.result_date
+        FROM sentences s
+        JOIN card c ON s.case_key = c.case_key AND s.version = c.v
+        JOIN verdict v ON v.case_key = s.case_key
+        WHERE s.outcome = 'convicted' AND s.punishment <> 'none')
+"""
+
+
+def _share(published: int, verdicts: int) -> float | None:
+    return published / verdicts if verdicts else None
+
+
+def _sentence_rows(con: duckdb.DuckDBPyConnection, flt: Filter, body: str) -> list[tuple[Any, ...]]:
+    """`_rows` over the sentence CTEs (`verdict`, `sentenced`), verdict dates filtered."""
+    return _rows(
+        con,
+        flt,
+        _SENTENCED + body,
+        date_column="result_date",
+        extra={"act_cutoff": cutoff_for(flt.as_of)},
+    )
+
+
+def _verdicts_published(con: duckdb.DuckDBPyConnection, flt: Filter) -> tuple[int, int]:
+    row = _sentence_rows(con, flt, "SELECT count(*), count(*) FILTER (WHERE has_text) FROM verdict")
+    return int(row[0][0]), int(row[0][1] or 0)
+
+
+def _grouped_sentences(
+    con: duckdb.DuckDBPyConnection, flt: Filter, column: str, where: str = "TRUE"
+) -> list[SentenceCount]:
+    verdicts, published = _verdicts_published(con, flt)
+    rows = _sentence_rows(
+        con,
+        flt,
+        f"""
+        SELECT {column} AS key, count(*), count(DISTINCT case_key) FROM sentenced
+        WHERE {where} GROUP BY key ORDER BY 2 DESC, key NULLS LAST""",
+    )
+    share = _share(published, verdicts)
+    return [SentenceCount(k, int(n), int(c), share, verdicts) for k, n, c in rows]
+
+
+def sentences_by_punishment(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[SentenceCount]:
+    """Sentences by main punishment, read from the published texts of the verdicts: one
+    sentence per convicted defendant the operative part names (`sentences` counts
+    defendants, `cases` the cases they were sentenced in). Punishments: imprisonment (a real
+    term), suspended_imprisonment (ст. 73), disciplinary_unit, military_restriction, fine,
+    compulsory_works, correctional_works, forced_labour, restriction_of_freedom, other; the
+    final punishment where sentences were combined. Cases are the filter's cases whose
+    outcome is a verdict (`since`/`until` apply to the verdict date); their texts are the
+    acts of the latest card seen (as of `Filter.as_of`). Beside every figure, the
+    **published share**: verdicts in the same selection whose card carries a published act
+    text, out of all of them (`verdicts`). A verdict without a published text (not yet
+    published, "не подлежит опубликованию", only an attachment, or a card not fetched) has
+    no sentence here: read every figure against that share, never as "no punishment"."""
+    return _grouped_sentences(con, flt, "punishment")
+
+
+def sentences_by_service(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[SentenceCount]:
+    """Sentences (as in `sentences_by_punishment`) by the defendant's service status as the
+    act's description states it: mobilised ("по мобилизации", "мобилизованного"), contract
+    ("по контракту"), conscript ("по призыву"), or None where the text does not say. With
+    the published share of the same selection."""
+    return _grouped_sentences(con, flt, "service")
+
+
+def sentences_by_regime(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[SentenceCount]:
+    """Real terms of imprisonment (as in `sentences_by_punishment`, punishment
+    imprisonment) by the regime of the colony the verdict sets: settlement (колония-
+    поселение), general, strict, special; None where the text states none. With the
+    published share of the same selection."""
+    return _grouped_sentences(con, flt, "regime", "punishment = 'imprisonment'")
+
+
+def sentences_by_month(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[SentenceCount]:
+    """Sentences (as in `sentences_by_punishment`) per month of the verdict date (`key`
+    YYYY-MM), each month with its own published share: that month's verdicts with a
+    published text out of that month's verdicts. Months with verdicts but no sentence read
+    are listed with 0 sentences. Combine with a punishment by filtering the rows of
+    `sentences_by_punishment` per month (`since`/`until`)."""
+    rows = _sentence_rows(
+        con,
+        flt,
+        """,
+        v AS (SELECT year(result_date) * 100 + month(result_date) AS ym,
+                     count(*) AS n, count(*) FILTER (WHERE has_text) AS p
+              FROM verdict WHERE result_date IS NOT NULL GROUP BY ym),
+        s AS (SELECT year(result_date) * 100 + month(result_date) AS ym,
+                     count(*) AS n, count(DISTINCT case_key) AS c
+              FROM sentenced WHERE result_date IS NOT NULL GROUP BY ym)
+        SELECT v.ym, coalesce(s.n, 0), coalesce(s.c, 0), v.p, v.n
+        FROM v LEFT JOIN s USING (ym) ORDER BY v.ym""",
+    )
+    return [
+        SentenceCount(_period(ym), int(n), int(c), _share(int(p), int(v)), int(v))
+        for ym, n, c, p, v in rows
+    ]
+
+
+def suspended_share(con: duckdb.DuckDBPyConnection, flt: Filter) -> SuspendedShare:
+    """The share of sentences (as in `sentences_by_punishment`) that are suspended
+    (ст. 73 УК РФ: suspended_imprisonment) out of all sentences read, with the published
+    share of the same selection. "More than half of the sentences for AWOL are suspended"
+    is this metric with `Filter(article="337")`."""
+    verdicts, published = _verdicts_published(con, flt)
+    row = _sentence_rows(
+        con,
+        flt,
+        "SELECT count(*), count(*) FILTER (WHERE punishment = 'suspended_imprisonment') "
+        "FROM sentenced",
+    )[0]
+    n, suspended = int(row[0]), int(row[1] or 0)
+    return SuspendedShare(
+        n, suspended, suspended / n if n else None, _share(published, verdicts), verdicts
+    )
+
+
+def real_terms(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[TermStats]:
+    """Real terms of imprisonment (punishment imprisonment with a term read: the final term
+    where sentences were combined) in months, by article and part of conviction: median and
+    quartiles (linear interpolation between the sorted terms, as `statistics.quantiles`
+    with method "inclusive"). Multi-label: a defendant convicted under 337.5 and 338.2
+    counts under both. The published share of each row is that of the verdicts in cases
+    charged under its article and part."""
+    rows = _sentence_rows(
+        con,
+        flt,
+        """,
+        t AS (SELECT unnest(articles) AS charge, term_months FROM sentenced
+              WHERE punishment = 'imprisonment' AND term_months IS NOT NULL),
+        v AS (SELECT unnest(charge_keys) AS charge, has_text FROM verdict)
+        SELECT t.charge, count(*), quantile_cont(t.term_months, [0.5, 0.25, 0.75]),
+               (SELECT count(*) FROM v WHERE v.charge = t.charge),
+               (SELECT count(*) FROM v WHERE v.charge = t.charge AND v.has_text)
+        FROM t GROUP BY t.charge ORDER BY t.charge""",
+    )
+    out = []
+    for charge, n, (median, q1, q3), verdicts, published in rows:
+        article, part = split_charge_key(charge)
+        out.append(
+            TermStats(
+                charge,
+                article,
+                part,
+                int(n),
+                float(median),
+                float(q1),
+                float(q3),
+                _share(int(published), int(verdicts)),
+                int(verdicts),
+            )
+        )
+    return out
+
+
 # The metrics, in the order the documentation presents them.
 METRICS: tuple[Callable[..., Any], ...] = (
     cases_received_by_month,
@@ -997,6 +1218,12 @@ METRICS: tuple[Callable[..., Any], ...] = (
     completeness_by_month,
     revisions,
     headline_figures,
+    sentences_by_punishment,
+    sentences_by_month,
+    suspended_share,
+    real_terms,
+    sentences_by_regime,
+    sentences_by_service,
     list_cases,
     cases_by,
 )

@@ -45,6 +45,16 @@ TABLES: dict[str, tuple[list[str], str]] = {
     ),
     "events": (["case_key", "version", "position"], "Case events (ДВИЖЕНИЕ ДЕЛА)"),
     "acts": (["case_key", "version", "position"], "Judicial acts listed on cards and rows"),
+    "act_readings": (
+        ["case_key", "version", "position"],
+        "Judicial acts read from their texts: type, date, published or not, appeal ruling "
+        "(the masked text only with the names opt-in)",
+    ),
+    "sentences": (
+        ["case_key", "version", "act_position", "defendant_index"],
+        "One row per defendant of an act's operative part: outcome, articles, punishment, "
+        "term, regime, service status (defendants as initials or the court's mark)",
+    ),
     "observations": (
         ["warc_file", "warc_offset", "row_position"],
         "Every sighting of a case in the archive",
@@ -57,8 +67,18 @@ TABLES: dict[str, tuple[list[str], str]] = {
     ),
 }
 # Excel has a row limit and is for people: the case-level tables only.
-XLSX_TABLES = ("courts", "cases", "case_charges", "defendants", "charges", "events")
-PRIVATE_COLUMNS = {"defendants": ("name",), "acts": ("text",)}
+XLSX_TABLES = (
+    "courts",
+    "cases",
+    "case_charges",
+    "defendants",
+    "charges",
+    "events",
+    "sentences",
+)
+# act_readings.text_masked is masked in a default store, the original under keep-names: it
+# goes out only when names may (a masked text still tells a story about a person).
+PRIVATE_COLUMNS = {"defendants": ("name",), "acts": ("text",), "act_readings": ("text_masked",)}
 SKIPPED_COLUMNS = {"case_versions": ("content",)}  # nested JSON: in the store, not exports
 
 _TYPES = {

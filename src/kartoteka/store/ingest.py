@@ -43,6 +43,7 @@ from kartoteka.store.privacy import (
     keep_names_configured,
     load_or_create_secret,
 )
+from kartoteka.store.sentences import ReadAct, act_rows, read_card_acts, stored_version
 from kartoteka.sudrf.models import (
     Act,
     Card,
@@ -91,6 +92,8 @@ INGESTED_TABLES = (
     "charges",
     "events",
     "acts",
+    "act_readings",
+    "sentences",
     "cases",
     "case_charges",
     "ingested_files",
@@ -227,6 +230,7 @@ class Observation:
     content_hash: str
     content_json: str  # what case_versions.content holds, should this be a new version
     facts: _Facts
+    acts_read: list[ReadAct] = field(default_factory=list)  # a card's acts with a text
 
 
 @dataclass(slots=True)
@@ -351,9 +355,10 @@ class RecordReader:
         if not case_id:
             return "card URL carries no case id"
         key = case_key(record.court_code, _instance(delo_id), case_id)
-        read.observations.append(
-            _observation(0, key, "card", self._card_content(card), _card_facts(card))
-        )
+        observation = _observation(0, key, "card", self._card_content(card), _card_facts(card))
+        names = [d.name for d in card.defendants if d.name]
+        observation.acts_read = read_card_acts(card.acts, names, self.policy)
+        read.observations.append(observation)
         return None
 
     def _card_content(self, card: Card) -> dict[str, Any]:
@@ -648,6 +653,17 @@ class Ingestor:
                     aj.get("text"),
                 ),
             )
+        provenance = (
+            record.warc_file,
+            int(record.offset),
+            record.record_id,
+            stored_version(self.parser_version),
+        )
+        readings, sentences = act_rows(key, version, observation.acts_read, provenance)
+        for row in readings:
+            self.batch.add("act_readings", row)
+        for row in sentences:
+            self.batch.add("sentences", row)
 
     def flush(self) -> None:
         self.batch.flush(self.con)

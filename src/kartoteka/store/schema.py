@@ -372,6 +372,64 @@ CREATE TABLE watch_delivery_failures (
 );
 """,
     ),
+    Migration(
+        8,
+        "judicial acts read: masked texts and one sentence per defendant",
+        """
+-- One row per act with a text on a card version (kartoteka.store.sentences): what the act
+-- is, whether its text is published, and the text masked (kartoteka.acts.mask_text; the
+-- original only with the keep-names opt-in). Rows follow case versions like `acts`.
+CREATE TABLE act_readings (
+    case_key           VARCHAR NOT NULL,
+    version            INTEGER NOT NULL,
+    position           INTEGER NOT NULL,   -- the act's position in `acts`
+    doc_type           VARCHAR,            -- приговор, апелляционное определение ...
+    date               DATE,
+    published          BOOLEAN NOT NULL,   -- false: a stub or an attachment-only act
+    unpublished_reason VARCHAR,
+    ruling             VARCHAR,            -- appeal / cassation: upheld | changed | quashed
+    text_masked        VARCHAR,            -- masked unless keep_names (then the original)
+    text_chars         INTEGER,            -- length of the cleaned original text
+    warc_file          VARCHAR NOT NULL,
+    warc_offset        BIGINT NOT NULL,
+    record_id          VARCHAR,
+    parser_version     VARCHAR,
+    PRIMARY KEY (case_key, version, position)
+);
+
+-- One row per defendant the operative part of an act names. Spans are offsets into the
+-- cleaned original text of the act (`kartoteka.acts.read_act` of the archived record).
+CREATE TABLE sentences (
+    case_key         VARCHAR NOT NULL,
+    version          INTEGER NOT NULL,
+    act_position     INTEGER NOT NULL,
+    defendant_index  INTEGER NOT NULL,
+    defendant        VARCHAR,            -- initials or the court's mark, never the name
+    name_hash        VARCHAR,            -- HMAC of the card defendant with these initials
+    outcome          VARCHAR NOT NULL,   -- convicted | acquitted | terminated | other
+    articles         VARCHAR[] NOT NULL, -- article.part of conviction, e.g. 337.5
+    punishment       VARCHAR NOT NULL,
+    term_months      INTEGER,
+    term_hours       INTEGER,
+    suspended        BOOLEAN NOT NULL,
+    probation_months INTEGER,
+    regime           VARCHAR,
+    fine_rub         BIGINT,
+    pay_withheld_pct INTEGER,
+    additional       VARCHAR[] NOT NULL,
+    below_minimum    BOOLEAN NOT NULL,
+    release          VARCHAR,
+    service          VARCHAR,            -- mobilised | contract | conscript
+    span_start       INTEGER NOT NULL,
+    span_end         INTEGER NOT NULL,
+    warc_file        VARCHAR NOT NULL,
+    warc_offset      BIGINT NOT NULL,
+    record_id        VARCHAR,
+    parser_version   VARCHAR,
+    PRIMARY KEY (case_key, version, act_position, defendant_index)
+);
+""",
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

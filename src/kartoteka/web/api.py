@@ -11,6 +11,7 @@ Errors are JSON `{"detail": ...}`; a bad parameter answers 422 naming it and say
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Annotated, Any, Literal
 
@@ -96,8 +97,22 @@ def stats(
     request: Request,
     filters: FiltersDep,
     by: Annotated[
-        Literal["month", "court", "district", "region", "part", "article", "outcome"],
-        Query(description="How to group the cases"),
+        Literal[
+            "month",
+            "court",
+            "district",
+            "region",
+            "part",
+            "article",
+            "outcome",
+            "punishment",
+            "service",
+            "regime",
+        ],
+        Query(
+            description="How to group the cases (or, for punishment, service and regime, "
+            "the sentences read from the published verdicts)"
+        ),
     ] = "month",
     principal: Annotated[
         bool, Query(description="Count each case once, under its principal article")
@@ -105,7 +120,8 @@ def stats(
 ) -> list[dict[str, Any]]:
     """One object per group with its key (`period` as YYYY-MM, `court_code`, `district`,
     `region`, `part` (article.part, multi-label), `article` (principal), `outcome`) and
-    `cases`, plus the other counts `kartoteka.stats.metrics.cases_by` gives."""
+    `cases`, plus the other counts `kartoteka.stats.metrics.cases_by` gives; `punishment`,
+    `service` and `regime` give `sentences`, `cases`, `published_share` and `verdicts`."""
     con = _con(request)
     try:
         return data.stats_rows(con, filters, by, principal=principal)
@@ -204,6 +220,28 @@ def case(request: Request, case_key: str) -> dict[str, Any]:
     if detail is None:
         raise HTTPException(404, f"no case {case_key!r} in the store")
     return detail.to_json()
+
+
+@router.get("/search", summary="Full-text search over the masked act texts")
+def search(
+    request: Request,
+    q: Annotated[str, Query(description='Words or "a phrase", any inflection')],
+    limit: Annotated[int, Query(ge=1, le=200, description="Most acts to return")] = 20,
+) -> list[dict[str, Any]]:
+    """The acts whose masked text matches, best first, as `kartoteka search --format json`
+    prints them: `case_key` (see `/cases/{case_key}`), court, case number, act type and
+    date, a snippet of the masked text, the WARC record."""
+    from kartoteka.store.search import SearchError, search_acts
+
+    index = request.app.state.config.store_path.parent / "search.sqlite"
+    con = _con(request)
+    try:
+        hits = search_acts(con, index, q, limit)
+    except SearchError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    finally:
+        con.close()
+    return [dataclasses.asdict(h) for h in hits]
 
 
 @router.get("/courts", summary="The court registry with known case counts")

@@ -59,6 +59,18 @@ OUTCOME_LABELS = {
     "pending": ("не рассмотрено", "pending"),
     "other": ("другое", "other"),
 }
+PUNISHMENT_LABELS = {
+    "imprisonment": ("лишение свободы (реальный срок)", "imprisonment (real term)"),
+    "suspended_imprisonment": ("лишение свободы условно", "suspended imprisonment"),
+    "disciplinary_unit": ("дисциплинарная воинская часть", "disciplinary military unit"),
+    "military_restriction": ("ограничение по военной службе", "restriction in military service"),
+    "fine": ("штраф", "fine"),
+    "compulsory_works": ("обязательные работы", "compulsory works"),
+    "correctional_works": ("исправительные работы", "correctional works"),
+    "forced_labour": ("принудительные работы", "forced labour"),
+    "restriction_of_freedom": ("ограничение свободы", "restriction of freedom"),
+    "other": ("другое", "other"),
+}
 
 
 @dataclass(slots=True)
@@ -316,6 +328,8 @@ class Figures:
     outcomes: list[m.OutcomeCount]
     courts: list[m.GroupCount]
     regions: list[m.GroupCount]
+    sentences: list[m.SentenceCount]  # by punishment, read from the published verdicts
+    published: tuple[int, float | None]  # (verdicts, published share) of the same selection
 
 
 def gather(con: duckdb.DuckDBPyConnection, filters: Filters) -> Figures:
@@ -326,6 +340,7 @@ def gather(con: duckdb.DuckDBPyConnection, filters: Filters) -> Figures:
     as_of = data_as_of(con, filters)
     with m.shared_queries():  # the metrics below ask some of the same questions
         monthly = m.cases_received_by_month(con, flt)
+        sentences = m.sentences_by_punishment(con, flt)
         return Figures(
             as_of=as_of,
             headline=m.headline_figures(con, flt),
@@ -336,7 +351,19 @@ def gather(con: duckdb.DuckDBPyConnection, filters: Filters) -> Figures:
             outcomes=m.outcomes(con, flt),
             courts=m.cases_by_court(con, flt),
             regions=m.cases_by_region(con, flt),
+            sentences=sentences,
+            published=_published(con, flt, sentences),
         )
+
+
+def _published(
+    con: duckdb.DuckDBPyConnection, flt: m.Filter, sentences: list[m.SentenceCount]
+) -> tuple[int, float | None]:
+    """The verdicts and published share beside the sentences (also without any sentence)."""
+    if sentences:
+        return sentences[0].verdicts, sentences[0].published_share
+    share = m.suspended_share(con, flt)
+    return share.verdicts, share.published_share
 
 
 def overview(con: duckdb.DuckDBPyConnection, filters: Filters, t: Translator) -> Overview:
@@ -439,6 +466,40 @@ def arrange(fig: Figures, t: Translator) -> Overview:
             definition=definition(m.cases_by_region),
         ),
     ]
+    verdicts_n, share = fig.published
+    lang = 0 if t.lang == "ru" else 1
+    tables.append(
+        Table(
+            key="sentences",
+            title=t(
+                "table.sentences",
+                share="—" if share is None else f"{share:.0%}",
+                verdicts=verdicts_n,
+            ),
+            columns=[
+                ("label", t("col.punishment")),
+                ("sentences", t("col.sentences")),
+                ("cases", t("col.cases")),
+                ("published_share", t("col.published_share")),
+            ],
+            rows=[
+                {
+                    "punishment": g.key,
+                    "label": PUNISHMENT_LABELS[g.key][lang]
+                    if g.key in PUNISHMENT_LABELS
+                    else g.key,
+                    "sentences": g.sentences,
+                    "cases": g.cases,
+                    "published_share": None
+                    if g.published_share is None
+                    else round(g.published_share, 3),
+                    "verdicts": g.verdicts,
+                }
+                for g in fig.sentences
+            ],
+            definition=definition(m.sentences_by_punishment),
+        )
+    )
     empty = not fig.monthly and not court_rows
     return Overview(as_of=fig.as_of, headlines=headlines, charts=charts, tables=tables, empty=empty)
 

@@ -120,6 +120,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "chart.outcomes": ("Исходы дел", "Outcomes"),
     "chart.courts": ("Суды с наибольшим числом дел", "Courts with the most cases"),
     "table.regions": ("Дела по регионам", "Cases by region"),
+    "table.sentences": (
+        "Наказания по опубликованным приговорам (тексты опубликованы у {share} из {verdicts} "
+        "приговоров)",
+        "Sentences read from the published verdicts (texts published for {share} of "
+        "{verdicts} verdicts)",
+    ),
     "chart.revisions": (
         "Как менялась цифра: дела за выбранный период по состоянию на разные даты",
         "How the figure was revised: cases of the chosen period as counted on different days",
@@ -135,6 +141,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.article": ("Статья", "Article"),
     "col.cases": ("Дел", "Cases"),
     "col.verdicts": ("Приговоров", "Verdicts"),
+    "col.punishment": ("Наказание", "Punishment"),
+    "col.sentences": ("Осуждённых", "Sentenced"),
+    "col.published_share": ("Доля опубликованных", "Published share"),
     "col.court": ("Суд", "Court"),
     "col.court_code": ("Код суда", "Court code"),
     "col.region": ("Регион", "Region"),

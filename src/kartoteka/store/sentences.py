@@ -1,0 +1,200 @@
+"""Judicial acts in the store: the masked text of every act a card carries and one sentence
+row per defendant its operative part names (`act_readings`, `sentences`, migration 8).
+
+Why here and in two halves: reading an act (the grammar, the NER model of the masking) is the
+costly part of an ingest, so `read_card_acts` runs in the parse workers beside the page
+parser and is pure per record; the one writer (`write_rows`) turns its result into rows of
+the case version the card became, in archive order. Rows follow case versions like `acts`
+do, so `ingest --rebuild` rebuilds them exactly at any worker count, and "as of" a date the
+metrics read the acts of the card version seen by then.
+
+Privacy: act texts name defendants, witnesses and officers. Only the masked text
+(`kartoteka.acts.mask_text`, given the card's defendant names) is stored unless the store is
+built with `--keep-names`; a sentence's defendant is the initials or the court's mark the
+reader gives, never a name, with the keyed hash of the card defendant of the same initials.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from kartoteka.store.privacy import NamePolicy, initials
+from kartoteka.sudrf.models import Act
+
+# Bumped whenever what `read_card_acts` produces changes for the same text: stored beside the
+# page parser's version in every row.
+SENTENCE_READER_VERSION = "acts-1"
+
+
+@dataclasses.dataclass(slots=True)
+class ReadSentence:
+    """One defendant of an act, as its `sentences` row holds it (provenance added later)."""
+
+    defendant: str | None
+    name_hash: str | None
+    outcome: str
+    articles: list[str]
+    punishment: str
+    term_months: int | None
+    term_hours: int | None
+    suspended: bool
+    probation_months: int | None
+    regime: str | None
+    fine_rub: int | None
+    pay_withheld_pct: int | None
+    additional: list[str]
+    below_minimum: bool
+    release: str | None
+    service: str | None
+    span: tuple[int, int]
+
+
+@dataclasses.dataclass(slots=True)
+class ReadAct:
+    """One act with a text, read and masked: an `act_readings` row and its sentences."""
+
+    position: int
+    doc_type: str | None
+    date: dt.date | None
+    published: bool
+    unpublished_reason: str | None
+    ruling: str | None
+    text: str  # masked unless the policy keeps names
+    text_chars: int
+    sentences: list[ReadSentence]
+
+
+def _article_key(article: str, part: str | None) -> str:
+    return f"{article}.{part}" if part else article
+
+
+def _defendant_hash(mark: str, policy: NamePolicy, names: Sequence[str]) -> str | None:
+    """The keyed hash of the one card defendant whose initials are the sentence's mark (the
+    link between a sentence and the card's defendant, without a name); None when no single
+    defendant matches (court marks such as "ФИО1", or two defendants with the same
+    initials)."""
+    wanted = mark.replace(" ", "").casefold()
+    matches = {n for n in names if (initials(n) or "").replace(" ", "").casefold() == wanted}
+    return policy.name_hash(matches.pop()) if len(matches) == 1 else None
+
+
+def read_card_acts(acts: Sequence[Act], names: Sequence[str], policy: NamePolicy) -> list[ReadAct]:
+    """Every act of a card that carries a text, read (`kartoteka.acts.read_act`) and masked
+    with the card's defendant `names` known. An unpublished act (a stub) is kept, with no
+    sentences: it counts in the published share's denominator, never as "no punishment"."""
+    from kartoteka.acts import mask_text, read_act  # the grammar and NER load on first use
+
+    out: list[ReadAct] = []
+    for position, act in enumerate(acts):
+        if act.text is None:
+            continue
+        reading = read_act(act.text, act.title, cleaned=True)
+        published = bool(reading.published and act.published is not False)
+        sentences = []
+        for s in reading.sentences if published else []:
+            mark = s.defendant or None
+            if mark is not None and not policy.keep_names:
+                mark = mask_text(mark, names, use_ner=False)
+            sentences.append(
+                ReadSentence(
+                    defendant=mark,
+                    name_hash=_defendant_hash(s.defendant, policy, names) if s.defendant else None,
+                    outcome=s.outcome,
+                    articles=list(
+                        dict.fromkeys(_article_key(a.article, a.part) for a in s.articles)
+                    ),
+                    punishment=s.punishment,
+                    term_months=s.term_months,
+                    term_hours=s.term_hours,
+                    suspended=s.suspended,
+                    probation_months=s.probation_months,
+                    regime=s.regime,
+                    fine_rub=s.fine_rub,
+                    pay_withheld_pct=s.pay_withheld_pct,
+                    additional=list(s.additional),
+                    below_minimum=s.below_minimum,
+                    release=s.release,
+                    service=s.service,
+                    span=(int(s.span[0]), int(s.span[1])),
+                )
+            )
+        text = reading.text if policy.keep_names else mask_text(reading.text, names)
+        out.append(
+            ReadAct(
+                position=position,
+                doc_type=reading.doc_type or act.doc_type,
+                date=reading.date or act.date,
+                published=published,
+                unpublished_reason=reading.unpublished_reason or act.unpublished_reason,
+                ruling=reading.ruling,
+                text=text,
+                text_chars=len(reading.text),
+                sentences=sentences,
+            )
+        )
+    return out
+
+
+def stored_version(parser_version: str | None) -> str:
+    """The version stored with act rows: the page parser's and the act reader's."""
+    return f"{parser_version or 'unknown'}+{SENTENCE_READER_VERSION}"
+
+
+def act_rows(
+    key: str,
+    version: int,
+    acts: Sequence[ReadAct],
+    provenance: tuple[str, int, str | None, str],
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """(`act_readings` rows, `sentences` rows) of one case version, in column order.
+    `provenance` is (warc_file, warc_offset, record_id, stored parser version)."""
+    readings: list[tuple[Any, ...]] = []
+    sentences: list[tuple[Any, ...]] = []
+    for a in acts:
+        readings.append(
+            (
+                key,
+                version,
+                a.position,
+                a.doc_type,
+                a.date,
+                a.published,
+                a.unpublished_reason,
+                a.ruling,
+                a.text,
+                a.text_chars,
+                *provenance,
+            )
+        )
+        for i, s in enumerate(a.sentences):
+            sentences.append(
+                (
+                    key,
+                    version,
+                    a.position,
+                    i,
+                    s.defendant,
+                    s.name_hash,
+                    s.outcome,
+                    s.articles,
+                    s.punishment,
+                    s.term_months,
+                    s.term_hours,
+                    s.suspended,
+                    s.probation_months,
+                    s.regime,
+                    s.fine_rub,
+                    s.pay_withheld_pct,
+                    s.additional,
+                    s.below_minimum,
+                    s.release,
+                    s.service,
+                    s.span[0],
+                    s.span[1],
+                    *provenance,
+                )
+            )
+    return readings, sentences
