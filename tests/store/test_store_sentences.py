@@ -234,6 +234,34 @@ def test_search_api_answers_as_the_command(data_dir, con, tmp_path) -> None:
     assert bad.status_code == 422
 
 
+def test_search_page_lists_the_same_acts_linked_to_their_cases(data_dir, con, cases, tmp_path):
+    import html as html_lib
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from kartoteka.store.search import search_acts
+    from kartoteka.web.app import create_app
+
+    expected = search_acts(con, tmp_path / "search.sqlite", "мобилизацией", limit=50)
+    assert expected
+    with TestClient(create_app(data_dir, mode="direct")) as client:
+        page = client.get("/search", params={"q": "мобилизацией", "lang": "en"})
+        bad = client.get("/search", params={"q": "…"})
+        blank = client.get("/search")
+    assert page.status_code == 200
+    links = re.findall(r'class="case-link" href="/case/([^"?]+)', page.text)
+    assert links == [h.case_key for h in expected]
+    assert f"Acts found: {len(expected)}" in page.text
+    for key in links[:3]:  # each result opens its case page
+        with TestClient(create_app(data_dir, mode="direct")) as client:
+            assert client.get(f"/case/{key}").status_code == 200
+    shown = html_lib.unescape(page.text).lower()
+    assert not _left({w.lower() for w in _sandbox_name_words(con, cases)}, shown)
+    assert bad.status_code == 200 and 'role="alert"' in bad.text
+    assert blank.status_code == 200 and 'id="table-search"' not in blank.text
+
+
 def test_exports_carry_the_sentences_and_no_act_text(con, cases, tmp_path) -> None:
     from kartoteka.store.export import export
 

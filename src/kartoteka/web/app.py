@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kartoteka import __version__
 from kartoteka.paths import DataDir
 from kartoteka.store.privacy import keep_names_configured
-from kartoteka.web import api, check, feeds, pages
+from kartoteka.web import api, check, feeds, pages, search
 from kartoteka.web.assets import vega_bundle
 from kartoteka.web.data import FiguresCache, SnapshotCache, gather
 from kartoteka.web.filters import FilterError, Filters
@@ -147,6 +147,7 @@ def create_app(
     app.include_router(api.router)
     app.include_router(check.api_router)
     app.include_router(check.page_router)
+    app.include_router(search.page_router)
     app.include_router(feeds.router)  # /feeds/NAME.atom (kartoteka.watch)
     app.include_router(pages.router)
 

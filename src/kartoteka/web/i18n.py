@@ -29,6 +29,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.revisions": ("Пересмотры", "Revisions"),
     "nav.api": ("API", "API"),
     "nav.check": ("Проверка цифр", "Check a figure"),
+    "nav.search": ("Поиск по текстам", "Search the acts"),
+    "search.intro": (
+        "Полнотекстовый поиск по опубликованным текстам судебных актов (имена скрыты) с учётом "
+        "словоформ: «мобилизован» находит «мобилизованного». Фраза в кавычках ищется целиком.",
+        "Full-text search over the published texts of judicial acts (names masked), in any "
+        "inflection: «мобилизован» finds «мобилизованного». A phrase in quotes is matched whole.",
+    ),
+    "search.query": ("Слова или «фраза»", 'Words or "a phrase"'),
+    "search.submit": ("Искать", "Search"),
+    "search.results": ("Найдено актов: {n}", "Acts found: {n}"),
+    "search.none": ("Ничего не найдено.", "Nothing found."),
+    "search.col.case": ("Дело", "Case"),
+    "search.col.act": ("Акт", "Act"),
+    "search.col.snippet": ("Фрагмент", "Snippet"),
+    "search.col.evidence": ("Источник", "Evidence"),
     "check.intro": (
         "Вставьте текст новости: каждая цифра о делах будет прочитана как запрос к данным и "
         "проверена по состоянию на дату публикации и на сегодня. Что не удалось прочитать, "
