@@ -22,10 +22,10 @@ import json
 import re
 import sqlite3
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
+from cputime import per_cpu_second
 from kartoteka.acts import mask_text, read_act
 from kartoteka.sandbox import SandboxConfig, build_site
 from kartoteka.sandbox.acts import act_html
@@ -84,18 +84,6 @@ def kartoteka_read(data: bytes) -> dict:
     return {"terms": [s.term_months for s in reading.sentences], "masked": masked}
 
 
-def acts_per_second(read: Callable[[bytes], object], acts: list[bytes], seconds: float) -> float:
-    done = 0
-    start = time.process_time()
-    while True:
-        for data in acts:
-            read(data)
-        done += len(acts)
-        elapsed = time.process_time() - start
-        if elapsed >= seconds:
-            return done / elapsed
-
-
 def sandbox_acts(limit: int) -> list[bytes]:
     now = dt.date(2025, 6, 1)
     site = build_site(SandboxConfig(seed=7, faults="none", now=now))
@@ -144,8 +132,8 @@ def main() -> int:
         kartoteka_read(data)
     base = ours = 0.0
     for _ in range(args.rounds):
-        base = max(base, acts_per_second(baseline_read, acts, args.seconds / args.rounds))
-        ours = max(ours, acts_per_second(kartoteka_read, acts, args.seconds / args.rounds))
+        base = max(base, per_cpu_second(baseline_read, acts, args.seconds / args.rounds))
+        ours = max(ours, per_cpu_second(kartoteka_read, acts, args.seconds / args.rounds))
     print(f"baseline regex:  {base:8.1f} acts/s (best of {args.rounds} rounds)")
     print(
         f"kartoteka:       {ours:8.1f} acts/s (extraction + masking + indexing, decoding included)"

@@ -14,12 +14,12 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 from bs4 import BeautifulSoup
 
+from cputime import per_cpu_second
 from kartoteka.sudrf import PageKind, read_page
 from kartoteka.sudrf.encoding import decode_page
 
@@ -55,20 +55,6 @@ def kartoteka_read(data: bytes) -> object:
     return read_page(data)
 
 
-def pages_per_second(read: Callable[[bytes], object], pages: list[bytes], seconds: float) -> float:
-    """Pages per second of this process's CPU time: on a shared machine other processes then
-    slow neither side (both are single-threaded)."""
-    done = 0
-    start = time.process_time()
-    while True:
-        for data in pages:
-            read(data)
-        done += len(pages)
-        elapsed = time.process_time() - start
-        if elapsed >= seconds:
-            return done / elapsed
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=6.0, help="time per side")
@@ -96,8 +82,8 @@ def main() -> int:
     # slows both sides alike instead of whichever ran during the disturbance.
     base = ours = 0.0
     for _ in range(args.rounds):
-        base = max(base, pages_per_second(baseline_read, pages, args.seconds / args.rounds))
-        ours = max(ours, pages_per_second(kartoteka_read, pages, args.seconds / args.rounds))
+        base = max(base, per_cpu_second(baseline_read, pages, args.seconds / args.rounds))
+        ours = max(ours, per_cpu_second(kartoteka_read, pages, args.seconds / args.rounds))
     print(f"baseline bs4(html.parser): {base:8.1f} pages/s (best of {args.rounds} rounds)")
     print(f"kartoteka read_page:       {ours:8.1f} pages/s (best of {args.rounds} rounds)")
     print(f"ratio {ours / base:.1f}")

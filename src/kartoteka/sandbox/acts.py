@@ -120,26 +120,18 @@ def term_text(months: int, style: str, genitive: bool = False) -> str:
     месяцев", "5 лет 6 месяцев", "5 г. 6 мес."."""
     years, rest = divmod(months, 12)
     parts = []
-    if years:
+    units = (
+        (years, "г.", ("года", "лет"), ("год", "года", "лет")),
+        (rest, "мес.", ("месяца", "месяцев"), ("месяц", "месяца", "месяцев")),
+    )
+    for value, abbrev, (gen_one, gen_many), forms in units:
+        if not value:
+            continue
         if style == "abbrev":
-            parts.append(f"{years} г.")
-        else:
-            unit = (
-                ("года" if years == 1 else "лет")
-                if genitive
-                else _count(years, "год", "года", "лет")
-            )
-            parts.append(f"{_number(years, style, genitive)} {unit}")
-    if rest:
-        if style == "abbrev":
-            parts.append(f"{rest} мес.")
-        else:
-            unit = (
-                ("месяца" if rest == 1 else "месяцев")
-                if genitive
-                else _count(rest, "месяц", "месяца", "месяцев")
-            )
-            parts.append(f"{_number(rest, style, genitive)} {unit}")
+            parts.append(f"{value} {abbrev}")
+            continue
+        unit = (gen_one if value == 1 else gen_many) if genitive else _count(value, *forms)
+        parts.append(f"{_number(value, style, genitive)} {unit}")
     return " ".join(parts)
 
 
