@@ -21,8 +21,9 @@ writer refuses parts of another version (a cluster of workers with another insta
 otherwise put a wrong parser version in `fetch_log`).
 
 Failures: a WARC file a worker cannot read (missing on its storage, unreadable, not WARC) is
-reported with its path and reason, the records read before the fault are kept, the run goes
-on, and the file is not marked as read to its end, so the next ingest tries it again. A worker
+reported with its path and reason, the records read before the fault are kept (but the last
+one, which the fault may have cut short), the run goes on, and the file is not marked as read
+to its end, so the next ingest tries it again. A worker
 lost mid-task: the scheduler runs its tasks again on another worker (a task is pure and writes
 its part under a fixed name by an atomic rename, so a second run replaces the first with the
 same content); a task that kills its workers three times is reported like an unreadable file.
@@ -262,6 +263,9 @@ def read_slice(reader: RecordReader, task: Slice, parts_dir: str) -> SliceResult
             rows.append(_row(record, reader.read(record)))
     except Exception as exc:  # a missing, unreadable or broken file must not stop the run
         error = f"{type(exc).__name__}: {exc}"
+        if rows:  # the record read just before the fault may be cut by it (its body short)
+            cut = rows.pop()
+            error += f" (after the record at offset {cut['offset']}, left for the next ingest)"
     target = Path(parts_dir) / task.part_name
     table = pa.Table.from_pylist(rows, schema=PART_SCHEMA).replace_schema_metadata(
         _versions(reader)
@@ -360,12 +364,16 @@ def _loaded_in_order(
 def connect_cluster(address: str, workers: int | None = None) -> Iterator[Client]:
     """A client of the scheduler at `address`, or of a cluster of `workers` processes on
     this machine (`local`), closed afterwards."""
+    import dask
     from distributed import Client, LocalCluster
 
     from kartoteka.store.pool import machine_workers
 
     if address == LOCAL:
         with (
+            # One task at a time per worker thread (no tasks queued on a worker): a worker
+            # lost takes only the task it was running with it.
+            dask.config.set({"distributed.scheduler.worker-saturation": 1.0}),
             LocalCluster(
                 n_workers=workers or machine_workers(),
                 threads_per_worker=1,  # the parser is Python: one record at a time per process
@@ -449,15 +457,15 @@ def ingest_on_cluster(
 def _submit(
     client: Client, reader: RecordReader, slices: list[Slice], parts_dir: Path
 ) -> list[tuple[Slice, Any]]:
-    """One task per slice, earlier slices first; the reader (parser, name policy) goes to
-    every worker once."""
-    shipped = client.scatter(reader, broadcast=True, hash=False)
+    """One task per slice, earlier slices first. The reader (parser, name policy) goes with
+    every task, not scattered once: scattered data dies with the last worker holding it,
+    and a task must be able to run again anywhere after a worker is lost."""
     return [
         (
             task,
             client.submit(
                 read_slice,
-                shipped,
+                reader,
                 task,
                 str(parts_dir),
                 key=f"kartoteka-read-{task.part_name}",
