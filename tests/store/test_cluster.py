@@ -105,19 +105,48 @@ def _assert_same(dump: dict, expected: dict) -> None:
         assert dump[table] == rows, f"{table} differs from a local ingest"
 
 
+def _defendant_names(archive: Path) -> set[str]:
+    names: set[str] = set()
+    for record in iter_responses(archive):
+        page = read_page(record.body, record.url)
+        if page.kind is PageKind.CARD and page.card is not None:
+            names |= {d.name for d in page.card.defendants if d.name}
+            names |= {p.name for p in page.card.parties if p.name}
+    return names
+
+
 def test_slices_of_several_files_give_the_store_of_a_local_ingest(
     tmp_path, archive, address, local_dump
 ):
     data_dir = _data_dir(tmp_path / "data")
     run = cluster.ingest_on_cluster(
-        data_dir, address, archive=archive, rebuild=True, slice_bytes=40_000
+        data_dir, address, archive=archive, rebuild=True, slice_bytes=40_000, keep_parts=True
     )
     assert run.tasks > 2 * len(warc_files(archive)), "files were split into slices"
     assert run.unreadable == []
     assert run.summary.records == len(local_dump["fetch_log"])
     _assert_same(_dump(data_dir), local_dump)
     assert _dump(data_dir)["ingested_files"], "closed files are marked as read"
-    assert not any(p.name.startswith("kartoteka-parts-") for p in data_dir.root.iterdir())
+
+    # The parts, kept: one per task, to inspect with DuckDB, and without a defendant's name.
+    assert run.parts_dir is not None
+    parts = sorted(run.parts_dir.glob("*.parquet"))
+    assert len(parts) == run.tasks
+    counts = duckdb.sql(
+        f"SELECT outcome, count(*) FROM read_parquet('{run.parts_dir}/*.parquet') "
+        "GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
+    assert sum(n for _, n in counts) == len(local_dump["fetch_log"])
+    assert dict(counts)["card"] == run.summary.cards
+    text = []
+    for part in parts:
+        for row in pq.read_table(part).to_pylist():
+            text.append(repr({k: v for k, v in row.items() if k != "read"}))
+            text.append(repr(pickle.loads(row["read"])))
+    everything = "\n".join(text)
+    names = _defendant_names(archive)
+    assert names and "initials" in everything
+    assert sorted(n for n in names if n in everything) == [], "a name in the parts"
 
 
 def test_an_incremental_ingest_on_the_cluster_is_the_local_incremental_ingest(
@@ -180,6 +209,8 @@ def test_a_worker_lost_mid_task_is_replaced_and_the_store_is_the_same(
     assert marker.exists(), "a worker did die"
     assert run.unreadable == []
     _assert_same(_dump(data_dir), local_dump)
+    assert run.parts_dir is None, "parts are not kept unless asked"
+    assert not any(p.name.startswith("kartoteka-parts-") for p in data_dir.root.iterdir())
 
 
 def test_a_task_that_keeps_killing_workers_is_reported_and_the_run_goes_on(
@@ -229,45 +260,6 @@ def test_a_broken_warc_file_is_reported_with_its_path_and_the_run_goes_on(
     others = [row for row in local_dump["fetch_log"] if row[0] != names[1]]
     assert [row for row in dump["fetch_log"] if row[0] != names[1]] == others
     assert names[1] not in {row[0] for row in dump["ingested_files"]}
-
-
-def test_the_parts_hold_no_defendant_name(tmp_path, archive, address):
-    names: set[str] = set()
-    for record in iter_responses(archive):
-        page = read_page(record.body, record.url)
-        if page.kind is PageKind.CARD and page.card is not None:
-            names |= {d.name for d in page.card.defendants if d.name}
-            names |= {p.name for p in page.card.parties if p.name}
-    assert names, "the archive has named defendants"
-    data_dir = _data_dir(tmp_path / "data")
-    run = cluster.ingest_on_cluster(
-        data_dir, address, archive=archive, rebuild=True, keep_parts=True
-    )
-    assert run.parts_dir is not None
-    parts = sorted(run.parts_dir.glob("*.parquet"))
-    assert len(parts) == run.tasks
-    text = []
-    for part in parts:
-        for row in pq.read_table(part).to_pylist():
-            text.append(repr({k: v for k, v in row.items() if k != "read"}))
-            text.append(repr(pickle.loads(row["read"])))
-    everything = "\n".join(text)
-    assert "initials" in everything
-    leaked = sorted(n for n in names if n in everything)
-    assert leaked == []
-
-
-def test_the_parts_can_be_inspected_with_duckdb(tmp_path, archive, address, local_dump):
-    data_dir = _data_dir(tmp_path / "data")
-    run = cluster.ingest_on_cluster(
-        data_dir, address, archive=archive, rebuild=True, keep_parts=True
-    )
-    glob = str(run.parts_dir / "*.parquet")
-    counts = duckdb.sql(
-        f"SELECT outcome, count(*) FROM read_parquet('{glob}') GROUP BY ALL ORDER BY ALL"
-    ).fetchall()
-    assert sum(n for _, n in counts) == len(local_dump["fetch_log"])
-    assert dict(counts)["card"] == run.summary.cards
 
 
 def test_a_part_of_another_parser_version_is_refused(tmp_path, archive):
