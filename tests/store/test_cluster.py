@@ -299,3 +299,16 @@ def test_an_unreachable_scheduler_is_a_clear_error(tmp_path, archive, monkeypatc
         )
     assert raised.value.url == f"tcp://127.0.0.1:{port}"
     assert not any(p.name.startswith("kartoteka-parts-") for p in data_dir.root.iterdir())
+
+
+def test_a_parts_directory_a_worker_cannot_write_stops_the_run(tmp_path, archive):
+    """Not the WARC file's fault but the setup's (every task would fail alike): an error
+    naming the directory, not a file reported unreadable."""
+    reader = RecordReader(name_policy(_data_dir(tmp_path / "d"), False), read_page)
+    name = warc_files(archive)[0]
+    task = cluster.Slice(0, name, str(archive / name), 0, None)
+    nowhere = tmp_path / "not-mounted"
+    with pytest.raises(cluster.ClusterError) as raised:
+        cluster.read_slice(reader, task, str(nowhere))
+    assert str(nowhere) in str(raised.value)
+    assert "--parts" in str(raised.value)
