@@ -152,7 +152,8 @@ def test_slices_of_several_files_give_the_store_of_a_local_ingest(
 def test_an_incremental_ingest_on_the_cluster_is_the_local_incremental_ingest(
     tmp_path, archive, address
 ):
-    """The first two files ingested, then the whole archive: on the cluster as locally."""
+    """The first two files ingested, then the whole archive: on the cluster as locally.
+    Under `--keep-names` too (the names and act texts then come from the contents)."""
     names = warc_files(archive)
     first = tmp_path / "first"
     first.mkdir()
@@ -161,15 +162,18 @@ def test_an_incremental_ingest_on_the_cluster_is_the_local_incremental_ingest(
     dumps, summaries = [], []
     for side in ("local", "cluster"):
         data_dir = _data_dir(tmp_path / side)
-        ingest(data_dir, archive=first, workers=1)
+        ingest(data_dir, archive=first, workers=1, keep_names=True)
         if side == "local":
-            summaries.append(ingest(data_dir, archive=archive, workers=1))
+            summaries.append(ingest(data_dir, archive=archive, workers=1, keep_names=True))
         else:
-            summaries.append(cluster.ingest_on_cluster(data_dir, address, archive=archive).summary)
+            run = cluster.ingest_on_cluster(data_dir, address, archive=archive, keep_names=True)
+            summaries.append(run.summary)
         dumps.append(_dump(data_dir))
     assert summaries[1].already_ingested > 0, "the second file was partly read before"
     assert summaries[1] == summaries[0]
     _assert_same(dumps[1], dumps[0])
+    assert any(row[5] for row in dumps[1]["defendants"]), "names kept"
+    assert any(row[-1] for row in dumps[1]["acts"]), "act texts kept"
 
 
 class _DiesOnce:
