@@ -42,7 +42,7 @@ def archive(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("multi-file-archive")
     config = SandboxConfig(seed=3, faults="none", now=dt.date(2025, 3, 1), scale=0.05)
     write_sandbox_archive(
-        path, config, since=dt.date(2024, 9, 1), max_records=240, max_file_bytes=150_000
+        path, config, since=dt.date(2024, 9, 1), max_records=120, max_file_bytes=75_000
     )
     assert len(warc_files(path)) >= 3
     return path
@@ -120,7 +120,7 @@ def test_slices_of_several_files_give_the_store_of_a_local_ingest(
 ):
     data_dir = _data_dir(tmp_path / "data")
     run = cluster.ingest_on_cluster(
-        data_dir, address, archive=archive, rebuild=True, slice_bytes=40_000, keep_parts=True
+        data_dir, address, archive=archive, rebuild=True, slice_bytes=20_000, keep_parts=True
     )
     assert run.tasks > 2 * len(warc_files(archive)), "files were split into slices"
     assert run.unreadable == []
