@@ -468,7 +468,9 @@ def _submit(
                 reader,
                 task,
                 str(parts_dir),
-                key=f"kartoteka-read-{task.part_name}",
+                # Unique to this run: a scheduler serving two ingests at once (or one after
+                # another) must never hand one the other's result.
+                key=f"kartoteka-read-{parts_dir.name}-{task.part_name}",
                 priority=len(slices) - task.index,
                 retries=1,
                 pure=False,
