@@ -11,6 +11,7 @@ is in test_ingest_workers.py."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import pickle
 import socket
@@ -316,3 +317,18 @@ def test_a_parts_directory_a_worker_cannot_write_stops_the_run(tmp_path, archive
         cluster.read_slice(reader, task, str(nowhere))
     assert str(nowhere) in str(raised.value)
     assert "--parts" in str(raised.value)
+
+
+def test_slices_give_every_worker_thread_several_tasks_within_bounds(tmp_path, archive):
+    mib = 1024 * 1024
+    assert cluster.slice_bytes_for(40 * 256 * mib, 8) == cluster.SLICE_BYTES
+    assert cluster.slice_bytes_for(8 * mib, 2) == mib
+    assert cluster.slice_bytes_for(10_000, 64) == cluster.MIN_SLICE_BYTES
+    names = warc_files(archive)
+    slices = cluster.plan_slices(archive, names, names[-1], 1)
+    assert len(slices) == cluster.MAX_SLICES_PER_FILE * len(names), "at most 8 per file"
+    for name in names:  # a file's slices cover it end to end, in order
+        mine = [s for s in slices if s.warc_file == name]
+        assert mine[0].start == 0 and mine[-1].stop is None
+        assert all(a.stop == b.start for a, b in itertools.pairwise(mine))
+    assert [s.index for s in slices] == list(range(len(slices)))

@@ -4,7 +4,7 @@ Where an archive outgrows one machine, the reading half of ingest (`RecordReader
 privacy policy, hashes, acts; see `ingest.py`) runs on the workers of a Dask cluster, and the
 writing half stays here, in the one DuckDB writer, exactly as with the local pool
 (`pool.py`). Each task reads one *slice* of one WARC file (the records that start in a byte
-range; a file smaller than `SLICE_BYTES` is one slice) and writes what it read as one Parquet
+range, sized so that every worker thread gets several tasks) and writes what it read as one Parquet
 part into a directory that the workers and this machine share. The writer then loads the
 parts in archive order (file by file as written, slice by slice, record by record) and
 applies them with `Ingestor.apply`, the same code a local ingest runs: the store comes out the
@@ -68,8 +68,14 @@ if TYPE_CHECKING:
 
     from distributed import Client
 
-# A file larger than this is read by several tasks (the harvester closes files at 256 MiB).
+# Slices: enough tasks to keep every worker thread busy (several each, so that a slow one
+# does not hold the writer back), none larger than SLICE_BYTES nor smaller than
+# MIN_SLICE_BYTES, at most MAX_SLICES_PER_FILE per file (each slice's task reads its file
+# from the start: `_slice_records`). The harvester closes files at 256 MiB.
 SLICE_BYTES = 64 * 1024 * 1024
+MIN_SLICE_BYTES = 256 * 1024
+MAX_SLICES_PER_FILE = 8
+TASKS_PER_THREAD = 4
 # Names the format of a part; bumped when its columns or payload change.
 PART_FORMAT = "kartoteka-part-1"
 LOCAL = "local"
@@ -169,12 +175,20 @@ class PartRecord:
 
 
 # -- planning ---------------------------------------------------------------------------
+def slice_bytes_for(total_bytes: int, threads: int) -> int:
+    """The slice size that gives each of `threads` worker threads `TASKS_PER_THREAD` tasks
+    of an archive of `total_bytes`, within [MIN_SLICE_BYTES, SLICE_BYTES]."""
+    wanted = max(1, threads) * TASKS_PER_THREAD
+    return min(SLICE_BYTES, max(MIN_SLICE_BYTES, -(-total_bytes // wanted)))
+
+
 def plan_slices(
     archive_dir: Path, names: list[str], newest: str | None, slice_bytes: int = SLICE_BYTES
 ) -> list[Slice]:
-    """The tasks for reading `names` (in writing order): one per `slice_bytes` of each file.
-    The newest file's sound end is found here, once, by the harvest stage's verifying scan
-    (only it can have a torn tail), as a local ingest does."""
+    """The tasks for reading `names` (in writing order): each file cut into slices of about
+    `slice_bytes`, at most `MAX_SLICES_PER_FILE`. The newest file's sound end is found here,
+    once, by the harvest stage's verifying scan (only it can have a torn tail), as a local
+    ingest does."""
     from kartoteka.harvest.warc import _scan
 
     slices: list[Slice] = []
@@ -182,8 +196,10 @@ def plan_slices(
         path = (archive_dir / name).resolve()
         size = path.stat().st_size
         sound_end = _scan(path, 0)[1] if name == newest else None
-        end = size if sound_end is None else min(size, sound_end)
-        starts = list(range(0, max(end, 1), max(1, slice_bytes)))
+        end = max(1, size if sound_end is None else min(size, sound_end))
+        count = min(MAX_SLICES_PER_FILE, -(-end // max(1, slice_bytes)))
+        length = -(-end // count)
+        starts = list(range(0, end, length))
         for n, start in enumerate(starts):
             stop = starts[n + 1] if n + 1 < len(starts) else None
             slices.append(Slice(len(slices), name, str(path), start, stop, sound_end))
@@ -413,7 +429,7 @@ def ingest_on_cluster(
     workers: int | None = None,
     parts_dir: Path | None = None,
     keep_parts: bool = False,
-    slice_bytes: int = SLICE_BYTES,
+    slice_bytes: int | None = None,
 ) -> ClusterIngest:
     """`kartoteka ingest --dask ADDRESS`: the archive's WARC files still to read are parsed
     on the cluster into Parquet parts under `parts_dir` (default: a new directory in the data
@@ -430,16 +446,21 @@ def ingest_on_cluster(
     con = connect(data_dir)
     try:
         todo, closed = files_to_read(con, archive_dir, rebuild)
-        slices = plan_slices(archive_dir, todo, names[-1] if names else None, slice_bytes)
         base = parts_dir or data_dir.root
         base.mkdir(parents=True, exist_ok=True)
         run_parts = Path(tempfile.mkdtemp(prefix="kartoteka-parts-", dir=base)).resolve()
         unreadable: list[tuple[str, str]] = []
+        slices: list[Slice] = []
         try:
             with contextlib.ExitStack() as stack:
                 records: Iterator[PartRecord] = iter(())
-                if slices:  # nothing to read: no cluster to start
+                if todo:  # nothing to read: no cluster to start
                     client = stack.enter_context(connect_cluster(address, workers))
+                    length = slice_bytes or slice_bytes_for(
+                        sum((archive_dir / n).stat().st_size for n in todo),
+                        sum(client.nthreads().values()),
+                    )
+                    slices = plan_slices(archive_dir, todo, names[-1], length)
                     futures = _submit(client, record_reader, slices, run_parts)
                     records = _loaded_in_order(futures, expected, unreadable)
                 summary = ingest_records(
