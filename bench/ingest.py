@@ -10,11 +10,13 @@ file would be all newest file). Each side runs `ingest --rebuild` into a fresh s
 the wall clock (the pool's workers are other processes), pool start-up included.
 
     .venv/bin/python bench/ingest.py [--records 20000] [--archive DIR] [--workers N]
+                                     [--dask local|ADDRESS]
 
 Also printed: the CPU seconds of the writer and of the workers, and the ratio those allow on
 idle cores (on a machine shared with other work the wall clock says less than they do).
 Target (issue 11): ratio ≥ 1.7 on 2 cores. The last line is `ratio N` (all cores over one,
-wall clock).
+wall clock). With `--dask`, a line before it gives `ingest --rebuild --dask` on that cluster
+(`local`: `--workers` processes here), cluster start-up and parts included, over one worker.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from kartoteka.harvest.warc import warc_files
 from kartoteka.paths import DataDir
 from kartoteka.sandbox import SandboxConfig
 from kartoteka.sandbox.archive import write_sandbox_archive
+from kartoteka.store.cluster import ingest_on_cluster
 from kartoteka.store.ingest import ingest
 from kartoteka.store.pool import machine_workers
 
@@ -70,12 +73,31 @@ def _run(archive: Path, workers: int) -> tuple[float, int, float, float]:
     return summary.records / elapsed, summary.records, cpu, children
 
 
+def _run_dask(archive: Path, address: str, workers: int) -> float:
+    """Records/s of `ingest --rebuild --dask ADDRESS`, on the wall clock, cluster start
+    included."""
+    with tempfile.TemporaryDirectory(prefix="kartoteka-bench-dask-") as tmp:
+        data_dir = DataDir(Path(tmp)).ensure()
+        data_dir.secret.write_text(SECRET + "\n", encoding="ascii")
+        started = time.perf_counter()
+        run = ingest_on_cluster(
+            data_dir,
+            address,
+            archive=archive,
+            rebuild=True,
+            workers=workers if address == "local" else None,
+        )
+        elapsed = time.perf_counter() - started
+    return run.summary.records / elapsed
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", type=int, default=20000)
     default_archive = Path(tempfile.gettempdir()) / "kartoteka-bench-ingest-archive"
     parser.add_argument("--archive", type=Path, default=default_archive)
     parser.add_argument("--workers", type=int, default=machine_workers())
+    parser.add_argument("--dask", metavar="ADDRESS", help="also time a cluster (`local`)")
     args = parser.parse_args()
     archive = _archive(args.archive, args.records)
     one, count, one_cpu, _ = _run(archive, 1)
@@ -90,6 +112,9 @@ def main() -> int:
     cores = machine_workers()
     bound = max(writer_cpu, workers_cpu / args.workers, (writer_cpu + workers_cpu) / cores)
     print(f"ratio the CPU times allow on {cores} idle cores: {one_cpu / bound:.2f}")
+    if args.dask:
+        on_dask = _run_dask(archive, args.dask, args.workers)
+        print(f"dask {args.dask}: {on_dask:8.0f} records/s, {on_dask / one:.2f} × one worker")
     print(f"ratio {many / one:.2f}")
     return 0
 

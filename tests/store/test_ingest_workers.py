@@ -1,7 +1,8 @@
-"""`ingest --rebuild` gives the same store at any worker count: every table dumped and
-compared after ingesting the same archive with 1, 2 and 4 parsing processes, on an archive
-of sandbox pages and on the real fixture pages. The pool's start-up threshold is lowered so
-that these small archives do go through the pool."""
+"""`ingest --rebuild` gives the same store at any worker count and on a Dask cluster: every
+table dumped and compared after ingesting the same archive with 1, 2 and 4 parsing processes
+and with `--dask local` (a local cluster of 2 worker processes), on an archive of sandbox pages
+and on the real fixture pages. The pool's start-up threshold is lowered so that these small
+archives do go through the pool."""
 
 import datetime as dt
 
@@ -14,6 +15,7 @@ from kartoteka.sandbox import SandboxConfig
 from kartoteka.sandbox.archive import write_sandbox_archive
 from kartoteka.store import ingest as ingest_module
 from kartoteka.store import pool
+from kartoteka.store.cluster import ingest_on_cluster
 from kartoteka.store.db import dump_tables
 from kartoteka.store.ingest import ingest
 from kartoteka.sudrf.urls import card_url, listing_url
@@ -43,6 +45,19 @@ def _store_dump(tmp_path, archive, workers: int) -> tuple[dict, object]:
         con.close()
 
 
+def _cluster_dump(tmp_path, archive) -> tuple[dict, object]:
+    """`kartoteka ingest --rebuild --dask local --workers 2`."""
+    data_dir = DataDir(tmp_path / "data-dask").ensure()
+    data_dir.secret.write_text(SECRET + "\n", encoding="ascii")
+    run = ingest_on_cluster(data_dir, "local", archive=archive, rebuild=True, workers=2)
+    assert run.tasks > 0 and run.unreadable == []
+    con = duckdb.connect(str(data_dir.store), read_only=True)
+    try:
+        return dump_tables(con), run.summary
+    finally:
+        con.close()
+
+
 def _spy_on_the_pool(monkeypatch) -> list[int]:
     """Lower the pool's threshold and note the worker count of every pool started."""
     monkeypatch.setattr(ingest_module, "POOL_MIN_RECORDS", 1)
@@ -60,18 +75,21 @@ def _spy_on_the_pool(monkeypatch) -> list[int]:
 def _same_store_at_every_worker_count(tmp_path, archive, monkeypatch):
     started = _spy_on_the_pool(monkeypatch)
     dumps = {}
+    summaries = {}
     for workers in WORKERS:
-        dumps[workers], summary = _store_dump(tmp_path, archive, workers)
+        dumps[workers], summaries[workers] = _store_dump(tmp_path, archive, workers)
     assert started == [2, 4], "the pool must have read the records at 2 and 4 workers"
+    dumps["dask"], summaries["dask"] = _cluster_dump(tmp_path, archive)
     one = dumps[1]
     assert one["fetch_log"] and one["case_versions"], "nothing was ingested"
-    for workers in WORKERS[1:]:
+    for workers in [*WORKERS[1:], "dask"]:
+        assert summaries[workers] == summaries[1], f"the summary differs at {workers}"
         for table, rows in one.items():
             assert dumps[workers][table] == rows, f"{table} differs at {workers} workers"
-    return one, summary
+    return one, summaries[1]
 
 
-def test_sandbox_archive_gives_the_same_store_at_1_2_and_4_workers(
+def test_sandbox_archive_gives_the_same_store_at_1_2_4_workers_and_on_dask(
     tmp_path, sandbox_archive, monkeypatch
 ):
     one, summary = _same_store_at_every_worker_count(tmp_path, sandbox_archive, monkeypatch)
@@ -81,7 +99,9 @@ def test_sandbox_archive_gives_the_same_store_at_1_2_and_4_workers(
     assert one["act_readings"] and one["sentences"], "acts are read at every worker count"
 
 
-def test_real_pages_give_the_same_store_at_1_2_and_4_workers(tmp_path, fixtures_dir, monkeypatch):
+def test_real_pages_give_the_same_store_at_1_2_4_workers_and_on_dask(
+    tmp_path, fixtures_dir, monkeypatch
+):
     archive = tmp_path / "archive"
     pages = sorted(fixtures_dir.glob("*.html"))
     with WarcWriter(archive) as writer:

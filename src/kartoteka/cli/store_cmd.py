@@ -114,18 +114,59 @@ def register(app: typer.Typer) -> None:
             help="Processes that parse records (default: every core). The store is the "
             "same at any count.",
         ),
+        dask: str | None = typer.Option(
+            None,
+            "--dask",
+            metavar="ADDRESS",
+            help="Parse on a Dask cluster: the scheduler's address (tcp://host:8786), or "
+            "`local` for a cluster of --workers processes here (docs/scaling.md).",
+        ),
+        parts: Path | None = typer.Option(
+            None,
+            help="With --dask: where the workers write their Parquet parts (storage shared "
+            "by the workers and this machine; default: the data directory).",
+        ),
+        keep_parts: bool = typer.Option(
+            False, help="With --dask: keep the Parquet parts after loading them."
+        ),
         data_dir: str | None = DATA_DIR_OPTION,
     ) -> None:
         """Parse new WARC records into the store (idempotent)."""
         from kartoteka.store.ingest import ingest as run_ingest
 
-        summary = run_ingest(
-            resolve_data_dir(data_dir),
-            archive=archive,
-            rebuild=rebuild,
-            keep_names=keep_names,
-            workers=workers,
-        )
+        unreadable: list[tuple[str, str]] = []
+        if dask is not None:
+            from kartoteka.errors import KartotekaError
+            from kartoteka.store.cluster import ingest_on_cluster
+
+            try:
+                run = ingest_on_cluster(
+                    resolve_data_dir(data_dir),
+                    dask,
+                    archive=archive,
+                    rebuild=rebuild,
+                    keep_names=keep_names,
+                    workers=workers,
+                    parts_dir=parts,
+                    keep_parts=keep_parts,
+                )
+            except KartotekaError as exc:  # no scheduler there, parts not shared ...
+                typer.echo(f"error: {exc}", err=True)
+                raise typer.Exit(2) from exc
+            summary, unreadable = run.summary, run.unreadable
+            typer.echo(f"read on the cluster at {dask}: {run.tasks} tasks")
+            if run.parts_dir is not None:
+                typer.echo(f"parts kept in {run.parts_dir}")
+        elif parts is not None or keep_parts:
+            raise typer.BadParameter("--parts and --keep-parts go with --dask")
+        else:
+            summary = run_ingest(
+                resolve_data_dir(data_dir),
+                archive=archive,
+                rebuild=rebuild,
+                keep_names=keep_names,
+                workers=workers,
+            )
         typer.echo(
             f"records read: {summary.records} (already ingested: "
             f"{summary.already_ingested}); listings {summary.listings}, cards "
@@ -135,6 +176,16 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"cases in store: {summary.cases} (removed from court sites: {summary.removed})")
         for url, reason in summary.failures:
             typer.echo(f"  unreadable: {url}: {reason}", err=True)
+        for path, reason in unreadable:
+            typer.echo(f"  unreadable WARC file: {path}: {reason}", err=True)
+        if unreadable:
+            typer.echo(
+                f"{len(unreadable)} WARC file(s) could not be read to their end: what was read "
+                "is in the store, the files stay in the archive and the next ingest tries "
+                "them again",
+                err=True,
+            )
+            raise typer.Exit(1)
 
     @app.command()
     def stats(

@@ -812,11 +812,14 @@ def ingest_records(
     *,
     rebuild: bool = False,
     workers: int | None = None,
+    reading: Reading | None = None,
 ) -> IngestSummary:
     """Ingest records into an open store in one transaction (all or nothing).
 
     `workers`: processes that read (parse) records, default every core this process may use;
-    the writing stays here, in archive order, so the result does not depend on it."""
+    the writing stays here, in archive order, so the result does not depend on it.
+    `reading`: where the records are read (default: here or in a local pool, `_read_all`;
+    `kartoteka.store.cluster` passes records a Dask cluster has read already)."""
     con.execute("BEGIN TRANSACTION")
     try:
         if rebuild:
@@ -825,7 +828,8 @@ def ingest_records(
         _check_name_policy(con, policy.keep_names)
         ingestor = Ingestor(con, policy, reader or default_reader())
         fresh = (record for record in records if ingestor.is_new(record))
-        for n, (record, read) in enumerate(_read_all(ingestor, fresh, workers), start=1):
+        pairs = (reading or _read_all)(ingestor, fresh, workers)
+        for n, (record, read) in enumerate(pairs, start=1):
             ingestor.apply(record, read)
             if n % BATCH_RECORDS == 0:
                 ingestor.flush()
@@ -840,6 +844,13 @@ def ingest_records(
     counts = con.execute("SELECT count(*), count(removed_at) FROM cases").fetchone()
     summary.cases, summary.removed = (int(counts[0]), int(counts[1])) if counts else (0, 0)
     return summary
+
+
+# (ingestor, new records in archive order, workers) → (record, read record) in that order.
+Reading = Callable[
+    ["Ingestor", Iterator[ResponseRecord], int | None],
+    Iterator[tuple[ResponseRecord, ReadRecord]],
+]
 
 
 def _read_all(
@@ -888,6 +899,25 @@ def ingest(
         con.close()
 
 
+def files_to_read(
+    con: duckdb.DuckDBPyConnection, archive_dir: Path, rebuild: bool
+) -> tuple[list[str], list[tuple[str, int]]]:
+    """The archive's WARC files still to read, in writing order (all of them on a rebuild;
+    else all but the closed ones already read to their end), and the closed files this read
+    will have finished (name, size): the newest file may still grow, so it is never closed."""
+    from kartoteka.harvest.warc import warc_files
+
+    names = warc_files(archive_dir)
+    sizes = {n: (archive_dir / n).stat().st_size for n in names}
+    closed = [(n, sizes[n]) for n in names[:-1]]
+    done = (
+        {}
+        if rebuild
+        else dict(con.execute("SELECT warc_file, size_bytes FROM ingested_files").fetchall())
+    )
+    return [n for n in names if done.get(n) != sizes[n]], closed
+
+
 @contextlib.contextmanager
 def _unread_records(
     con: duckdb.DuckDBPyConnection, archive_dir: Path, rebuild: bool
@@ -902,14 +932,7 @@ def _unread_records(
     from kartoteka.store.warcread import iter_responses_fast as iter_responses
 
     names = warc_files(archive_dir)
-    sizes = {n: (archive_dir / n).stat().st_size for n in names}
-    closed = [(n, sizes[n]) for n in names[:-1]]  # the newest file may still grow
-    done = (
-        {}
-        if rebuild
-        else dict(con.execute("SELECT warc_file, size_bytes FROM ingested_files").fetchall())
-    )
-    todo = [n for n in names if done.get(n) != sizes[n]]
+    todo, closed = files_to_read(con, archive_dir, rebuild)
     if len(todo) == len(names):
         yield (iter_responses(archive_dir) if names else iter(())), closed
         return
