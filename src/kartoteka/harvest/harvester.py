@@ -16,6 +16,10 @@ recorded in the state. Every page is classified before it is used:
   report the URL and the reason;
 - unavailable / 429 → the gateway cools the court down; the other courts go on.
 
+After a card whose act tab only links its acts (`name_op=doc`), the linked act pages are
+fetched the same way (kartoteka.harvest.acts says which, and when again); acts still pending
+or failed from earlier runs are fetched at the end of the court.
+
 Resumption: the run id is kept in the state until the run finishes. A run restarted with the
 same parameters takes the same id and, before fetching any page, looks in the archive index
 for a usable response of that run; only pages not archived yet are fetched.

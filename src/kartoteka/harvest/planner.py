@@ -12,7 +12,8 @@
   never fetched, when its listing row changed (decision, decision date, legal force), or when
   the case is not final (no legal force yet) and the card is older than `card_max_age`,
   whether or not its window was re-listed in this run (a case suspended for a contract long
-  ago still gets its termination read).
+  ago still gets its termination read). The row's signature includes the acts it links, so
+  an act that comes out after the decision gets the card read again.
 """
 
 from __future__ import annotations

@@ -17,7 +17,10 @@ What is believed about each court site, and what changed (issue 9; `kartoteka do
   (`WindowStatus`) and their problem; `window(w).status` for one window;
 - `captcha_pairs()`: each captcha scope's newest solved pair (`CaptchaPair.valid(now)` says
   whether it is still sent), and `pending_challenges()`: captchas waiting for a person
-  (court, image path, URL, time, the answer once given with `kartoteka captcha`).
+  (court, image path, URL, time, the answer once given with `kartoteka captcha`);
+- `court_acts(court)`: the judicial acts cards link (`name_op=doc` pages, issue 13), with
+  what their last fetch proved (`kartoteka.harvest.acts.ActStatus`) and whether the card
+  still links them.
 
 Crash safety: WAL journal, one short transaction per page processed. The WARC archive is
 written *before* the state is updated, and a resumed run first replays the archived pages of
