@@ -10,6 +10,7 @@ import pytest
 from tests.sandbox.conftest import NOW, fetch
 
 from kartoteka.registry.courts import CourtLevel
+from kartoteka.sandbox import html_classic
 from kartoteka.sandbox.caseload import ResultKind, SimCase
 from kartoteka.sandbox.network import SimCourt
 from kartoteka.sandbox.site import Site
@@ -20,12 +21,22 @@ from kartoteka.sudrf.urls import Dialect, Instance, card_url, listing_url, searc
 read_page_module = pytest.importorskip("kartoteka.sudrf.page")
 
 
-def _court(site: Site, template: Template, level: CourtLevel = CourtLevel.GARRISON) -> SimCourt:
-    """The busiest court of a template and level (so that every case kind is there)."""
+def _court(
+    site: Site,
+    template: Template,
+    level: CourtLevel = CourtLevel.GARRISON,
+    act_display: str | None = None,
+) -> SimCourt:
+    """The busiest court of a template and level (so that every case kind is there) among
+    those that publish act texts (and show them as `act_display` says, when given)."""
     courts = [
         c
         for c in site.network
-        if c.template is template and c.level is level and not c.hides_listing_articles
+        if c.template is template
+        and c.level is level
+        and not c.hides_listing_articles
+        and c.publishes_acts
+        and act_display in (None, c.act_display)
     ]
     return max(courts, key=lambda c: len(site.caseload.court(c.code).cases))
 
@@ -73,9 +84,10 @@ def test_listing_reads_back(quiet_site: Site, template: Template) -> None:
             assert (row.result or "").startswith(case.final_text or "")
 
 
+@pytest.mark.parametrize("display", ["inline", "linked"])
 @pytest.mark.parametrize("template", TEMPLATES)
-def test_first_instance_cards_read_back(quiet_site: Site, template: Template) -> None:
-    court = _court(quiet_site, template)
+def test_first_instance_cards_read_back(quiet_site: Site, template: Template, display: str) -> None:
+    court = _court(quiet_site, template, act_display=display)
     cases = _visible(quiet_site, court)
     # One case of every outcome class, a hidden name, several defendants, a published act.
     wanted: dict[str, SimCase] = {}
@@ -87,7 +99,9 @@ def test_first_instance_cards_read_back(quiet_site: Site, template: Template) ->
             wanted.setdefault("several", case)
         if case.act_published_at(NOW):
             wanted.setdefault("act", case)
-    assert {"verdict", "pending", "hidden", "act"} <= set(wanted)
+        if case.act_shown_at(NOW) and case.act_form != "text":
+            wanted.setdefault(f"act {case.act_form}", case)
+    assert {"verdict", "pending", "hidden", "act", "act stub", "act attachment"} <= set(wanted)
     for label, case in wanted.items():
         url = card_url(court.host, court.dialect, case.case_id, case.guid)
         page = read_page(fetch(quiet_site, url).body, url)
@@ -112,10 +126,19 @@ def test_first_instance_cards_read_back(quiet_site: Site, template: Template) ->
         if case.kind_at(NOW) is ResultKind.SUSPENDED:
             assert any(e.result == "Производство по делу приостановлено" for e in card.events)
         assert {p.role for p in card.parties} == {"Прокурор", "Защитник (адвокат)"}
-        if case.act_published_at(NOW):
+        if not case.act_shown_at(NOW):
+            assert not card.acts, label
+        elif court.act_display == "linked":
+            # Only a link on the card: nothing is known about the text until its page is read.
+            (act,) = card.acts
+            assert act.text is None and act.published is None, label
+            assert act.url == html_classic.doc_href(case), label
+        elif case.act_published_at(NOW):
             assert card.acts and card.acts[0].text and "симуляция kartoteka" in card.acts[0].text
-        else:
-            assert not any(a.text for a in card.acts)
+            assert card.acts[0].published is True
+        else:  # a stub or an attachment only, inline: an act that is not a published text
+            (act,) = card.acts
+            assert act.published is False, (label, act)
 
 
 @pytest.mark.parametrize("template", TEMPLATES)
@@ -206,8 +229,12 @@ def test_act_text_page(quiet_site: Site) -> None:
         f"http://{court.host}/modules.php?name=sud_delo&srv_num=1&name_op=doc"
         f"&number={case.case_id}&delo_id=1540006&new=0&text_number=1"
     )
-    text = fetch(quiet_site, url).body.decode("cp1251")
-    assert "ПРИГОВОР" in text and "назначить ему наказание" in text
+    body = fetch(quiet_site, url).body
+    text = body.decode("cp1251")
+    # Words are split across spans in the markup (Word-HTML): read the clean text.
+    page = read_page(body, url)
+    assert page.kind is PageKind.ACT and page.act is not None and page.act.published
+    assert "ПРИГОВОР" in text and "назначить ему наказание" in (page.act.text or "")
     assert all(d.name.full not in text for d in case.defendants)  # acts are anonymised
 
 

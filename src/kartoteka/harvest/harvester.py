@@ -16,6 +16,10 @@ recorded in the state. Every page is classified before it is used:
   report the URL and the reason;
 - unavailable / 429 → the gateway cools the court down; the other courts go on.
 
+After a card whose act tab only links its acts (`name_op=doc`), the linked act pages are
+fetched the same way (kartoteka.harvest.acts says which, and when again); acts still pending
+or failed from earlier runs are fetched at the end of the court.
+
 Resumption: the run id is kept in the state until the run finishes. A run restarted with the
 same parameters takes the same id and, before fetching any page, looks in the archive index
 for a usable response of that run; only pages not archived yet are fetched.
@@ -44,6 +48,13 @@ from urllib.parse import urlsplit
 import httpx
 
 from kartoteka.errors import Blocked, CaptchaRequired, KartotekaError, Throttled
+from kartoteka.harvest.acts import (
+    ActStatus,
+    act_outcome,
+    awaits_act,
+    card_act_links,
+    needs_recheck,
+)
 from kartoteka.harvest.captcha import (
     CaptchaChallenge,
     CaptchaPolicy,
@@ -101,7 +112,12 @@ PROVE_AFTER_EMPTIES = 3
 LIST_PASSES = 2
 
 CARD_GONE = "gone"  # card signature of a case whose card answered "no data"
-USABLE_KINDS = (PageKind.LISTING.value, PageKind.EMPTY.value, PageKind.CARD.value)
+USABLE_KINDS = (
+    PageKind.LISTING.value,
+    PageKind.EMPTY.value,
+    PageKind.CARD.value,
+    PageKind.ACT.value,
+)
 
 
 class CourtStatus(StrEnum):
@@ -141,6 +157,11 @@ class CourtReport:
     changes: list[Change] = field(default_factory=list)  # beliefs changed in this run
     captcha_questions: int = 0  # captchas a person (the solver) was asked in this run
     captcha_wrong: int = 0  # answers the site refused
+    # Linked judicial acts (`name_op=doc` pages, issue 13): pages read with a usable answer
+    # (a text, a stub, "no data"), of which texts, and fetches that failed (retried next run).
+    acts: int = 0
+    act_texts: int = 0
+    acts_failed: int = 0
 
 
 @dataclass(slots=True)
@@ -168,6 +189,14 @@ class HarvestReport:
     @property
     def extra_requests(self) -> int:
         return sum(c.extra_requests for c in self.courts)
+
+    @property
+    def acts(self) -> int:
+        return sum(c.acts for c in self.courts)
+
+    @property
+    def acts_failed(self) -> int:
+        return sum(c.acts_failed for c in self.courts)
 
     def requests_per_case(self) -> float | None:
         moved = self.new_cases + self.changed_cases
@@ -320,6 +349,7 @@ class Harvester:
         # Scope → its pair was accepted as an answer and not yet resent successfully.
         self._fresh_pair: dict[str, bool] = {}
         self._gate_scopes: set[str] = set()  # scopes whose sites refuse a pair resent
+        self._acts_stopped: set[str] = set()  # courts whose act pages asked for a captcha
         self.progress = progress
         self.archive_dir = data_dir.archive if archive_dir is None else Path(archive_dir)
         self._by_host = {c.host: c for c in courts}
@@ -955,6 +985,8 @@ class Harvester:
                     watched=row_is_watched(row, self.options.watch),
                     final=row_is_final(row),
                     run_id=self.run_id,
+                    result_date=row.result_date.isoformat() if row.result_date else None,
+                    row_acts=bool(row.acts),
                 )
 
     def _cards_to_fetch(self, court: Court) -> list[tuple[str, str, str | None, bool]]:
@@ -974,10 +1006,12 @@ class Harvester:
             card_run,
             card_row_sig,
             row_run,
+            result_date,
+            row_acts,
         ) in self.state.db.execute(
             "SELECT instance, case_id, case_uid, row_sig, watched, final, card_sig, "
-            "card_at, card_run, card_row_sig, row_run FROM cases WHERE court_code = ? "
-            "ORDER BY instance, entry_date, case_id",
+            "card_at, card_run, card_row_sig, row_run, result_date, row_acts FROM cases "
+            "WHERE court_code = ? ORDER BY instance, entry_date, case_id",
             (court.code,),
         ):
             case = CaseState(row_sig, card_sig, card_at, card_run, bool(final), None, card_row_sig)
@@ -996,6 +1030,22 @@ class Harvester:
                 run_id=self.run_id,
             ):
                 out.append((inst, case_id, uid, row_run == self.run_id))
+            elif (
+                (watched or self.options.all_cards)
+                and row_run != self.run_id
+                and card_run != self.run_id
+                and awaits_act(
+                    result_date,
+                    bool(row_acts),
+                    card_at,
+                    now=now,
+                    today=self.options.end,
+                    max_age=self.options.act_max_age,
+                )
+            ):
+                # Decided, no act when last seen, window no longer re-listed: the act may
+                # have come out since (weeks to months late): read the card again.
+                out.append((inst, case_id, uid, False))
         return out
 
     async def _fetch_card(
@@ -1027,9 +1077,70 @@ class Harvester:
                 f"card {case_id}: {page.kind.value} page ({page.reason or 'no reason'}) at {url}"
             )
             return
+        # Acts the card only links (`name_op=doc`): noted with the card, in one transaction,
+        # so that a run stopped in between never loses them; then fetched.
+        links = await self._act_links(body, url) if b"name_op=doc" in body else []
         with self.state.transaction():
             self.state.card_fetched(court.code, inst, case_id, card_signature(body), self.run_id)
+            todo = self.state.note_card_acts(court.code, inst, case_id, links, self.run_id)
         report.cards += 1
+        planned[0] += len(todo)
+        for act_url in todo:
+            await self._fetch_act(court, inst, case_id, act_url, report, planned)
+
+    async def _act_links(self, body: bytes, url: str) -> list[str]:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._parsers, card_act_links, body, url)
+
+    async def _fetch_act(
+        self,
+        court: Court,
+        inst: str,
+        case_id: str,
+        url: str,
+        report: CourtReport,
+        planned: list[int],
+    ) -> None:
+        """One linked act page, through the gateway like every page (archived with its kind,
+        `act` when it is one). A failure is recorded (the act is fetched again next run) and
+        reported; a captcha ends the court's act fetches for this run."""
+        assert self.state is not None
+        if court.code in self._acts_stopped:
+            return  # stays pending: the next run fetches it
+        sig: str | None = None
+        try:
+            page, body = await self._page(court, url, report)
+            status, detail = act_outcome(page)
+            sig = card_signature(body) if status is not ActStatus.FAILED else None
+        except CaptchaRequired as exc:
+            self._acts_stopped.add(court.code)
+            status, detail = ActStatus.FAILED, f"captcha: {exc}"
+        except FetchFailed as exc:
+            status, detail = ActStatus.FAILED, str(exc)
+        self._tick(court, report, planned)
+        with self.state.transaction():
+            self.state.act_fetched(court.code, inst, case_id, url, status, detail, sig, self.run_id)
+        if status is ActStatus.FAILED:
+            report.acts_failed += 1
+            report.problems.append(f"act of case {case_id}: {detail} at {url}")
+            return
+        report.acts += 1
+        report.act_texts += status is ActStatus.TEXT
+
+    async def _recheck_acts(self, court: Court, report: CourtReport, planned: list[int]) -> None:
+        """Acts whose card was not read in this run but that must be fetched: linked and
+        never fetched (a stopped run), failed in an earlier run, or without a text for
+        longer than `act_max_age` (see kartoteka.harvest.acts)."""
+        assert self.state is not None
+        now = time.time()
+        todo = [
+            (inst, case_id, state.url)
+            for inst, case_id, state in self.state.court_acts(court.code)
+            if needs_recheck(state, now, self.run_id, self.options.act_max_age)
+        ]
+        planned[0] += len(todo)
+        for inst, case_id, url in todo:
+            await self._fetch_act(court, inst, case_id, url, report, planned)
 
     def _tick(self, court: Court, report: CourtReport, planned: list[int]) -> None:
         if self.gateway is not None:
@@ -1080,6 +1191,7 @@ class Harvester:
                     failures += 1
                     if failures >= 3:
                         raise
+            await self._recheck_acts(court, report, planned)
             if report.windows_incomplete or report.windows_suspect or report.problems:
                 report.status = CourtStatus.INCOMPLETE
         except CaptchaRequired as exc:

@@ -12,7 +12,8 @@
   never fetched, when its listing row changed (decision, decision date, legal force), or when
   the case is not final (no legal force yet) and the card is older than `card_max_age`,
   whether or not its window was re-listed in this run (a case suspended for a contract long
-  ago still gets its termination read).
+  ago still gets its termination read). The row's signature includes the acts it links, so
+  an act that comes out after the decision gets the card read again.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from kartoteka.harvest.acts import DEFAULT_ACT_MAX_AGE
 from kartoteka.harvest.state import CaseState, Window, WindowState
 from kartoteka.registry.articles import CHAPTER_33, is_watched
 from kartoteka.registry.courts import Court, CourtLevel
@@ -39,6 +41,9 @@ class PlanOptions:
     all_cards: bool = False
     recent_months: int = 6
     card_max_age: float = 7 * 86400.0  # seconds; for cases that are not final yet
+    # seconds between rechecks of a linked act without a text (a stub, "no data") whose
+    # card is not read again (kartoteka.harvest.acts)
+    act_max_age: float = DEFAULT_ACT_MAX_AGE
     appeals: bool = True  # district and fleet courts: also their criminal appeals
     instances: tuple[str, ...] = field(default=(Instance.FIRST.value,))
 
@@ -143,12 +148,17 @@ def candidate_windows(court: Court, options: PlanOptions) -> list[Window]:
 
 
 def row_signature(row: ListingRow) -> str:
-    """What in a listing row means "the case moved": decision, its date, legal force."""
+    """What in a listing row means "the case moved": decision, its date, legal force, and
+    the acts it links (an act that comes out after the decision became final must still
+    get its card, and so its act, read; a row without acts keeps its old signature)."""
     data = [
         row.result or "",
         row.result_date.isoformat() if row.result_date else "",
         row.legal_force_date.isoformat() if row.legal_force_date else "",
     ]
+    acts = sorted(a.url for a in row.acts if a.url)
+    if acts:
+        data.append("acts=" + ",".join(acts))
     return "|".join(data)
 
 

@@ -17,7 +17,10 @@ What is believed about each court site, and what changed (issue 9; `kartoteka do
   (`WindowStatus`) and their problem; `window(w).status` for one window;
 - `captcha_pairs()`: each captcha scope's newest solved pair (`CaptchaPair.valid(now)` says
   whether it is still sent), and `pending_challenges()`: captchas waiting for a person
-  (court, image path, URL, time, the answer once given with `kartoteka captcha`).
+  (court, image path, URL, time, the answer once given with `kartoteka captcha`);
+- `court_acts(court)`: the judicial acts cards link (`name_op=doc` pages, issue 13), with
+  what their last fetch proved (`kartoteka.harvest.acts.ActStatus`) and whether the card
+  still links them.
 
 Crash safety: WAL journal, one short transaction per page processed. The WARC archive is
 written *before* the state is updated, and a resumed run first replays the archived pages of
@@ -36,6 +39,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from kartoteka.harvest.acts import ActState, ActStatus, acts_to_fetch
 from kartoteka.harvest.client import Ledger
 
 STATE_FILE = "harvest.sqlite3"
@@ -133,6 +137,20 @@ CREATE TABLE IF NOT EXISTS captcha_pairs (
     expires_at  REAL NOT NULL,
     expired_at  REAL
 );
+CREATE TABLE IF NOT EXISTS acts (
+    court_code  TEXT NOT NULL,
+    instance    TEXT NOT NULL,
+    case_id     TEXT NOT NULL,
+    url         TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    listed      INTEGER NOT NULL DEFAULT 1,
+    detail      TEXT,
+    act_sig     TEXT,
+    fetched_at  REAL,
+    run_id      TEXT,
+    first_run   TEXT,
+    PRIMARY KEY (court_code, instance, case_id, url)
+);
 CREATE TABLE IF NOT EXISTS captcha_pending (
     court_code  TEXT PRIMARY KEY,
     scope_key   TEXT NOT NULL,
@@ -147,7 +165,13 @@ CREATE TABLE IF NOT EXISTS captcha_pending (
 
 # Columns added after the first release: (table, column, declaration). Old state files get
 # them on open, so a state written by an earlier version keeps working.
-_ADDED_COLUMNS = (("windows", "status", "TEXT"),)
+_ADDED_COLUMNS = (
+    ("windows", "status", "TEXT"),
+    # issue 13: the decision date and whether the listing row linked an act, so that a
+    # decided case whose act is not out yet gets its card read again (kartoteka.harvest.acts)
+    ("cases", "result_date", "TEXT"),
+    ("cases", "row_acts", "INTEGER NOT NULL DEFAULT 0"),
+)
 
 
 class WindowStatus(StrEnum):
@@ -623,6 +647,8 @@ class HarvestState(Ledger):
         watched: bool,
         final: bool,
         run_id: str,
+        result_date: str | None = None,
+        row_acts: bool = False,
     ) -> str:
         """Record a listing row. Returns "new", "changed" or "same" (vs. earlier runs)."""
         old = self.case(court_code, instance, case_id)
@@ -630,7 +656,7 @@ class HarvestState(Ledger):
             self.db.execute(
                 "INSERT INTO cases (court_code, instance, case_id, case_uid, case_number, "
                 "entry_date, card_url, row_sig, watched, final, first_run, row_run, "
-                "changed_run) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "changed_run, result_date, row_acts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     court_code,
                     instance,
@@ -645,6 +671,8 @@ class HarvestState(Ledger):
                     run_id,
                     run_id,
                     run_id,
+                    result_date,
+                    int(row_acts),
                 ),
             )
             return "new"
@@ -656,7 +684,7 @@ class HarvestState(Ledger):
             status = "same"
         self.db.execute(
             "UPDATE cases SET case_uid = ?, case_number = ?, entry_date = ?, card_url = ?, "
-            "row_sig = ?, watched = ?, final = ?, row_run = ?, "
+            "row_sig = ?, watched = ?, final = ?, row_run = ?, result_date = ?, row_acts = ?, "
             "changed_run = CASE WHEN ? = 'changed' THEN ? ELSE changed_run END "
             "WHERE court_code = ? AND instance = ? AND case_id = ?",
             (
@@ -668,6 +696,8 @@ class HarvestState(Ledger):
                 int(watched),
                 int(final),
                 run_id,
+                result_date,
+                int(row_acts),
                 status,
                 run_id,
                 court_code,
@@ -705,6 +735,80 @@ class HarvestState(Ledger):
             ),
         )
         return changed
+
+    # -- linked judicial acts (`name_op=doc` pages, issue 13) ------------------------------
+    def acts_of(self, court_code: str, instance: str, case_id: str) -> dict[str, ActState]:
+        return {
+            r[0]: ActState(r[0], ActStatus(r[1]), bool(r[2]), r[3], r[4], r[5])
+            for r in self.db.execute(
+                "SELECT url, status, listed, fetched_at, run_id, detail FROM acts "
+                "WHERE court_code = ? AND instance = ? AND case_id = ?",
+                (court_code, instance, case_id),
+            )
+        }
+
+    def note_card_acts(
+        self, court_code: str, instance: str, case_id: str, links: list[str], run_id: str
+    ) -> list[str]:
+        """Record the acts a card just read links (an act it no longer links stays, as not
+        listed) and mark those to fetch as pending; returns them. Called in the card's own
+        transaction, so that a run stopped after the card never loses its acts."""
+        known = self.acts_of(court_code, instance, case_id)
+        todo = acts_to_fetch(links, known, run_id)
+        self.db.execute(
+            "UPDATE acts SET listed = 0 WHERE court_code = ? AND instance = ? AND case_id = ?",
+            (court_code, instance, case_id),
+        )
+        for url in links:
+            status = ActStatus.PENDING.value if url in todo else None
+            self.db.execute(
+                "INSERT INTO acts (court_code, instance, case_id, url, status, listed, "
+                "first_run) VALUES (?,?,?,?,?,1,?) ON CONFLICT (court_code, instance, case_id, "
+                "url) DO UPDATE SET listed = 1, status = COALESCE(?, status)",
+                (court_code, instance, case_id, url, status or "pending", run_id, status),
+            )
+        return todo
+
+    def act_fetched(
+        self,
+        court_code: str,
+        instance: str,
+        case_id: str,
+        url: str,
+        status: ActStatus,
+        detail: str | None,
+        act_sig: str | None,
+        run_id: str,
+        at: float | None = None,
+    ) -> None:
+        """Record what a fetch of an act page proved (a failure keeps the last signature)."""
+        self.db.execute(
+            "UPDATE acts SET status = ?, detail = ?, act_sig = COALESCE(?, act_sig), "
+            "fetched_at = ?, run_id = ? "
+            "WHERE court_code = ? AND instance = ? AND case_id = ? AND url = ?",
+            (
+                status.value,
+                detail,
+                act_sig,
+                at if at is not None else time.time(),
+                run_id,
+                court_code,
+                instance,
+                case_id,
+                url,
+            ),
+        )
+
+    def court_acts(self, court_code: str) -> list[tuple[str, str, ActState]]:
+        """(instance, case id, state) of every act recorded for a court, oldest case first."""
+        return [
+            (r[0], r[1], ActState(r[2], ActStatus(r[3]), bool(r[4]), r[5], r[6], r[7]))
+            for r in self.db.execute(
+                "SELECT instance, case_id, url, status, listed, fetched_at, run_id, detail "
+                "FROM acts WHERE court_code = ? ORDER BY instance, case_id, url",
+                (court_code,),
+            )
+        ]
 
     def case_keys(self, court_code: str | None = None) -> set[tuple[str, str, str]]:
         sql = "SELECT court_code, instance, case_id FROM cases"

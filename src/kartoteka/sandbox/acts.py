@@ -419,3 +419,39 @@ def act_html(case: SimCase, court_name: str) -> str:
         lines.append(f"{p}Уголовное дело прекратить: {e(case.final_basis or '')}.</p>")
     lines.append(f"{p}Председательствующий&nbsp;&nbsp;&nbsp;{e(case.judge.short)}</p>")
     return '<span style="TEXT-ALIGN: justify">\n' + "\n".join(lines) + "</span>"
+
+
+# Stubs in place of the text: the wordings DOMAIN.md §6 quotes (and the 262-ФЗ basis the
+# sites cite); the court that publishes nothing says so for every act.
+_STUBS = (
+    "Судебный акт не подлежит опубликованию.",
+    "Текст судебного акта не подлежит опубликованию в соответствии с ч. 4 ст. 15 "
+    "Федерального закона от 22.12.2008 № 262-ФЗ.",
+    "Текст не публикуется.",
+)
+_WITHHELD = "Тексты судебных актов не публикуются."
+
+
+def attachment_href(case: SimCase) -> str:
+    """Where an attachment-only act's file is linked (the sandbox does not serve it: the
+    text cannot be read, which is the point)."""
+    ext = "rtf" if random.Random(f"attachment:{case.seed}").random() < 0.5 else "doc"
+    return f"/files/sud_delo/{case.case_id}_1.{ext}"
+
+
+def shown_act_html(case: SimCase, court_name: str, publishes_acts: bool = True) -> str:
+    """The act as the site shows it: the Word-HTML text (`act_html`), a "не подлежит
+    опубликованию" stub, or only a link to an attachment, as `case.act_form` says."""
+    e = html.escape
+    if case.act_form == "attachment":
+        href = attachment_href(case)
+        name = f"{act_title(case)}.{href.rsplit('.', 1)[1]}"
+        return (
+            '<p style="TEXT-ALIGN: justify">Текст судебного акта размещён во вложении: '
+            f'<a href="{href}" target="_blank">{e(name)}</a></p>'
+        )
+    if case.act_form == "stub":
+        rng = random.Random(f"stub:{case.seed}")
+        wording = _WITHHELD if not publishes_acts else rng.choice(_STUBS)
+        return f'<p style="TEXT-ALIGN: center">{e(wording)}</p>'
+    return act_html(case, court_name)

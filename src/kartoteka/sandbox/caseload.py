@@ -152,7 +152,10 @@ class SimCase:
     resumed_on: dt.date | None = None  # suspended cases that are later terminated resume first
     hearings: tuple[dt.date, ...] = ()  # sessions adjourned before the final one
     sentence: Sentence | None = None
-    act_on: dt.date | None = None  # when the act text was published on the site
+    act_on: dt.date | None = None  # when the act came out on the site (text or not)
+    # What came out (`publish_acts`): "text" (readable), "stub" ("не подлежит
+    # опубликованию", "не публикуются") or "attachment" (a file link, no text).
+    act_form: str | None = None
     appeal: AppealSpec | None = None  # first instance: its appeal; appeal: its cassation
     legal_force: dt.date | None = None
     lower: SimCase | None = None  # appeal: the first-instance case
@@ -197,8 +200,14 @@ class SimCase:
     def decided_at(self, now: dt.date) -> bool:
         return self.final_date is not None and self.final_date <= now
 
-    def act_published_at(self, now: dt.date) -> bool:
+    def act_shown_at(self, now: dt.date) -> bool:
+        """Whether the site shows an act by `now` (its text, a stub or an attachment)."""
         return self.act_on is not None and self.act_on <= now
+
+    def act_published_at(self, now: dt.date) -> bool:
+        """Whether the act's text can be read on the site by `now`: the ground truth of
+        "published" (a stub or an attachment-only act is not a published text)."""
+        return self.act_on is not None and self.act_on <= now and self.act_form == "text"
 
     def visible_at(self, now: dt.date) -> bool:
         """On the site at `now`: after the reporting lag and before any removal."""
@@ -411,6 +420,29 @@ def _publication(rng: random.Random, case: SimCase) -> None:
             case.legal_force = decided
     elif case.final_kind in (ResultKind.VERDICT, ResultKind.TERMINATED):
         case.legal_force = case.final_date + _days(_ri(rng, 16, 30))
+
+
+STUB_SHARE = 0.08  # acts that come out as a "не подлежит опубликованию" stub
+ATTACHMENT_SHARE = 0.05  # acts that come out as an attachment only
+LATE_SHARE = 0.2  # acts that come out weeks to months late (45-150 days)
+
+
+def publish_act(case: SimCase, court: SimCourt) -> None:
+    """What of a case's act comes out, and when: a readable text, a stub or an attachment
+    only (every act of a court that publishes no texts is a stub), and for some acts a
+    publication months after the decision instead of weeks. Drawn from a generator of the
+    case's own, so the rest of the caseload is unchanged (DOMAIN.md §6: only a minority of
+    verdicts is published, weeks to months late, and some courts publish none)."""
+    rng = random.Random(f"act-form:{case.seed}:{case.case_id}")
+    x = rng.random()
+    form = "text"
+    if x < STUB_SHARE:
+        form = "stub"
+    elif x < STUB_SHARE + ATTACHMENT_SHARE:
+        form = "attachment"
+    case.act_form = form if court.publishes_acts else "stub"
+    if rng.random() < LATE_SHARE and case.final_date is not None:
+        case.act_on = case.final_date + _days(_ri(rng, 45, 150))
 
 
 def _lag(rng: random.Random) -> int:
@@ -753,6 +785,8 @@ class Caseload:
             case.guid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
             case.articles_text = "; ".join(charges_text(d.charges) for d in case.defendants).lower()
             by_id[case.case_id] = case
+            if case.act_on is not None:
+                publish_act(case, court)
         by_instance: dict[Instance, list[SimCase]] = {}
         for case in cases:
             by_instance.setdefault(case.instance, []).append(case)

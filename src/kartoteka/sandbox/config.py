@@ -177,6 +177,11 @@ class SandboxConfig:
     - `migrations`: court code → the date its site switches to the other dialect and
       template (replaces the field profile's draw); `redirects`: court code → "https",
       "host" or "off-site" (replaces the draw of moved sites).
+    - `act_display`: how cards show judicial acts, "inline" (the text in the СУДЕБНЫЕ АКТЫ
+      tab) or "linked" (the tab only links the `name_op=doc` page): one value for every
+      court, or court code → value (the other courts keep the seed's draw); None: drawn.
+      `acts_withheld`: the courts that publish no act texts (every act a "не публикуются"
+      stub), replacing the seed's draw; `()` for none.
     """
 
     seed: int = 1
@@ -197,6 +202,8 @@ class SandboxConfig:
     network: str | NetworkProfile = "stable"
     migrations: dict[str, dt.date] | None = None
     redirects: dict[str, str] | None = None
+    act_display: str | dict[str, str] | None = None
+    acts_withheld: tuple[str, ...] | None = None
 
     @property
     def fault_profile(self) -> FaultProfile:

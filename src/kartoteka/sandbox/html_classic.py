@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kartoteka.sandbox.acts import act_html, act_title
+from kartoteka.sandbox.acts import act_title, shown_act_html
 from kartoteka.sandbox.caseload import SimCase
 from kartoteka.sandbox.events import events_at
 from kartoteka.sandbox.html_common import (
@@ -85,7 +85,7 @@ def listing_body(
         acts = (
             f"&nbsp;<a href='{doc_href(case)}' TITLE='{act_title(case)}'><img "
             "src='/images/arow.gif' style='width: 15px; height: 17px; border: 0;'></a>"
-            if case.act_published_at(now)
+            if case.act_shown_at(now)
             else ""
         )
         force = legal_force_at(case, now)
@@ -235,16 +235,8 @@ def card_body(court: SimCourt, case: SimCase, now: dt.date) -> str:
     )
     sides = "".join(_row(cells) for cells in side_cells())
     tabs.append(("СТОРОНЫ", _table("СТОРОНЫ", sides_head + sides)))
-    if case.act_published_at(now):
-        doc_tab = (
-            '<ul class="tabs"><li id="tab_doc1" class="sel"><a href="#" '
-            'onclick="index_docs(1, 1); return false;">'
-            f"&nbsp;Судебный акт #1 ({act_title(case)})&nbsp;</a></li></ul>"
-            '<div class="contentt"><div id="cont_doc1" style="display: block; '
-            'padding: 15px; font-size: 14px; color: black;">\n'
-            f"{act_html(case, court.name)}</div></div>"
-        )
-        tabs.append(("СУДЕБНЫЕ АКТЫ", doc_tab))
+    if case.act_shown_at(now):
+        tabs.append(("СУДЕБНЫЕ АКТЫ", act_tab(court, case)))
     n = len(tabs)
     tab_list = "".join(
         f'<li id="tab{i}" class="{"sel" if i == 1 else "nonsel"}"><a href="#" onclick="index('
@@ -273,10 +265,33 @@ def card_body(court: SimCourt, case: SimCase, now: dt.date) -> str:
     )
 
 
+def act_tab(court: SimCourt, case: SimCase) -> str:
+    """The СУДЕБНЫЕ АКТЫ tab: the act inline (`li#tab_doc1` + `div#cont_doc1`, as every
+    saved real card has it), or, on a court whose cards link their acts, only the act's
+    title linked to its `name_op=doc` page."""
+    title = act_title(case)
+    if court.act_display == "linked":
+        return (
+            '<div class="contentt"><ul class="doc-list"><li>'
+            f"<a href='{doc_href(case)}' target='_blank' TITLE='{title}'>"
+            f"Судебный акт #1 ({title})</a></li></ul></div>"
+        )
+    return (
+        '<ul class="tabs"><li id="tab_doc1" class="sel"><a href="#" '
+        'onclick="index_docs(1, 1); return false;">'
+        f"&nbsp;Судебный акт #1 ({title})&nbsp;</a></li></ul>"
+        '<div class="contentt"><div id="cont_doc1" style="display: block; '
+        'padding: 15px; font-size: 14px; color: black;">\n'
+        f"{shown_act_html(case, court.name, court.publishes_acts)}</div></div>"
+    )
+
+
 def doc_body(court: SimCourt, case: SimCase) -> str:
-    """`name_op=doc`: the act text alone."""
+    """`name_op=doc` (both templates): the act alone, as the site shows it (its text, a
+    stub, or an attachment link)."""
     return (
         '<div id="modSdpContent"><div id="content">'
         f'<div align="center" class="title">{act_title(case)} по делу № {e(case.number)}'
-        f'</div><div id="cont_doc1">{act_html(case, court.name)}</div></div></div>'
+        f'</div><div id="cont_doc1">{shown_act_html(case, court.name, court.publishes_acts)}'
+        "</div></div></div>"
     )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kartoteka.sandbox.acts import act_html, act_title
+from kartoteka.sandbox.acts import act_title, shown_act_html
 from kartoteka.sandbox.caseload import SimCase
 from kartoteka.sandbox.events import events_at
 from kartoteka.sandbox.html_classic import doc_href
@@ -72,7 +72,7 @@ def _cells(court: SimCourt, case: SimCase, now: dt.date) -> dict[str, str]:
     force = legal_force_at(case, now)
     acts = (
         f'<a href="{doc_href(case)}" title="{act_title(case)}"><img src="/images/arow.gif"></a>'
-        if case.act_published_at(now)
+        if case.act_shown_at(now)
         else ""
     )
     return {
@@ -159,6 +159,22 @@ def _list_table(header: list[str], rows: list[list[str]]) -> str:
     )
 
 
+def _act_tab(court: SimCourt, case: SimCase) -> str:
+    """The "Судебные акты" tab: the act inline, or on a court whose cards link their acts
+    only its title linked to the `name_op=doc` page (the same URL form as the classic
+    template's)."""
+    title = act_title(case)
+    if court.act_display == "linked":
+        return (
+            f'<div class="doc-title"><a href="{doc_href(case)}" target="_blank" '
+            f'title="{title}">Судебный акт #1 ({title})</a></div>'
+        )
+    return (
+        f'<div class="doc-title">Судебный акт #1 ({title})</div>'
+        f'<div id="cont_doc1">{shown_act_html(case, court.name, court.publishes_acts)}</div>'
+    )
+
+
 def card_body(court: SimCourt, case: SimCase, now: dt.date) -> str:
     decided = case.decided_at(now)
     result = card_result(case, decided)
@@ -232,15 +248,8 @@ def card_body(court: SimCourt, case: SimCase, now: dt.date) -> str:
             ),
         )
     )
-    if case.act_published_at(now):
-        tabs.append(
-            (
-                "DocumentList",
-                "Судебные акты",
-                f'<div class="doc-title">Судебный акт #1 ({act_title(case)})</div>'
-                f'<div id="cont_doc1">{act_html(case, court.name)}</div>',
-            )
-        )
+    if case.act_shown_at(now):
+        tabs.append(("DocumentList", "Судебные акты", _act_tab(court, case)))
     active = ' class="active"'
     hidden = ' style="display: none;"'
     bookmarks = "".join(

@@ -52,6 +52,11 @@ class SimCourt:
     # another domain), or None.
     redirect: str | None = None
     new_host: str | None = None
+    # Judicial acts (issue 13): "inline" (the card's СУДЕБНЫЕ АКТЫ tab holds the text) or
+    # "linked" (the tab only links the act's `name_op=doc` page); and whether the court
+    # publishes act texts at all (a few courts answer every act "не публикуются").
+    act_display: str = "inline"
+    publishes_acts: bool = True
 
     @property
     def code(self) -> str:
@@ -255,12 +260,56 @@ def build_network(config: SandboxConfig) -> list[SimCourt]:
                 unclosed_rows=(template is Template.CLASSIC and rng.random() < 0.2),
             )
         )
+    sim = _with_act_display(sim, config)
     profile = config.network_profile
     if profile.migration_share > 0 or config.migrations:
         sim = _with_migrations(sim, config)
     if profile.https_share > 0 or profile.moved_share > 0 or profile.off_site or config.redirects:
         sim = _with_redirects(sim, config)
     return sim
+
+
+ACT_DISPLAYS = ("inline", "linked")
+LINKED_SHARE = 0.4  # courts whose cards only link their acts' `name_op=doc` pages
+WITHHELD_SHARE = 0.03  # garrison courts that publish no act texts
+
+
+def _with_act_display(sim: list[SimCourt], config: SandboxConfig) -> list[SimCourt]:
+    """How each court shows its acts, from a generator of its own (every other trait stays
+    the seed's): inline or linked (`config.act_display` overrides), and the few garrison
+    courts that publish no texts (never the court that is always down; `config.acts_withheld`
+    replaces the draw)."""
+    rng = random.Random(f"act-display:{config.seed}")
+    drawn = {c.code: ("linked" if rng.random() < LINKED_SHARE else "inline") for c in sim}
+    wanted = config.act_display
+    if isinstance(wanted, str):
+        display = dict.fromkeys(drawn, wanted)
+    else:
+        display = {**drawn, **(wanted or {})}
+    codes = set(drawn)
+    bad = sorted(
+        f"{code}={value}"
+        for code, value in display.items()
+        if code not in codes or value not in ACT_DISPLAYS
+    )
+    if bad:
+        raise ValueError(
+            f"act_display: unknown court or value (one of {', '.join(ACT_DISPLAYS)}): "
+            + ", ".join(bad)
+        )
+    if config.acts_withheld is not None:
+        unknown = sorted(set(config.acts_withheld) - codes)
+        if unknown:
+            raise ValueError(f"acts_withheld names courts not in the network: {unknown}")
+        withheld = set(config.acts_withheld)
+    else:
+        pool = [c.code for c in sim if c.level is CourtLevel.GARRISON and not c.always_down]
+        k = min(len(pool), round(WITHHELD_SHARE * len(pool)))
+        withheld = set(rng.sample(pool, k))
+    return [
+        dataclasses.replace(c, act_display=display[c.code], publishes_acts=c.code not in withheld)
+        for c in sim
+    ]
 
 
 REGISTRY_SNAPSHOT = dt.date(2023, 11, 30)  # the stale registry is "as of November 2023"

@@ -13,7 +13,7 @@ the fault gate, and renders the page the real site would answer, in windows-1251
   real sites;
 - `name_op=r_juid`: the cases of the court with a given UID (all instances);
 - `name_op=case`: a card (`case_id` or `_id`); a removed or not-yet-visible case is empty;
-- `name_op=doc`: a published act text;
+- `name_op=doc`: an act page (its text, a stub or an attachment link) once the act is out;
 - anything else on a court host: a portal page without a case index.
 
 What is visible, decided and published depends on `Site.now` (the sandbox clock).
@@ -481,7 +481,8 @@ class Site:
 
     def doc(self, court: SimCourt, params: dict[str, str]) -> Response:
         case = self._find_case(court, params, "number", "_id")
-        if case is None or not case.act_published_at(self.now):
+        number = (params.get("text_number") or "1").strip()
+        if case is None or not case.act_shown_at(self.now) or number != "1":
             return self._page(200, html_common.empty_page(court, self._instance(params)), "empty")
         return self._page(200, html_common.shell(court, html_classic.doc_body(court, case)), "doc")
 

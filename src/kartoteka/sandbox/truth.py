@@ -55,6 +55,7 @@ class TruthCase:
     lower_court_code: str
     lower_case_number: str
     visible: bool  # on the site at `now`
+    act_form: str  # text | stub | attachment: what of the act the site shows; "" none yet
 
     def as_row(self) -> dict[str, object]:
         row: dict[str, object] = {}
@@ -110,6 +111,7 @@ def truth_case(case: SimCase, court: SimCourt, now: dt.date) -> TruthCase:
         lower_court_code=case.lower.court_code if case.lower else "",
         lower_case_number=case.lower.number if case.lower else "",
         visible=case.visible_at(now),
+        act_form=(case.act_form or "") if case.act_shown_at(now) else "",
     )
 
 
@@ -208,6 +210,8 @@ COURT_COLUMNS = [
     "migrates_on",
     "redirect",
     "new_host",
+    "act_display",
+    "publishes_acts",
 ]
 
 
@@ -235,6 +239,10 @@ def court_rows(courts: list[SimCourt], always_down_active: bool = True) -> list[
             "migrates_on": c.migrates_on.isoformat() if c.migrates_on else "",
             "redirect": c.redirect or "",
             "new_host": c.new_host or "",
+            # Judicial acts: inline on the card or linked to name_op=doc pages; whether
+            # the court publishes act texts at all.
+            "act_display": c.act_display,
+            "publishes_acts": "true" if c.publishes_acts else "false",
         }
         for c in courts
     ]
