@@ -129,7 +129,8 @@ def register(app: typer.Typer) -> None:
         typer.echo(
             f"records read: {summary.records} (already ingested: "
             f"{summary.already_ingested}); listings {summary.listings}, cards "
-            f"{summary.cards}, other pages {summary.other_pages}; new versions "
+            f"{summary.cards}, act pages {summary.act_pages}, other pages {summary.other_pages}; "
+            f"new versions "
             f"{summary.new_versions}; parse failures {summary.parse_failures}"
         )
         typer.echo(f"cases in store: {summary.cases} (removed from court sites: {summary.removed})")
