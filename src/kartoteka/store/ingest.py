@@ -698,9 +698,11 @@ class Ingestor:
 
     def _write_act_page(self, record: ResponseRecord, read: ReadRecord) -> None:
         """An act page's rows (`act_pages`, `act_page_sentences`) when it says something new
-        about its act; seen at the record's time."""
-        assert read.act_page is not None
+        about its act; seen at the record's time. A page not attached to a case (its
+        failure is recorded) writes nothing else."""
         self.summary.act_pages += 1
+        if read.act_page is None:
+            return
         provenance = (
             record.warc_file,
             int(record.offset),
