@@ -1089,18 +1089,24 @@ _ACTS = """,
 
 # The sentences as they stand after appeal (`Filter.sentence_stage = "final"`). A ruling is
 # an appeal or cassation case seen by the cutoff, linked to the first-instance verdict of the
-# selection with the same case UID (the latest one decided before the ruling's case was
-# received, should a UID carry several). A changed ruling ("ИЗМЕНЕН", an act whose ruling is
+# selection with the same case UID as their cards print it (the latest one decided before
+# the ruling's case was received, should a UID carry several; a case whose card was never
+# read has no UID to link by). A changed ruling ("ИЗМЕНЕН", an act whose ruling is
 # changed) whose act names a new punishment replaces the defendant's sentence (the later
 # instance, then the later ruling, wins); a verdict an appeal overturned ("ОТМЕНЕН", an act
 # that quashes) has no sentence left.
 _AFTER_APPEAL = """,
+    uids AS (  -- the UID a card printed (checked, mod 97), not a listing link's case_uid
+        SELECT case_key, upper(arg_max(uid, version)) AS uid FROM case_versions
+        WHERE source = 'card' AND uid_valid AND first_seen_at < $act_cutoff
+        GROUP BY case_key),
     ruling AS (
-        SELECT case_key AS ruling_key, instance, uid, entry_date, result_raw FROM f
-        WHERE instance IN ('appeal', 'cassation') AND uid IS NOT NULL),
+        SELECT f.case_key AS ruling_key, f.instance, u.uid, f.entry_date, f.result_raw
+        FROM f JOIN uids u USING (case_key) WHERE f.instance IN ('appeal', 'cassation')),
     linked AS (
         SELECT r.*, v.case_key FROM ruling r
-        JOIN verdict v ON upper(v.uid) = upper(r.uid)
+        JOIN uids vu ON vu.uid = r.uid
+        JOIN verdict v ON v.case_key = vu.case_key
          AND (v.result_date IS NULL OR r.entry_date IS NULL OR v.result_date <= r.entry_date)
         QUALIFY row_number() OVER (
             PARTITION BY r.ruling_key ORDER BY v.result_date DESC NULLS LAST, v.case_key) = 1),
