@@ -14,8 +14,8 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 
 import pytest
-from act_archive import site_urls, write_pages
 
+from act_archive import site_urls, write_pages
 from kartoteka.paths import DataDir
 from kartoteka.stats import metrics as m
 from kartoteka.stats.metrics import Filter
@@ -328,9 +328,7 @@ def _cli_after_appeal_and_cases(data_dir: DataDir) -> None:
         )
         for stage, flags in ((Filter(), ()), (final, ("--after-appeal",))):
             for row in m.cases_by(con, stage, "punishment"):
-                listed = _cli(
-                    data_dir, "--by", "punishment", "--cases", row["punishment"], *flags
-                )
+                listed = _cli(data_dir, "--by", "punishment", "--cases", row["punishment"], *flags)
                 assert len(listed) == row["sentences"]
                 assert len({r["case_key"] for r in listed}) == row["cases"]
                 assert {r["punishment"] for r in listed} == {row["punishment"]}

@@ -1,14 +1,15 @@
 """`ingest --rebuild` gives the same store at any worker count: every table dumped and
 compared after ingesting the same archive with 1, 2 and 4 parsing processes, on an archive
-of sandbox pages (listings, cards with inline acts, act pages) and on the real fixture pages. The pool's start-up threshold is lowered so
-that these small archives do go through the pool."""
+of sandbox pages (listings, cards with inline acts, act pages) and on the real fixture
+pages. The pool's start-up threshold is lowered so that these small archives do go through
+the pool."""
 
 import datetime as dt
 
 import duckdb
 import pytest
-from act_archive import site_urls, write_pages
 
+from act_archive import site_urls, write_pages
 from kartoteka.harvest.warc import WarcWriter
 from kartoteka.paths import DataDir
 from kartoteka.sandbox import SandboxConfig, build_site

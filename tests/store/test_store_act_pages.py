@@ -14,8 +14,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import duckdb
 import pytest
-from act_archive import site_urls, write_pages
 
+from act_archive import site_urls, write_pages
 from kartoteka.harvest.warc import WarcWriter
 from kartoteka.paths import DataDir
 from kartoteka.sandbox import SandboxConfig, build_site
@@ -130,8 +130,7 @@ def test_a_page_fetched_again_unchanged_adds_no_version(con) -> None:
         "SELECT count(*), count(DISTINCT url) FROM fetch_log WHERE page_kind = 'act'"
     ).fetchone()
     stored = con.execute(
-        "SELECT count(*), count(DISTINCT (case_key, act_number)), max(page_version) "
-        "FROM act_pages"
+        "SELECT count(*), count(DISTINCT (case_key, act_number)), max(page_version) FROM act_pages"
     ).fetchone()
     assert fetched[0] > fetched[1], "the archive fetches some act pages twice"
     assert stored == (fetched[1], fetched[1], 1)

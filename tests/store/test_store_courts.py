@@ -78,7 +78,9 @@ def test_migrations_are_recorded_and_applied_once(tmp_path):
     assert schema_version(con) == LATEST_VERSION
     con.close()
     con = connect(DataDir(tmp_path))  # reopening applies nothing twice
-    recorded = [v for (v,) in con.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()]
+    recorded = [
+        v for (v,) in con.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()
+    ]
     assert recorded == [m.version for m in MIGRATIONS]
     con.close()
     versions = [m.version for m in MIGRATIONS]

@@ -1162,9 +1162,7 @@ def _sentenced_sql(flt: Filter) -> str:
         return _ACTS + ", sentenced AS (SELECT * FROM handed)\n"
     if flt.sentence_stage == "final":
         return _ACTS + _AFTER_APPEAL + ", sentenced AS (SELECT * FROM final)\n"
-    raise ValueError(
-        f"sentence stage {flt.sentence_stage!r}: one of {', '.join(SENTENCE_STAGES)}"
-    )
+    raise ValueError(f"sentence stage {flt.sentence_stage!r}: one of {', '.join(SENTENCE_STAGES)}")
 
 
 def _overturned_results(con: duckdb.DuckDBPyConnection) -> list[str]:

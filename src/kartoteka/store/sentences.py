@@ -240,7 +240,9 @@ class ActPageWriter:
                 *provenance,
             )
         ]
-        return readings, [(*head, i, *_sentence_values(s), *provenance) for i, s in enumerate(a.sentences)]
+        return readings, [
+            (*head, i, *_sentence_values(s), *provenance) for i, s in enumerate(a.sentences)
+        ]
 
 
 def stored_version(parser_version: str | None) -> str:

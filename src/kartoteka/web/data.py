@@ -22,7 +22,6 @@ languages share one computation.
 from __future__ import annotations
 
 import dataclasses
-
 import datetime as dt
 import inspect
 import threading
