@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter, defaultdict
+from dataclasses import replace
 
 import pytest
 
+from act_archive import site_urls, write_pages
 from kartoteka.paths import DataDir
 from kartoteka.stats import metrics as m
 from kartoteka.stats.metrics import Filter
@@ -25,7 +27,9 @@ sandbox = pytest.importorskip("kartoteka.sandbox")
 harvester = pytest.importorskip("kartoteka.harvest.harvester")
 from kartoteka.harvest.planner import PlanOptions  # noqa: E402
 from kartoteka.harvest.politeness import for_sandbox  # noqa: E402
+from kartoteka.sandbox.acts import act_sentences  # noqa: E402
 from kartoteka.sandbox.truth import truth_sentences  # noqa: E402
+from kartoteka.sudrf.urls import Instance  # noqa: E402
 
 SINCE = dt.date(2023, 1, 1)
 T1 = dt.date(2024, 6, 30)
@@ -33,7 +37,8 @@ T2 = dt.date(2024, 7, 31)
 
 
 def _pick(sb) -> list:
-    """The busiest usable garrison court of each template."""
+    """The busiest usable garrison court of each template, the one whose verdicts were most
+    often changed on appeal, and the courts above them."""
     load = Counter(c.court_code for c in sb.truth if c.instance == "first")
     usable = [
         c
@@ -47,16 +52,40 @@ def _pick(sb) -> list:
             key=lambda c: (-load[c.code], c.code),
         )
         out.append(ranked[0].court)
+    # the court whose verdicts were most often changed on appeal by T2, verdict and ruling
+    # published, the ruling stating the new sentence (so that the final stage is exercised)
+    changed: Counter = Counter()
+    for court in sb.site.network:
+        for case in sb.site.caseload.court(court.code).cases:
+            lower = case.lower
+            if case.instance is not Instance.APPEAL or lower is None or lower.entry_date < SINCE:
+                continue
+            both = case.act_published_at(T2) and lower.act_published_at(T2)
+            if case.appeal_outcome == "changed" and both:
+                changed[lower.court_code] += bool(act_sentences(case))
+    by_code = {c.code: c for c in usable}
+    best = [code for code, n in changed.most_common() if n and code in by_code]
+    if best and by_code[best[0]].court not in out:
+        out.append(by_code[best[0]].court)
+    # ... and the courts that hear their appeals (their own first-instance cases come too)
+    superior = {c.code: c.superior for c in sb.courts}
+    registry = {c.code: c.court for c in sb.courts}
+    for code in sorted({superior[c.code] for c in out if superior[c.code]}):
+        out.append(registry[code])
     return out
 
 
 def _harvest_and_ingest(sb, data_dir: DataDir, courts, until: dt.date) -> None:
     # as in test_stats_sandbox_e2e: every card re-read, every window re-listed
     options = PlanOptions(
-        since=SINCE, until=until, card_max_age=0.0, recent_months=36, all_cards=True
+        since=SINCE, until=until, card_max_age=0.0, recent_months=36, all_cards=True, appeals=True
     )
     report = harvester.harvest(data_dir, courts, for_sandbox(), options, sandbox_url=sb.url)
     assert all(c.status.value == "ok" for c in report.courts), report.courts
+    # and the act page (`name_op=doc`) each listing links, as the site shows it now: a card
+    # not re-read once its case is final still gets its late-published act from its page
+    codes = [c.code for c in courts]
+    write_pages(data_dir.archive, sb.site, site_urls(sb.site, codes, SINCE, listings=False))
     summary = ingest(data_dir)
     assert summary.parse_failures == 0, summary.failures
 
@@ -72,11 +101,47 @@ def _terms(values: list[int]) -> tuple[float, float, float]:
     return float(statistics.median(values)), q[0], q[2]
 
 
+def _after_appeal(sb, codes: set[str], now: dt.date, rows: list[dict]) -> list[dict]:
+    """The truth rows as they stand after the appeal rulings the harvest saw (the appeal
+    cases listed at the courts `codes` by `now`), from the sandbox's own links between an
+    appeal and its first-instance case: a verdict overturned on appeal has no sentence left;
+    a changed ruling whose act is published sets the defendant's new punishment and term
+    (the regime stays the verdict's for a real term; the ruling names no articles)."""
+    overturned: set[tuple[str, str]] = set()
+    changed: dict[tuple[str, str], dict[str, object]] = {}
+    for code in codes:
+        for case in sb.site.caseload.court(code).cases:
+            if case.instance is not Instance.APPEAL or case.lower is None:
+                continue
+            listed = SINCE <= case.entry_date <= now and case.visible_at(now)
+            if not (listed and case.decided_at(now)):
+                continue
+            first = (case.lower.court_code, case.lower.case_id)
+            if case.appeal_outcome == "overturned":
+                overturned.add(first)
+            elif case.appeal_outcome == "changed" and case.act_published_at(now):
+                for t in act_sentences(case):
+                    changed[(*first, t.defendant)] = {
+                        "punishment": t.punishment,
+                        "term_months": t.term_months,
+                    }
+    out = []
+    for r in rows:
+        if (r["court_code"], r["case_id"]) in overturned:
+            continue
+        new = changed.get((r["court_code"], r["case_id"], r["defendant"]))
+        if new is not None:
+            regime = r["regime"] if r["punishment"] == "imprisonment" else ""
+            r = {**r, **new, "regime": regime if new["punishment"] == "imprisonment" else ""}
+        out.append(r)
+    return out
+
+
 def _truth_figures(
-    sb, codes: set[str], now: dt.date, article: str | None = None
+    sb, codes: set[str], now: dt.date, article: str | None = None, final: bool = False
 ) -> dict[str, object]:
     """Every sentence figure from the ground truth alone (of the cases charged under
-    `article`, multi-label, when given)."""
+    `article`, multi-label, when given; as they stand after appeal when `final`)."""
     verdicts = {
         (t.court_code, t.case_id): t
         for t in sb.truth
@@ -94,6 +159,8 @@ def _truth_figures(
         for r in truth_sentences(sb.site.caseload, now, sorted(codes))
         if r["instance"] == "first" and (r["court_code"], r["case_id"]) in verdicts
     ]
+    if final:
+        rows = _after_appeal(sb, codes, now, rows)
 
     def grouped(column: str, keep=lambda r: True) -> dict[object, tuple[int, int]]:
         out: dict[object, set] = defaultdict(set)
@@ -107,7 +174,7 @@ def _truth_figures(
 
     terms: dict[str, list[int]] = defaultdict(list)
     for r in rows:
-        if r["punishment"] == "imprisonment" and r["term_months"] != "":
+        if r["punishment"] == "imprisonment" and r["term_months"] not in ("", None):
             for charge in dict.fromkeys(r["articles"].split(";")):
                 terms[charge].append(int(r["term_months"]))
     charged: dict[str, list[bool]] = defaultdict(list)
@@ -161,7 +228,9 @@ def _store_figures(con, flt: Filter) -> dict[str, object]:
 
 @pytest.mark.slow
 def test_sentence_metrics_equal_the_sandbox_truth_now_and_as_of_an_earlier_date(tmp_path):
-    config = sandbox.SandboxConfig(seed=1, faults="none", scale=0.2, now=T1)
+    # scale 0.3: the smallest caseload with verdicts changed on appeal whose verdict and
+    # ruling texts are both published (rare: each is published for about a third)
+    config = sandbox.SandboxConfig(seed=1, faults="none", scale=0.3, now=T1)
     with sandbox.run_sandbox(config) as sb:
         courts = _pick(sb)
         codes = {c.code for c in courts}
@@ -174,6 +243,8 @@ def test_sentence_metrics_equal_the_sandbox_truth_now_and_as_of_an_earlier_date(
         assert at_t1 == truth1
         flt_337 = Filter(include_removed=False, article="337")
         assert _store_figures(con, flt_337) == _truth_figures(sb, codes, T1, "337")
+        final1 = _store_figures(con, Filter(include_removed=False, sentence_stage="final"))
+        assert final1 == _truth_figures(sb, codes, T1, final=True)
         con.close()
         # the figures exercise what they claim to
         assert len(at_t1["punishment"]) >= 3 and at_t1["terms"] and at_t1["suspended"][1]
@@ -187,9 +258,16 @@ def test_sentence_metrics_equal_the_sandbox_truth_now_and_as_of_an_earlier_date(
         try:
             assert _store_figures(con, Filter(include_removed=False)) == truth2
             assert _store_figures(con, Filter(include_removed=False, as_of=T1)) == at_t1
+            final = Filter(include_removed=False, sentence_stage="final")
+            final2 = _store_figures(con, final)
+            assert final2 == _truth_figures(sb, codes, T2, final=True)
+            assert _store_figures(con, replace(final, as_of=T1)) == final1
+            changed = [r for r in m.list_sentences(con, final) if r.changed_by]
+            assert changed and all("/appeal/" in r.changed_by for r in changed)
         finally:
             con.close()
         assert truth2 != truth1, "a month of decisions changes the figures"
+        assert final2 != truth2, "appeal rulings change some sentences"
     _cli_rows_are_the_metrics(data_dir, truth2)
 
 
@@ -221,3 +299,46 @@ def _cli_rows_are_the_metrics(data_dir: DataDir, truth: dict[str, object]) -> No
         assert got == rows and got
         assert set(got[0]) == {by, "sentences", "cases", "published_share", "verdicts"}
         assert sum(r["sentences"] for r in got) >= sum(n for n, _ in truth[by].values())
+    _cli_after_appeal_and_cases(data_dir)
+
+
+def _cli(data_dir: DataDir, *args: str) -> list[dict]:
+    import json
+
+    from typer.testing import CliRunner
+
+    from kartoteka.cli import app
+
+    result = CliRunner().invoke(
+        app, ["stats", *args, "--format", "json", "--data-dir", str(data_dir.root)]
+    )
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout[result.stdout.index("[") :])  # type: ignore[no-any-return]
+
+
+def _cli_after_appeal_and_cases(data_dir: DataDir) -> None:
+    """`--after-appeal` prints the final stage; `--by punishment --cases KEY` lists the
+    sentenced defendants of that row, each with its case and the act's WARC record, as many
+    as the row counts (and `--after-appeal --cases` those of the final row)."""
+    con = connect(data_dir, read_only=True)
+    try:
+        final = Filter(sentence_stage="final")
+        assert _cli(data_dir, "--by", "punishment", "--after-appeal") == m.cases_by(
+            con, final, "punishment"
+        )
+        for stage, flags in ((Filter(), ()), (final, ("--after-appeal",))):
+            for row in m.cases_by(con, stage, "punishment"):
+                listed = _cli(data_dir, "--by", "punishment", "--cases", row["punishment"], *flags)
+                assert len(listed) == row["sentences"]
+                assert len({r["case_key"] for r in listed}) == row["cases"]
+                assert {r["punishment"] for r in listed} == {row["punishment"]}
+                evidence = con.execute(
+                    "SELECT count(*) FROM fetch_log WHERE list_contains($refs, record_id)",
+                    {"refs": [r["record_id"] for r in listed]},
+                ).fetchone()[0]
+                assert evidence == len({r["record_id"] for r in listed})
+        for row in m.cases_by(con, Filter(), "service"):
+            key = row["service"] or "none"
+            assert len(_cli(data_dir, "--by", "service", "--cases", key)) == row["sentences"]
+    finally:
+        con.close()

@@ -6,7 +6,7 @@ from kartoteka.paths import DataDir
 from kartoteka.registry.courts import Court, CourtLevel, read_courts
 from kartoteka.store.courts import import_courts, load_courts
 from kartoteka.store.db import connect, schema_version
-from kartoteka.store.schema import LATEST_VERSION
+from kartoteka.store.schema import LATEST_VERSION, MIGRATIONS
 from kartoteka.sudrf.urls import Dialect
 
 COURTS = [
@@ -78,8 +78,13 @@ def test_migrations_are_recorded_and_applied_once(tmp_path):
     assert schema_version(con) == LATEST_VERSION
     con.close()
     con = connect(DataDir(tmp_path))  # reopening applies nothing twice
-    assert con.execute("SELECT count(*) FROM schema_version").fetchone() == (LATEST_VERSION,)
+    recorded = [
+        v for (v,) in con.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()
+    ]
+    assert recorded == [m.version for m in MIGRATIONS]
     con.close()
+    versions = [m.version for m in MIGRATIONS]
+    assert versions == sorted(set(versions)), "migrations are numbered in order, once each"
 
 
 def test_the_real_registry_imports_whole(tmp_path, courts_csv):

@@ -170,7 +170,8 @@ def register(app: typer.Typer) -> None:
         typer.echo(
             f"records read: {summary.records} (already ingested: "
             f"{summary.already_ingested}); listings {summary.listings}, cards "
-            f"{summary.cards}, other pages {summary.other_pages}; new versions "
+            f"{summary.cards}, act pages {summary.act_pages}, other pages {summary.other_pages}; "
+            f"new versions "
             f"{summary.new_versions}; parse failures {summary.parse_failures}"
         )
         typer.echo(f"cases in store: {summary.cases} (removed from court sites: {summary.removed})")
@@ -211,19 +212,34 @@ def register(app: typer.Typer) -> None:
             None,
             "--cases",
             help="List the cases behind one group's number instead: the group's key as shown "
-            "(e.g. --by month --cases 2024-02, --by part --cases 337.5).",
+            "(e.g. --by month --cases 2024-02, --by part --cases 337.5; --by punishment "
+            "--cases imprisonment lists the sentenced defendants and their acts).",
         ),
         headline: bool = typer.Option(
             False,
             help="The headline figures instead of a "
             "grouping (since mobilisation, YTD, verdicts ...).",
         ),
+        after_appeal: bool = typer.Option(
+            False,
+            "--after-appeal",
+            help="Sentences (--by punishment|service|regime) as they stand after the appeal "
+            "and cassation rulings seen, instead of as handed down.",
+        ),
         fmt: OutputFormat = typer.Option(OutputFormat.TABLE, "--format"),
         data_dir: str | None = DATA_DIR_OPTION,
     ) -> None:
         """Cases received, grouped by month, court, district, region, part, article or
-        outcome, or the headline figures (definitions: docs/metrics.md)."""
-        from kartoteka.stats.metrics import Filter, cases_by, headline_figures, list_cases
+        outcome; sentences by punishment, service or regime; or the headline figures
+        (definitions: docs/metrics.md)."""
+        from kartoteka.stats.metrics import (
+            SENTENCE_GROUPINGS,
+            Filter,
+            cases_by,
+            headline_figures,
+            list_cases,
+            list_sentences,
+        )
 
         flt = Filter(
             article=article,
@@ -235,11 +251,16 @@ def register(app: typer.Typer) -> None:
             until=parse_date(until),
             as_of=_moment(as_of),
             principal=principal,
+            sentence_stage="final" if after_appeal else "handed_down",
         )
         con = _open_read_only(data_dir)
         try:
             try:
-                if cases is not None:
+                if cases is not None and by.value in SENTENCE_GROUPINGS:
+                    # the sentenced defendants behind the row, with the act each was read from
+                    refs = list_sentences(con, flt, by.value, cases)
+                    rows = [dataclasses.asdict(r) for r in refs]
+                elif cases is not None:
                     # `--by article` groups by principal article: list the same cases
                     grouping = "principal" if by is By.ARTICLE else by.value
                     rows = [dataclasses.asdict(r) for r in list_cases(con, flt, grouping, cases)]

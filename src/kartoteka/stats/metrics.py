@@ -77,6 +77,9 @@ class Filter:
     # any of these charges: whole articles ("338", "352.1") or article.part keys ("337.5",
     # "332.2.1"); e.g. every mobilisation part at once (`mobilisation_charges()`)
     charges: tuple[str, ...] | None = None
+    # sentence metrics: "handed_down" (the verdicts' sentences) or "final" (as they stand
+    # after the appeal and cassation rulings seen, `sentences_by_punishment`)
+    sentence_stage: str = "handed_down"
 
 
 # -- result records ---------------------------------------------------------------------------
@@ -1029,39 +1032,164 @@ class TermStats:
     verdicts: int
 
 
-_SENTENCED = """,
+# The acts a selection's sentences are read from, as of `$act_cutoff`: the acts of each
+# case's latest card seen by then (inline texts, `act_readings`) and the latest reading seen
+# by then of each act page (`act_pages`). One act is one (case, act number): the card's "#N"
+# (else its position) and the page's `text_number`; where both hold it, the one seen last
+# counts (ties: the card), so an act is never counted twice.
+_ACTS = """,
     card AS (
         SELECT case_key, max(version) AS v FROM case_versions
         WHERE source = 'card' AND first_seen_at < $act_cutoff GROUP BY case_key),
+    act_read AS (
+        SELECT r.case_key, coalesce(a.number, CAST(r.position + 1 AS VARCHAR)) AS act_number,
+               'card' AS source, r.version, r.position AS act_position, r.published,
+               r.ruling, r.date, cv.first_seen_at AS seen_at,
+               r.warc_file, r.warc_offset, r.record_id
+        FROM act_readings r
+        JOIN card c ON r.case_key = c.case_key AND r.version = c.v
+        JOIN case_versions cv ON cv.case_key = r.case_key AND cv.version = r.version
+        LEFT JOIN acts a
+          ON a.case_key = r.case_key AND a.version = r.version AND a.position = r.position
+        UNION ALL
+        SELECT * FROM (
+            SELECT case_key, act_number, 'page', page_version, 0, published, ruling, date,
+                   seen_at, warc_file, warc_offset, record_id
+            FROM act_pages WHERE seen_at < $act_cutoff
+            QUALIFY row_number() OVER (
+                PARTITION BY case_key, act_number ORDER BY page_version DESC) = 1)),
+    act AS (
+        SELECT * FROM act_read
+        QUALIFY row_number() OVER (
+            PARTITION BY case_key, act_number ORDER BY seen_at DESC, source) = 1),
+    act_sentence AS (
+        SELECT a.case_key, a.act_number, a.source, a.warc_file, a.warc_offset, a.record_id,
+               s.defendant_index, s.defendant, s.outcome, s.articles, s.punishment,
+               s.term_months, s.suspended, s.regime, s.service
+        FROM sentences s JOIN act a
+          ON a.source = 'card' AND s.case_key = a.case_key AND s.version = a.version
+         AND s.act_position = a.act_position
+        UNION ALL
+        SELECT a.case_key, a.act_number, a.source, a.warc_file, a.warc_offset, a.record_id,
+               s.defendant_index, s.defendant, s.outcome, s.articles, s.punishment,
+               s.term_months, s.suspended, s.regime, s.service
+        FROM act_page_sentences s JOIN act a
+          ON a.source = 'page' AND s.case_key = a.case_key AND s.act_number = a.act_number
+         AND s.page_version = a.version),
     published AS (
-        SELECT r.case_key, bool_or(r.published) AS published
-        FROM act_readings r JOIN card c ON r.case_key = c.case_key AND r.version = c.v
-        GROUP BY r.case_key),
+        SELECT case_key, bool_or(published) AS published FROM act GROUP BY case_key),
     verdict AS (
         SELECT sel.*, coalesce(p.published, false) AS has_text
         FROM sel LEFT JOIN published p USING (case_key) WHERE sel.outcome = 'verdict'),
-    sentenced AS (
-        SELECT s.*, v.result_date
-        FROM sentences s
-        JOIN card c ON s.case_key = c.case_key AND s.version = c.v
-        JOIN verdict v ON v.case_key = s.case_key
+    handed AS (
+        SELECT s.*, v.result_date, CAST(NULL AS VARCHAR) AS changed_by
+        FROM act_sentence s JOIN verdict v ON v.case_key = s.case_key
         WHERE s.outcome = 'convicted' AND s.punishment <> 'none')
 """
+
+# The sentences as they stand after appeal (`Filter.sentence_stage = "final"`). A ruling is
+# an appeal or cassation case seen by the cutoff, linked to the first-instance verdict of the
+# selection with the same case UID as their cards print it (the latest one decided before
+# the ruling's case was received, should a UID carry several; a case whose card was never
+# read has no UID to link by). A changed ruling ("ИЗМЕНЕН", an act whose ruling is
+# changed) whose act names a new punishment replaces the defendant's sentence (the later
+# instance, then the later ruling, wins); a verdict an appeal overturned ("ОТМЕНЕН", an act
+# that quashes) has no sentence left.
+_AFTER_APPEAL = """,
+    uids AS (  -- the UID a card printed (checked, mod 97), not a listing link's case_uid
+        SELECT case_key, upper(arg_max(uid, version)) AS uid FROM case_versions
+        WHERE source = 'card' AND uid_valid AND first_seen_at < $act_cutoff
+        GROUP BY case_key),
+    ruling AS (
+        SELECT f.case_key AS ruling_key, f.instance, u.uid, f.entry_date, f.result_raw
+        FROM f JOIN uids u USING (case_key) WHERE f.instance IN ('appeal', 'cassation')),
+    linked AS (
+        SELECT r.*, v.case_key FROM ruling r
+        JOIN uids vu ON vu.uid = r.uid
+        JOIN verdict v ON v.case_key = vu.case_key
+         AND (v.result_date IS NULL OR r.entry_date IS NULL OR v.result_date <= r.entry_date)
+        QUALIFY row_number() OVER (
+            PARTITION BY r.ruling_key ORDER BY v.result_date DESC NULLS LAST, v.case_key) = 1),
+    quashed AS (
+        SELECT DISTINCT l.case_key FROM linked l
+        WHERE l.instance = 'appeal' AND (list_contains(CAST($overturned AS VARCHAR[]), l.result_raw)
+              OR EXISTS (SELECT 1 FROM act a WHERE a.case_key = l.ruling_key
+                                               AND a.ruling = 'quashed'))),
+    change AS (
+        SELECT l.case_key, l.ruling_key, CASE l.instance WHEN 'cassation' THEN 2 ELSE 1 END
+                   AS rank, a.date AS ruling_date, a.seen_at, s.*,
+               count(*) OVER (PARTITION BY a.case_key, a.act_number) AS named
+        FROM linked l
+        JOIN act a ON a.case_key = l.ruling_key AND a.ruling = 'changed'
+        JOIN act_sentence s ON s.case_key = a.case_key AND s.act_number = a.act_number
+        WHERE s.punishment <> 'none'),
+    handed_n AS (
+        SELECT h.*, count(*) OVER (PARTITION BY h.case_key) AS named FROM handed h),
+    applied AS (
+        SELECT h.case_key, h.act_number, h.defendant_index, c.ruling_key, c.articles,
+               c.punishment, c.term_months, c.suspended, c.regime
+        FROM handed_n h JOIN change c ON c.case_key = h.case_key
+         AND (c.defendant = h.defendant OR (c.named = 1 AND h.named = 1))
+        QUALIFY row_number() OVER (
+            PARTITION BY h.case_key, h.act_number, h.defendant_index
+            ORDER BY c.rank DESC, c.ruling_date DESC NULLS LAST, c.seen_at DESC,
+                     c.ruling_key DESC) = 1),
+    final AS (
+        SELECT h.case_key, h.act_number, h.source, h.warc_file, h.warc_offset, h.record_id,
+               h.defendant_index, h.defendant, h.outcome,
+               CASE WHEN len(c.articles) > 0 THEN c.articles ELSE h.articles END AS articles,
+               coalesce(c.punishment, h.punishment) AS punishment,
+               CASE WHEN c.ruling_key IS NULL THEN h.term_months ELSE c.term_months END
+                   AS term_months,
+               coalesce(c.suspended, h.suspended) AS suspended,
+               CASE WHEN c.ruling_key IS NULL THEN h.regime
+                    WHEN c.punishment <> 'imprisonment' THEN NULL
+                    WHEN h.punishment = 'imprisonment' THEN coalesce(c.regime, h.regime)
+                    ELSE c.regime END AS regime,
+               h.service, h.result_date, c.ruling_key AS changed_by
+        FROM handed h
+        LEFT JOIN applied c USING (case_key, act_number, defendant_index)
+        WHERE h.case_key NOT IN (SELECT case_key FROM quashed))
+"""
+
+SENTENCE_STAGES = ("handed_down", "final")
+
+
+def _sentenced_sql(flt: Filter) -> str:
+    """The sentence CTEs of a filter's stage: `verdict` (the selection's verdicts, with
+    `has_text`) and `sentenced` (one row per sentenced defendant)."""
+    if flt.sentence_stage == "handed_down":
+        return _ACTS + ", sentenced AS (SELECT * FROM handed)\n"
+    if flt.sentence_stage == "final":
+        return _ACTS + _AFTER_APPEAL + ", sentenced AS (SELECT * FROM final)\n"
+    raise ValueError(f"sentence stage {flt.sentence_stage!r}: one of {', '.join(SENTENCE_STAGES)}")
+
+
+def _overturned_results(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The result wordings of appeal cases that overturn the verdict (`classify_appeal`,
+    so the SQL and every other appeal figure share one vocabulary)."""
+    rows = con.execute(
+        "SELECT DISTINCT result_raw FROM case_versions "
+        "WHERE instance = 'appeal' AND result_raw IS NOT NULL"
+    ).fetchall()
+    return sorted(r for (r,) in rows if classify_appeal(r) is AppealResult.OVERTURNED)
 
 
 def _share(published: int, verdicts: int) -> float | None:
     return published / verdicts if verdicts else None
 
 
-def _sentence_rows(con: duckdb.DuckDBPyConnection, flt: Filter, body: str) -> list[tuple[Any, ...]]:
+def _sentence_rows(
+    con: duckdb.DuckDBPyConnection,
+    flt: Filter,
+    body: str,
+    params: dict[str, Any] | None = None,
+) -> list[tuple[Any, ...]]:
     """`_rows` over the sentence CTEs (`verdict`, `sentenced`), verdict dates filtered."""
-    return _rows(
-        con,
-        flt,
-        _SENTENCED + body,
-        date_column="result_date",
-        extra={"act_cutoff": cutoff_for(flt.as_of)},
-    )
+    extra: dict[str, Any] = {"act_cutoff": cutoff_for(flt.as_of), **(params or {})}
+    if flt.sentence_stage == "final":
+        extra["overturned"] = _overturned_results(con)
+    return _rows(con, flt, _sentenced_sql(flt) + body, date_column="result_date", extra=extra)
 
 
 def _verdicts_published(con: duckdb.DuckDBPyConnection, flt: Filter) -> tuple[int, int]:
@@ -1092,11 +1220,19 @@ def sentences_by_punishment(con: duckdb.DuckDBPyConnection, flt: Filter) -> list
     compulsory_works, correctional_works, forced_labour, restriction_of_freedom, other; the
     final punishment where sentences were combined. Cases are the filter's cases whose
     outcome is a verdict (`since`/`until` apply to the verdict date); their texts are the
-    acts of the latest card seen (as of `Filter.as_of`). Beside every figure, the
-    **published share**: verdicts in the same selection whose card carries a published act
-    text, out of all of them (`verdicts`). A verdict without a published text (not yet
-    published, "не подлежит опубликованию", only an attachment, or a card not fetched) has
-    no sentence here: read every figure against that share, never as "no punishment"."""
+    acts of the latest card seen and the act pages (`name_op=doc`) seen (as of
+    `Filter.as_of`), one act counted once where both hold it. Beside every figure, the
+    **published share**: verdicts in the same selection with a published act text (on the
+    card or on an act page), out of all of them (`verdicts`). A verdict without a published
+    text (not yet published, "не подлежит опубликованию", only an attachment, or neither its
+    card nor its act page fetched) has no sentence here: read every figure against that
+    share, never as "no punishment". **Stage**: by default the sentences as handed down;
+    with `Filter.sentence_stage="final"` (`--after-appeal`) as they stand after the appeal
+    and cassation rulings seen by then, linked to the verdict by the case UID: a ruling
+    that changes a sentence and names the new punishment ("смягчить назначенное наказание
+    до …") replaces it (the regime stays the verdict's unless the ruling sets another), a
+    verdict overturned on appeal has no sentence left; the published share stays that of
+    the verdicts."""
     return _grouped_sentences(con, flt, "punishment")
 
 
@@ -1197,6 +1333,70 @@ def real_terms(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[TermStats]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class SentenceRef:
+    """One sentenced defendant behind a sentence figure, and the act it was read from."""
+
+    case_key: str
+    court_code: str
+    case_number: str | None
+    result_date: dt.date | None
+    defendant: str | None  # initials or the court's mark
+    punishment: str
+    term_months: int | None
+    regime: str | None
+    service: str | None
+    act_source: str  # card (its inline act) | page (a `name_op=doc` page)
+    act_number: str
+    warc_file: str  # the record the act was read from
+    warc_offset: int
+    record_id: str | None
+    changed_by: str | None  # stage "final": the ruling's case that set this sentence
+
+
+SENTENCE_GROUPINGS = ("punishment", "service", "regime")
+_NO_KEY = frozenset({"", "none", "null", "-", "—"})
+
+
+def list_sentences(
+    con: duckdb.DuckDBPyConnection,
+    flt: Filter,
+    by: str | None = None,
+    key: str | None = None,
+    limit: int | None = None,
+) -> list[SentenceRef]:
+    """The sentenced defendants behind a sentence figure (`sentences_by_punishment`,
+    `_by_service`, `_by_regime` with the same filter and stage), restricted to one row's
+    `key` (`by` one of SENTENCE_GROUPINGS; for service and regime "none" is the row of
+    texts that state none), each with its case and the WARC record of its act."""
+    if by is not None and by not in SENTENCE_GROUPINGS:
+        raise ValueError(f"unknown grouping {by!r}: one of {', '.join(SENTENCE_GROUPINGS)}")
+    where = "TRUE"
+    extra: dict[str, Any] = {}
+    if by is not None:
+        value = None if key is None or key.strip().casefold() in _NO_KEY else key.strip()
+        if by == "punishment" and value is None:
+            raise ValueError("--by punishment needs a punishment, e.g. imprisonment")
+        where = f"s.{by} IS NOT DISTINCT FROM $key"
+        extra["key"] = value
+        if by == "regime":
+            where += " AND s.punishment = 'imprisonment'"
+    rows = _sentence_rows(
+        con,
+        flt,
+        f"""
+        SELECT s.case_key, v.court_code, v.case_number, s.result_date, s.defendant,
+               s.punishment, s.term_months, s.regime, s.service, s.source, s.act_number,
+               s.warc_file, s.warc_offset, s.record_id, s.changed_by
+        FROM sentenced s JOIN verdict v USING (case_key)
+        WHERE {where}
+        ORDER BY s.result_date NULLS LAST, s.case_key, s.act_number, s.defendant_index
+        {"LIMIT " + str(int(limit)) if limit else ""}""",
+        extra,
+    )
+    return [SentenceRef(*r) for r in rows]
+
+
 # The metrics, in the order the documentation presents them.
 METRICS: tuple[Callable[..., Any], ...] = (
     cases_received_by_month,
@@ -1225,6 +1425,7 @@ METRICS: tuple[Callable[..., Any], ...] = (
     sentences_by_regime,
     sentences_by_service,
     list_cases,
+    list_sentences,
     cases_by,
 )
 

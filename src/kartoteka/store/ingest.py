@@ -43,7 +43,16 @@ from kartoteka.store.privacy import (
     keep_names_configured,
     load_or_create_secret,
 )
-from kartoteka.store.sentences import ReadAct, act_rows, read_card_acts, stored_version
+from kartoteka.store.sentences import (
+    ActPageWriter,
+    ReadAct,
+    ReadActPage,
+    act_page_ids,
+    act_rows,
+    read_act_page,
+    read_card_acts,
+    stored_version,
+)
 from kartoteka.sudrf.models import (
     Act,
     Card,
@@ -94,6 +103,8 @@ INGESTED_TABLES = (
     "acts",
     "act_readings",
     "sentences",
+    "act_pages",
+    "act_page_sentences",
     "cases",
     "case_charges",
     "ingested_files",
@@ -142,6 +153,7 @@ class IngestSummary:
     already_ingested: int = 0
     listings: int = 0
     cards: int = 0
+    act_pages: int = 0  # `name_op=doc` pages read (kartoteka.store.sentences)
     other_pages: int = 0  # captcha, unavailable, empty, HTTP errors
     parse_failures: int = 0
     new_versions: int = 0
@@ -243,8 +255,9 @@ class ReadRecord:
     fetched_at: dt.datetime
     page_kind: str | None
     template: str | None
-    outcome: str  # "listing" | "card" | "other" | "none" (no page read, e.g. HTTP errors)
+    outcome: str  # "listing" | "card" | "act" | "other" | "none" (no page read, e.g. HTTP errors)
     listing_page: tuple[Any, ...] | None = None  # listing_pages after (warc_file, offset)
+    act_page: ReadActPage | None = None  # outcome "act": a `name_op=doc` page read
     observations: list[Observation] = field(default_factory=list)
     failures: list[tuple[int, str]] = field(default_factory=list)  # (row or -1, reason)
 
@@ -290,6 +303,9 @@ class RecordReader:
         elif page is not None and page.kind is PageKind.CARD and page.card is not None:
             read.outcome = "card"
             failure = self._card(record, page.card, read)
+        elif page is not None and page.kind is PageKind.ACT and page.act is not None:
+            read.outcome = "act"
+            failure = self._act_page(record, page, read)
         elif page is not None and page.kind in (PageKind.LISTING, PageKind.CARD):
             failure = f"{page.kind.value} page without content"
         elif failure is None:
@@ -359,6 +375,18 @@ class RecordReader:
         names = [d.name for d in card.defendants if d.name]
         observation.acts_read = read_card_acts(card.acts, names, self.policy)
         read.observations.append(observation)
+        return None
+
+    # -- act pages (`name_op=doc`) ---------------------------------------------------------
+    def _act_page(self, record: ResponseRecord, page: Page, read: ReadRecord) -> str | None:
+        """An act page attached to its case: the record's court, the instance its delo_id
+        names, the case id in `number`; read and masked here, in the worker."""
+        assert record.court_code and page.act is not None
+        case_id, delo_id, act_number = act_page_ids(record.url)
+        if not case_id:
+            return "act page URL carries no case number"
+        key = case_key(record.court_code, _instance(delo_id), case_id)
+        read.act_page = read_act_page(key, act_number, record.url, page.act, self.policy)
         return None
 
     def _card_content(self, card: Card) -> dict[str, Any]:
@@ -453,6 +481,7 @@ class Ingestor:
         )
         self.latest: dict[tuple[str, str], tuple[int, str]] = {}
         self.max_version: dict[str, int] = {}
+        self.act_pages = ActPageWriter(con)
         for key, source, version, content_hash in con.execute(
             "SELECT case_key, source, version, content_hash FROM case_versions "
             "ORDER BY case_key, version"
@@ -511,6 +540,8 @@ class Ingestor:
             )
         elif read.outcome == "card":
             self.summary.cards += 1
+        elif read.outcome == "act":
+            self._write_act_page(record, read)
         for observation in read.observations:
             self._observe(record, fetched_at, observation)
         for row, reason in read.failures:
@@ -665,13 +696,33 @@ class Ingestor:
         for row in sentences:
             self.batch.add("sentences", row)
 
+    def _write_act_page(self, record: ResponseRecord, read: ReadRecord) -> None:
+        """An act page's rows (`act_pages`, `act_page_sentences`) when it says something new
+        about its act; seen at the record's time. A page not attached to a case (its
+        failure is recorded) writes nothing else."""
+        self.summary.act_pages += 1
+        if read.act_page is None:
+            return
+        provenance = (
+            record.warc_file,
+            int(record.offset),
+            record.record_id,
+            stored_version(self.parser_version),
+        )
+        readings, sentences = self.act_pages.rows(read.act_page, read.fetched_at, provenance)
+        for row in readings:
+            self.batch.add("act_pages", row)
+        for row in sentences:
+            self.batch.add("act_page_sentences", row)
+
     def flush(self) -> None:
         self.batch.flush(self.con)
 
 
 # Only listings (`name_op=r`) and cards (`name_op=case`) carry records; the harvester also
-# archives search forms (the dialect probe), robots.txt and act texts, which are evidence but
-# not pages to read cases from, so their not being a listing or a card is no parse failure.
+# archives search forms (the dialect probe), robots.txt and act pages (read when the parser
+# classifies them as acts, `Ingestor._write_act_page`), so a page of another op not being a
+# listing or a card is no parse failure.
 _RECORD_OPS = frozenset({"r", "case"})
 
 

@@ -430,6 +430,69 @@ CREATE TABLE sentences (
 );
 """,
     ),
+    Migration(
+        10,
+        "judicial acts read from their own pages (name_op=doc)",
+        """
+-- One row per distinct reading of an act page (`name_op=doc`) of a case
+-- (kartoteka.store.sentences.page_act_rows): like `act_readings`, but the act is its own
+-- record, not part of a card version. A new `page_version` is written only when what the
+-- page says changed; `seen_at` is the first fetch that said it ("as of" a date, the metrics
+-- read the latest version seen by then).
+CREATE TABLE act_pages (
+    case_key           VARCHAR NOT NULL,   -- court of the record, instance from delo_id, number
+    act_number         VARCHAR NOT NULL,   -- text_number of the URL: "Судебный акт #N" on the card
+    page_version       INTEGER NOT NULL,
+    url                VARCHAR NOT NULL,
+    seen_at            TIMESTAMP NOT NULL,
+    doc_type           VARCHAR,
+    date               DATE,
+    published          BOOLEAN NOT NULL,
+    unpublished_reason VARCHAR,
+    ruling             VARCHAR,
+    text_masked        VARCHAR,            -- masked unless keep_names (then the original)
+    text_chars         INTEGER,
+    content_hash       VARCHAR NOT NULL,   -- of the reading as stored
+    warc_file          VARCHAR NOT NULL,
+    warc_offset        BIGINT NOT NULL,
+    record_id          VARCHAR,
+    parser_version     VARCHAR,
+    PRIMARY KEY (case_key, act_number, page_version)
+);
+
+-- One row per defendant the operative part of an act page names: the columns of
+-- `sentences`, keyed by the act page's version instead of a card version.
+CREATE TABLE act_page_sentences (
+    case_key         VARCHAR NOT NULL,
+    act_number       VARCHAR NOT NULL,
+    page_version     INTEGER NOT NULL,
+    defendant_index  INTEGER NOT NULL,
+    defendant        VARCHAR,
+    name_hash        VARCHAR,            -- NULL: the page alone names no card defendant
+    outcome          VARCHAR NOT NULL,
+    articles         VARCHAR[] NOT NULL,
+    punishment       VARCHAR NOT NULL,
+    term_months      INTEGER,
+    term_hours       INTEGER,
+    suspended        BOOLEAN NOT NULL,
+    probation_months INTEGER,
+    regime           VARCHAR,
+    fine_rub         BIGINT,
+    pay_withheld_pct INTEGER,
+    additional       VARCHAR[] NOT NULL,
+    below_minimum    BOOLEAN NOT NULL,
+    release          VARCHAR,
+    service          VARCHAR,
+    span_start       INTEGER NOT NULL,
+    span_end         INTEGER NOT NULL,
+    warc_file        VARCHAR NOT NULL,
+    warc_offset      BIGINT NOT NULL,
+    record_id        VARCHAR,
+    parser_version   VARCHAR,
+    PRIMARY KEY (case_key, act_number, page_version, defendant_index)
+);
+""",
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -18,8 +18,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Sequence
 from typing import Any
+
+import duckdb
 
 from kartoteka.store.privacy import NamePolicy, initials
 from kartoteka.sudrf.models import Act
@@ -81,61 +85,164 @@ def _defendant_hash(mark: str, policy: NamePolicy, names: Sequence[str]) -> str 
     return policy.name_hash(matches.pop()) if len(matches) == 1 else None
 
 
+def _read_one(
+    position: int, act: Act, names: Sequence[str], policy: NamePolicy, link_names: bool
+) -> ReadAct:
+    """One act with a text, read and masked with `names` known to be in it. `link_names`:
+    whether `names` are the card's defendants (then a sentence gets the keyed hash of the
+    one whose initials it bears)."""
+    from kartoteka.acts import mask_text, read_act  # the grammar and NER load on first use
+
+    assert act.text is not None
+    reading = read_act(act.text, act.title, cleaned=True)
+    published = bool(reading.published and act.published is not False)
+    if not link_names:  # an act page alone: the names its operative part gives
+        names = [s.defendant for s in reading.sentences if s.defendant]
+    sentences = []
+    for s in reading.sentences if published else []:
+        mark = s.defendant or None
+        if mark is not None and not policy.keep_names:
+            mark = mask_text(mark, names, use_ner=False)
+        linked = link_names and bool(s.defendant)
+        sentences.append(
+            ReadSentence(
+                defendant=mark,
+                name_hash=_defendant_hash(s.defendant, policy, names) if linked else None,
+                outcome=s.outcome,
+                articles=list(dict.fromkeys(_article_key(a.article, a.part) for a in s.articles)),
+                punishment=s.punishment,
+                term_months=s.term_months,
+                term_hours=s.term_hours,
+                suspended=s.suspended,
+                probation_months=s.probation_months,
+                regime=s.regime,
+                fine_rub=s.fine_rub,
+                pay_withheld_pct=s.pay_withheld_pct,
+                additional=list(s.additional),
+                below_minimum=s.below_minimum,
+                release=s.release,
+                service=s.service,
+                span=(int(s.span[0]), int(s.span[1])),
+            )
+        )
+    text = reading.text if policy.keep_names else mask_text(reading.text, names)
+    return ReadAct(
+        position=position,
+        doc_type=reading.doc_type or act.doc_type,
+        date=reading.date or act.date,
+        published=published,
+        unpublished_reason=reading.unpublished_reason or act.unpublished_reason,
+        ruling=reading.ruling,
+        text=text,
+        text_chars=len(reading.text),
+        sentences=sentences,
+    )
+
+
 def read_card_acts(acts: Sequence[Act], names: Sequence[str], policy: NamePolicy) -> list[ReadAct]:
     """Every act of a card that carries a text, read (`kartoteka.acts.read_act`) and masked
     with the card's defendant `names` known. An unpublished act (a stub) is kept, with no
     sentences: it counts in the published share's denominator, never as "no punishment"."""
-    from kartoteka.acts import mask_text, read_act  # the grammar and NER load on first use
+    return [
+        _read_one(position, act, names, policy, link_names=True)
+        for position, act in enumerate(acts)
+        if act.text is not None
+    ]
 
-    out: list[ReadAct] = []
-    for position, act in enumerate(acts):
-        if act.text is None:
-            continue
-        reading = read_act(act.text, act.title, cleaned=True)
-        published = bool(reading.published and act.published is not False)
-        sentences = []
-        for s in reading.sentences if published else []:
-            mark = s.defendant or None
-            if mark is not None and not policy.keep_names:
-                mark = mask_text(mark, names, use_ner=False)
-            sentences.append(
-                ReadSentence(
-                    defendant=mark,
-                    name_hash=_defendant_hash(s.defendant, policy, names) if s.defendant else None,
-                    outcome=s.outcome,
-                    articles=list(
-                        dict.fromkeys(_article_key(a.article, a.part) for a in s.articles)
-                    ),
-                    punishment=s.punishment,
-                    term_months=s.term_months,
-                    term_hours=s.term_hours,
-                    suspended=s.suspended,
-                    probation_months=s.probation_months,
-                    regime=s.regime,
-                    fine_rub=s.fine_rub,
-                    pay_withheld_pct=s.pay_withheld_pct,
-                    additional=list(s.additional),
-                    below_minimum=s.below_minimum,
-                    release=s.release,
-                    service=s.service,
-                    span=(int(s.span[0]), int(s.span[1])),
-                )
+
+# -- acts on their own pages (`name_op=doc`) ------------------------------------------------
+@dataclasses.dataclass(slots=True)
+class ReadActPage:
+    """An act page read in a parse worker: the case it belongs to, the act's number there
+    (`text_number`), and the act read and masked as a card's inline act is."""
+
+    key: str
+    act_number: str
+    url: str
+    act: ReadAct
+    content_hash: str  # of the reading as stored: a re-fetch saying the same adds no row
+
+
+def act_page_ids(url: str) -> tuple[str | None, str | None, str]:
+    """(case id, delo_id, act number) of an act page URL
+    (`name_op=doc&number=CASE_ID&delo_id=D&new=N&text_number=K`); the act number is "1"
+    when the URL gives none (a case's only act)."""
+    from urllib.parse import urlsplit
+
+    from kartoteka.sudrf.urls import parse_query
+
+    params = parse_query(urlsplit(url).query)
+    number = params.get("number") or params.get("_id") or params.get("case_id")
+    delo_id = params.get("delo_id") or params.get("_deloId")
+    return number or None, delo_id or None, (params.get("text_number") or "1").strip()
+
+
+def read_act_page(key: str, act_number: str, url: str, act: Act, policy: NamePolicy) -> ReadActPage:
+    """An act page's act read and masked. No card is at hand in the worker, so the names
+    masked with certainty are those the operative part gives (plus every detector of
+    `mask_text`), and sentences carry no `name_hash`. A page without a text (an attachment
+    only, or nothing) is an unpublished act."""
+    if act.text is None:
+        act = dataclasses.replace(act, text="", published=False)
+        act.unpublished_reason = act.unpublished_reason or "no text on the act page"
+    read = _read_one(0, act, (), policy, link_names=False)
+    if act.unpublished_reason and not read.published and read.unpublished_reason is None:
+        read.unpublished_reason = act.unpublished_reason
+    content = json.dumps(
+        [url, dataclasses.asdict(read)], ensure_ascii=False, sort_keys=True, default=str
+    )
+    digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
+    return ReadActPage(key, act_number, url, read, digest)
+
+
+class ActPageWriter:
+    """The writer's side of act pages: numbers the distinct readings of each (case, act) in
+    archive order, as case versions are numbered, so a rebuild at any worker count and an
+    incremental ingest give the same rows."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.latest: dict[tuple[str, str], tuple[int, str]] = {}
+        for key, number, version, digest in con.execute(
+            "SELECT case_key, act_number, page_version, content_hash FROM act_pages "
+            "ORDER BY case_key, act_number, page_version"
+        ).fetchall():
+            self.latest[(key, number)] = (int(version), digest)
+
+    def rows(
+        self,
+        page: ReadActPage,
+        seen_at: dt.datetime,
+        provenance: tuple[str, int, str | None, str],
+    ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        """(`act_pages` rows, `act_page_sentences` rows) for one fetched act page: none when
+        the page says what it said when last read."""
+        ref = (page.key, page.act_number)
+        previous = self.latest.get(ref)
+        if previous is not None and previous[1] == page.content_hash:
+            return [], []
+        version = (previous[0] if previous else 0) + 1
+        self.latest[ref] = (version, page.content_hash)
+        a = page.act
+        head = (page.key, page.act_number, version)
+        readings = [
+            (
+                *head,
+                page.url,
+                seen_at,
+                a.doc_type,
+                a.date,
+                a.published,
+                a.unpublished_reason,
+                a.ruling,
+                a.text,
+                a.text_chars,
+                page.content_hash,
+                *provenance,
             )
-        text = reading.text if policy.keep_names else mask_text(reading.text, names)
-        out.append(
-            ReadAct(
-                position=position,
-                doc_type=reading.doc_type or act.doc_type,
-                date=reading.date or act.date,
-                published=published,
-                unpublished_reason=reading.unpublished_reason or act.unpublished_reason,
-                ruling=reading.ruling,
-                text=text,
-                text_chars=len(reading.text),
-                sentences=sentences,
-            )
-        )
-    return out
+        ]
+        return readings, [
+            (*head, i, *_sentence_values(s), *provenance) for i, s in enumerate(a.sentences)
+        ]
 
 
 def stored_version(parser_version: str | None) -> str:
@@ -170,31 +277,29 @@ def act_rows(
             )
         )
         for i, s in enumerate(a.sentences):
-            sentences.append(
-                (
-                    key,
-                    version,
-                    a.position,
-                    i,
-                    s.defendant,
-                    s.name_hash,
-                    s.outcome,
-                    s.articles,
-                    s.punishment,
-                    s.term_months,
-                    s.term_hours,
-                    s.suspended,
-                    s.probation_months,
-                    s.regime,
-                    s.fine_rub,
-                    s.pay_withheld_pct,
-                    s.additional,
-                    s.below_minimum,
-                    s.release,
-                    s.service,
-                    s.span[0],
-                    s.span[1],
-                    *provenance,
-                )
-            )
+            sentences.append((key, version, a.position, i, *_sentence_values(s), *provenance))
     return readings, sentences
+
+
+def _sentence_values(s: ReadSentence) -> tuple[Any, ...]:
+    """A sentence's columns from `defendant` to `span_end`, in table order."""
+    return (
+        s.defendant,
+        s.name_hash,
+        s.outcome,
+        s.articles,
+        s.punishment,
+        s.term_months,
+        s.term_hours,
+        s.suspended,
+        s.probation_months,
+        s.regime,
+        s.fine_rub,
+        s.pay_withheld_pct,
+        s.additional,
+        s.below_minimum,
+        s.release,
+        s.service,
+        s.span[0],
+        s.span[1],
+    )

@@ -117,14 +117,22 @@ def stats(
     principal: Annotated[
         bool, Query(description="Count each case once, under its principal article")
     ] = False,
+    after_appeal: Annotated[
+        bool,
+        Query(
+            description="Sentences (punishment, service, regime) as they stand after the "
+            "appeal and cassation rulings seen, instead of as handed down"
+        ),
+    ] = False,
 ) -> list[dict[str, Any]]:
     """One object per group with its key (`period` as YYYY-MM, `court_code`, `district`,
     `region`, `part` (article.part, multi-label), `article` (principal), `outcome`) and
     `cases`, plus the other counts `kartoteka.stats.metrics.cases_by` gives; `punishment`,
-    `service` and `regime` give `sentences`, `cases`, `published_share` and `verdicts`."""
+    `service` and `regime` give `sentences`, `cases`, `published_share` and `verdicts`
+    (`after_appeal`: as `kartoteka stats --after-appeal`)."""
     con = _con(request)
     try:
-        return data.stats_rows(con, filters, by, principal=principal)
+        return data.stats_rows(con, filters, by, principal=principal, after_appeal=after_appeal)
     finally:
         con.close()
 

@@ -21,6 +21,7 @@ languages share one computation.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import inspect
 import threading
@@ -582,10 +583,18 @@ def revisions_chart(rows: list[dict[str, Any]], t: Translator) -> Chart:
 
 # -- API: grouped counts -------------------------------------------------------------------------
 def stats_rows(
-    con: duckdb.DuckDBPyConnection, filters: Filters, by: str, *, principal: bool = False
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    by: str,
+    *,
+    principal: bool = False,
+    after_appeal: bool = False,
 ) -> list[dict[str, Any]]:
-    """Exactly what `kartoteka stats --by BY --format json` prints (`metrics.cases_by`)."""
+    """Exactly what `kartoteka stats --by BY --format json` prints (`metrics.cases_by`),
+    with `--after-appeal` when `after_appeal`."""
     flt = to_stats_filter(filters, principal=principal)
+    if after_appeal:
+        flt = dataclasses.replace(flt, sentence_stage="final")
     return [records.jsonable_row(r) for r in m.cases_by(con, flt, by)]
 
 
