@@ -82,9 +82,9 @@ class Truth:
         out = []
         for r in self.rows:
             charges = r["articles"].split(";")
-            if r["punishment"] == "imprisonment" and r["term_months"] != "":
-                if any(c == charge or c.startswith(charge + ".") for c in charges):
-                    out.append(int(r["term_months"]))
+            real = r["punishment"] == "imprisonment" and r["term_months"] != ""
+            if real and any(c == charge or c.startswith(charge + ".") for c in charges):
+                out.append(int(r["term_months"]))
         return out
 
 
@@ -142,7 +142,9 @@ def _claims(truth: Truth) -> list[tuple[str, str, str, str | None]]:
     by_punishment = Counter(r["punishment"] for r in rows)
     military = [p for p in ("disciplinary_unit", "military_restriction") if by_punishment[p]]
     assert military, "military punishments are in the sandbox acts"
-    regimes = Counter(r["regime"] for r in rows if r["punishment"] == "imprisonment" and r["regime"])
+    regimes = Counter(
+        r["regime"] for r in rows if r["punishment"] == "imprisonment" and r["regime"]
+    )
     regime, n_regime = regimes.most_common(1)[0]
     service = {
         s: [r for r in rows if r["service"] == s] for s in ("mobilised", "contract", "conscript")
@@ -325,3 +327,22 @@ def test_none_in_the_published_texts_is_an_unproven_zero(harvested) -> None:
     assert finding.claim.side.punishment == absent[0]
     assert finding.found == 0 and finding.verdict == "not_checkable", finding.reason
     assert "unproven zero" in finding.reason
+
+
+def test_the_api_and_the_page_give_the_published_share(harvested) -> None:
+    from fastapi.testclient import TestClient
+
+    from kartoteka.web import create_app
+
+    data_dir, truth = harvested
+    client = TestClient(create_app(data_dir, mode="direct"))
+    text = "More than half of the sentences under Article 337 are suspended."
+    body = client.post("/api/v1/check", json={"text": text, "as_of": NOW.isoformat()}).json()
+    (claim,) = body["claims"]
+    assert claim["quantity"] == "share_suspended" and claim["articles"] == ["337"]
+    assert claim["punishment"] == "suspended_imprisonment" and claim["service"] is None
+    assert claim["published_share"] == pytest.approx(truth.published_share("337"), abs=1e-4)
+    assert claim["verdict"] in ("consistent", "inconsistent")
+    assert "whose text is published" in claim["reason"]
+    page = client.get("/check", params={"text": text, "as_of": NOW.isoformat()})
+    assert page.status_code == 200 and "whose text is published" in page.text

@@ -287,19 +287,35 @@ ROWS: list[tuple[str, list[dict]]] = [
     (
         "Real terms for 35 % of the mobilised against 28 % of contract soldiers.",
         [
-            {"quantity": "share_sentences", "value": 0.35, "punishment": "imprisonment",
-             "service": "mobilised"},
-            {"quantity": "share_sentences", "value": 0.28, "punishment": "imprisonment",
-             "service": "contract"},
+            {
+                "quantity": "share_sentences",
+                "value": 0.35,
+                "punishment": "imprisonment",
+                "service": "mobilised",
+            },
+            {
+                "quantity": "share_sentences",
+                "value": 0.28,
+                "punishment": "imprisonment",
+                "service": "contract",
+            },
         ],
     ),
     (
         "Реальные сроки получили 35 % мобилизованных и 28 % контрактников.",
         [
-            {"quantity": "share_sentences", "value": 0.35, "punishment": "imprisonment",
-             "service": "mobilised"},
-            {"quantity": "share_sentences", "value": 0.28, "punishment": "imprisonment",
-             "service": "contract"},
+            {
+                "quantity": "share_sentences",
+                "value": 0.35,
+                "punishment": "imprisonment",
+                "service": "mobilised",
+            },
+            {
+                "quantity": "share_sentences",
+                "value": 0.28,
+                "punishment": "imprisonment",
+                "service": "contract",
+            },
         ],
     ),
     (
@@ -324,8 +340,15 @@ ROWS: list[tuple[str, list[dict]]] = [
     ),
     (
         "In 2023, 45 were sent to a disciplinary unit.",
-        [{"quantity": "sentences", "value": 45, "punishment": "disciplinary_unit",
-          "from": "2023-01-01", "to": "2023-12-31"}],
+        [
+            {
+                "quantity": "sentences",
+                "value": 45,
+                "punishment": "disciplinary_unit",
+                "from": "2023-01-01",
+                "to": "2023-12-31",
+            }
+        ],
     ),
     (
         "В 2023 году 120 военнослужащих были отправлены в дисциплинарную воинскую часть.",
@@ -333,8 +356,14 @@ ROWS: list[tuple[str, list[dict]]] = [
     ),
     (
         "12 человек приговорены к отбыванию наказания в колонии-поселении.",
-        [{"quantity": "sentences", "value": 12, "punishment": "imprisonment",
-          "regime": "settlement"}],
+        [
+            {
+                "quantity": "sentences",
+                "value": 12,
+                "punishment": "imprisonment",
+                "regime": "settlement",
+            }
+        ],
     ),
     (
         "Fourteen soldiers were sentenced to a colony-settlement in 2024.",
@@ -348,8 +377,12 @@ ROWS: list[tuple[str, list[dict]]] = [
         "Из 300 осуждённых по ст. 337 условные сроки получили 180.",
         [
             {"quantity": "convicted", "value": 300, "punishment": None},
-            {"quantity": "sentences", "value": 180, "punishment": "suspended_imprisonment",
-             "articles": ["337"]},
+            {
+                "quantity": "sentences",
+                "value": 180,
+                "punishment": "suspended_imprisonment",
+                "articles": ["337"],
+            },
         ],
     ),
     (

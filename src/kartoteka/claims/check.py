@@ -275,8 +275,12 @@ def _check_sentences(
         return finding(
             "consistent",
             f"found {_fmt(now.value)} in the published texts; the claim holds for {claimed}; "
-            f"{rests_on}" + (f" (the others could hold up to {_fmt(upper - now.value)} more)"
-                             if upper > now.value else ""),
+            f"{rests_on}"
+            + (
+                f" (the others could hold up to {_fmt(upper - now.value)} more)"
+                if upper > now.value
+                else ""
+            ),
         )
     reachable = (high is None or now.value <= high) and (low is None or upper >= low)
     if reachable and upper > now.value:

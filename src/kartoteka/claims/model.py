@@ -21,7 +21,9 @@ Quantity = Literal[
     "share_sentences",  # sentences of one punishment, regime or service / all sentences read
     "sentence_term",  # the median real term of imprisonment, in months
 ]
-SENTENCE_QUANTITIES = frozenset({"sentences", "share_suspended", "share_sentences", "sentence_term"})
+SENTENCE_QUANTITIES = frozenset(
+    {"sentences", "share_suspended", "share_sentences", "sentence_term"}
+)
 Statistic = Literal["median", "mean"]
 Comparator = Literal["eq", "gt", "ge", "lt", "le", "about"]
 Per = Literal["day", "week", "month"]

@@ -968,7 +968,11 @@ def _sentence_scope(
     the sentence's first figure."""
     out: dict[str, str] = {}
     sources = [anchor.own.get("sentence", []), shared.get("sentence", [])]
-    if head is not None and head is not anchor and (anchor.item or anchor.quantity == head.quantity):
+    if (
+        head is not None
+        and head is not anchor
+        and (anchor.item or anchor.quantity == head.quantity)
+    ):
         sources.append(head.own.get("sentence", []))
     for mentions in sources:
         for m in mentions:
@@ -987,7 +991,10 @@ def _sentence_quantity(quantity: str, about: dict[str, str]) -> str | None:
         if about.keys() & {"punishment", "regime", "service"}:
             return "share_sentences"
         return None
-    if quantity in ("convicted", "verdicts", "defendants") and about.keys() & {"punishment", "regime"}:
+    if quantity in ("convicted", "verdicts", "defendants") and about.keys() & {
+        "punishment",
+        "regime",
+    }:
         return "sentences"
     if quantity == "convicted" and "service" in about:
         return "sentences"  # "1,200 mobilised were convicted": the acts say who was mobilised

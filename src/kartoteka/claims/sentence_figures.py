@@ -50,7 +50,9 @@ class SentenceFigure:
         )
 
 
-def _table(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[tuple[str, str | None, str | None, int]]:
+def _table(
+    con: duckdb.DuckDBPyConnection, flt: Filter
+) -> list[tuple[str, str | None, str | None, int]]:
     """(punishment, regime, service, sentences) of the selection: the sentences the metrics
     count, crossed the way no single metric crosses them."""
     rows = m._sentence_rows(
@@ -94,7 +96,7 @@ def sentence_figure(con: duckdb.DuckDBPyConnection, side: Side, flt: Filter) -> 
         return out(base.share, base.sentences)
     if side.quantity == "sentence_term":
         return _median_term(con, side, flt, out)
-    if side.service or side.quantity == "share_sentences" and side.regime:
+    if side.service or (side.quantity == "share_sentences" and side.regime):
         table = _table(con, flt)
         selected = sum(n for p, r, s, n in table if _matches(side, p, r, s))
         if side.quantity == "sentences":
