@@ -392,6 +392,21 @@ ROWS: list[tuple[str, list[dict]]] = [
             {"quantity": "sentences", "value": 10, "punishment": "fine", "from": "2024-01-01"},
         ],
     ),
+    (
+        "Контрактники получают реальный срок реже, чем мобилизованные: 21 % против 40 %.",
+        [
+            {"quantity": "share_sentences", "value": 0.21, "service": "contract"},
+            {"quantity": "share_sentences", "value": 0.4, "service": "mobilised"},
+        ],
+    ),
+    (
+        "In most of them (18 cases) the court imposed a suspended sentence.",
+        [{"quantity": "sentences", "value": 18, "punishment": "suspended_imprisonment"}],
+    ),
+    (
+        "В 2023 году поступило 500 дел о самовольном оставлении части; многим дали условные сроки.",
+        [{"quantity": "cases", "value": 500, "punishment": None}],
+    ),
     # suspended proceedings are not suspended sentences
     ("30% of cases were suspended.", []),
     # items of a first figure, periods counted in months, the year before the claim's own

@@ -602,3 +602,18 @@ SENTENCING_VERBS: tuple[str, ...] = (
 # punishment words that are a punishment only in a sentence about sentences ("30 % of cases
 # were suspended" is about suspended proceedings, not suspended sentences)
 WEAK_PUNISHMENTS: frozenset[str] = frozenset({"suspended", "probation", "on probation"})
+# words of a case's arrival or opening: a count of cases with them stays a count of cases even
+# where the sentence also names a punishment
+RECEIPT_WORDS: tuple[str, ...] = (
+    "поступить",
+    "возбудить",
+    "завести",
+    "направить в суд",
+    "received",
+    "submitted",
+    "brought",
+    "opened",
+    "filed",
+    "launched",
+    "reached",
+)
