@@ -346,3 +346,20 @@ def test_the_api_and_the_page_give_the_published_share(harvested) -> None:
     assert "whose text is published" in claim["reason"]
     page = client.get("/check", params={"text": text, "as_of": NOW.isoformat()})
     assert page.status_code == 200 and "whose text is published" in page.text
+
+
+def test_kartoteka_check_prints_the_verdict_and_its_published_share(harvested) -> None:
+    from typer.testing import CliRunner
+
+    from kartoteka.cli import app
+
+    data_dir, truth = harvested
+    n_real = sum(1 for r in truth.rows if r["punishment"] == "imprisonment")
+    text = f"{n_real} soldiers received real prison terms. The median term is 40 years."
+    result = CliRunner().invoke(
+        app, ["check", "--data-dir", str(data_dir.root), "--as-of", NOW.isoformat(), text]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"✓ consistent: «{n_real} soldiers received real prison terms»" in result.output
+    assert "✗ inconsistent: «40 years»" in result.output
+    assert "whose text is published" in result.output
