@@ -344,8 +344,11 @@ def test_the_api_and_the_page_give_the_published_share(harvested) -> None:
     assert claim["published_share"] == pytest.approx(truth.published_share("337"), abs=1e-4)
     assert claim["verdict"] in ("consistent", "inconsistent")
     assert "whose text is published" in claim["reason"]
-    page = client.get("/check", params={"text": text, "as_of": NOW.isoformat()})
+    page = client.get("/check", params={"text": text, "as_of": NOW.isoformat(), "lang": "en"})
     assert page.status_code == 200 and "whose text is published" in page.text
+    pct = round(truth.published_share("337") * 100)
+    assert f'<small class="published-share">verdict texts published: {pct} %</small>' in page.text
+    assert "share_suspended gt 0.5 · ст. 337 · suspended_imprisonment" in page.text
 
 
 def test_kartoteka_check_prints_the_verdict_and_its_published_share(harvested) -> None:
