@@ -407,6 +407,17 @@ ROWS: list[tuple[str, list[dict]]] = [
         "В 2023 году поступило 500 дел о самовольном оставлении части; многим дали условные сроки.",
         [{"quantity": "cases", "value": 500, "punishment": None}],
     ),
+    (
+        "After appeal, 30 % of the sentences under Article 337 were suspended.",
+        [
+            {
+                "quantity": "share_suspended",
+                "value": 0.3,
+                "unresolved": "a figure about sentences "
+                "after appeal: the checker reads sentences as handed down at first instance",
+            }
+        ],
+    ),
     # suspended proceedings are not suspended sentences
     ("30% of cases were suspended.", []),
     # items of a first figure, periods counted in months, the year before the claim's own

@@ -617,3 +617,18 @@ RECEIPT_WORDS: tuple[str, ...] = (
     "launched",
     "reached",
 )
+# a figure about sentences as they stand after appeal ("после апелляции 30 % сроков смягчили"):
+# the checker reads sentences as handed down, so such a claim is not checkable
+APPEAL_STAGE_WORDS: tuple[str, ...] = (
+    "после апелляция",
+    "после обжалование",
+    "в апелляция",
+    "апелляционный суд",
+    "апелляционный инстанция",
+    "after appeal",
+    "on appeal",
+    "upon appeal",
+    "appeal court*",
+    "appellate",
+    "reduced on appeal",
+)

@@ -244,6 +244,8 @@ def _read_sentence(
         ]
     national = _has(words, lx.NATIONAL_WORDS)
     claims = _inherit(claims, previous, shared, anchors, national, as_of)
+    if _has(words, lx.APPEAL_STAGE_WORDS):
+        claims = [_after_appeal(c) for c in claims]
     anaphora = _ANAPHORIC.search(low, s0, s1)
     if anaphora and not periods:
         claims = [
@@ -261,6 +263,17 @@ def _read_sentence(
             for c in claims
         ]
     return claims, unmapped
+
+
+def _after_appeal(claim: Claim) -> Claim:
+    """A figure about sentences after appeal is not one about sentences as handed down."""
+    if claim.side.quantity not in SENTENCE_QUANTITIES or claim.side.unresolved:
+        return claim
+    reason = (
+        "a figure about sentences after appeal: the checker reads sentences as handed down "
+        "at first instance"
+    )
+    return replace(claim, side=replace(claim.side, unresolved=reason))
 
 
 def _without_overlaps(mentions: list[ArticleMention]) -> list[ArticleMention]:
