@@ -418,6 +418,24 @@ ROWS: list[tuple[str, list[dict]]] = [
             }
         ],
     ),
+    (
+        "В большинстве случаев суды назначали условные сроки.",
+        [{"quantity": "share_suspended", "value": 0.5, "comparator": "gt"}],
+    ),
+    (
+        "The majority of sentences for desertion are real prison terms.",
+        [
+            {
+                "quantity": "share_sentences",
+                "value": 0.5,
+                "comparator": "gt",
+                "articles": ["338"],
+                "punishment": "imprisonment",
+            }
+        ],
+    ),
+    # "the majority" of something that is not sentences is no share
+    ("The majority of cases (471) concern AWOL.", [{"quantity": "cases", "value": 471}]),
     # suspended proceedings are not suspended sentences
     ("30% of cases were suspended.", []),
     # items of a first figure, periods counted in months, the year before the claim's own

@@ -632,3 +632,15 @@ APPEAL_STAGE_WORDS: tuple[str, ...] = (
     "appellate",
     "reduced on appeal",
 )
+# "more than half" said in words: in a sentence about sentences, a share above one half
+# ("the majority of sentences are suspended", "в большинстве случаев — условные сроки")
+MAJORITY_WORDS: tuple[str, ...] = (
+    "большинство",
+    "больший часть",
+    "majority",
+    "most of",
+    "most cases",
+    "most sentences",
+    "most convicts",
+    "most defendants",
+)

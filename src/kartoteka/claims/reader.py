@@ -229,6 +229,7 @@ def _read_sentence(
     shared = _bind(sentence, anchors, kinds)
     _punishment_to_the_part(anchors)
     _respectively(anchors, shared)
+    _shares_take_the_sentence_words(anchors, shared)
     head = next((a for a in anchors if a.kind == "figure" and not a.item and a.quantity), None)
     claims = []
     for anchor in anchors:
@@ -396,11 +397,18 @@ def _figure_anchors(
         for i, n, p in find_phrases(words, lx.FRACTIONS)
     ]
     figures += [Figure(s, e, v, 0.0, True) for s, e, v in fractions]
-    figures.sort(key=lambda f: f.start)
-    topical = _has(words, lx.TOPIC_WORDS)
     kinds = {m.kind for m in about_sentences}
     sentencing = bool(kinds & {"punishment", "regime"})  # the sentence is about punishments
     shares_of_sentences = sentencing or ("service" in kinds and _has(words, lx.SENTENCE_NOUNS))
+    majorities: set[int] = set()
+    if shares_of_sentences:  # "the majority of sentences are suspended": more than a half
+        for i, n, _ in find_phrases(words, lx.MAJORITY_WORDS):
+            start, end = words[i].start, words[i + n - 1].end
+            if not any(start < f.end and f.start < end for f in figures):
+                figures.append(Figure(start, end, 0.5, 0.0, True))
+                majorities.add(start)
+    figures.sort(key=lambda f: f.start)
+    topical = _has(words, lx.TOPIC_WORDS)
     statistic = bool(kinds & {"median", "mean"})
     anchors: list[_Anchor] = []
     consumed: set[int] = set()  # the months of "5 лет 6 месяцев", read with the years
@@ -419,7 +427,10 @@ def _figure_anchors(
                 end = pct.end() if pct else fig.end
                 fig = replace(fig, end=end, value=fig.value / 100, precision=fig.precision / 100)
             if shares_of_sentences:
-                anchors.append(_anchor(fig, "share_sentences", fig.end, before, words))
+                anchor = _anchor(fig, "share_sentences", fig.end, before, words)
+                if fig.start in majorities:
+                    anchor.comparator = "gt"
+                anchors.append(anchor)
             elif topical and not is_fraction:
                 unmapped.append(
                     _unmapped(text, sentence, fig, "a share of something kartoteka does not count")
@@ -1001,6 +1012,21 @@ def _respectively(anchors: Sequence[_Anchor], shared: dict[str, list[object]]) -
             continue
         for anchor, mention in zip(open_, named, strict=True):
             anchor.paired.append(mention)
+
+
+def _shares_take_the_sentence_words(
+    anchors: Sequence[_Anchor], shared: dict[str, list[object]]
+) -> None:
+    """ "In the vast majority (32 cases), the judges chose a suspended sentence": a share
+    whose punishment words went to another figure of the sentence takes them too."""
+    if shared.get("sentence"):
+        return
+    for anchor in anchors:
+        if anchor.quantity != "share_sentences" or anchor.own.get("sentence") or anchor.paired:
+            continue
+        for other in anchors:
+            if other is not anchor:
+                anchor.paired.extend(other.own.get("sentence", []))
 
 
 def _sentence_scope(
