@@ -401,7 +401,10 @@ ROWS: list[tuple[str, list[dict]]] = [
     ),
     (
         "In most of them (18 cases) the court imposed a suspended sentence.",
-        [{"quantity": "sentences", "value": 18, "punishment": "suspended_imprisonment"}],
+        [
+            {"quantity": "share_suspended", "value": 0.5, "comparator": "gt"},
+            {"quantity": "sentences", "value": 18, "punishment": "suspended_imprisonment"},
+        ],
     ),
     (
         "В 2023 году поступило 500 дел о самовольном оставлении части; многим дали условные сроки.",
