@@ -422,16 +422,21 @@ class SentenceMention:
     value: str
 
 
+_SENTENCE_WORDS: dict[str, tuple[str, str]] = {
+    **{p: ("punishment", v) for p, v in PUNISHMENT_NAMES.items()},
+    **{p: ("regime", v) for p, v in REGIME_NAMES.items()},
+    **{p: ("service", v) for p, v in SERVICE_NAMES.items()},
+    **{p: ("median", "median") for p in MEDIAN_WORDS},
+    **{p: ("mean", "mean") for p in MEAN_WORDS},
+}
+_SENTENCE_PHRASES = tuple(_SENTENCE_WORDS)
+
+
 def sentence_mentions(words: Sequence[Token]) -> list[SentenceMention]:
-    tables: dict[str, tuple[str, str]] = {
-        **{p: ("punishment", v) for p, v in PUNISHMENT_NAMES.items()},
-        **{p: ("regime", v) for p, v in REGIME_NAMES.items()},
-        **{p: ("service", v) for p, v in SERVICE_NAMES.items()},
-        **{p: ("median", "median") for p in MEDIAN_WORDS},
-        **{p: ("mean", "mean") for p in MEAN_WORDS},
-    }
+    """Every punishment, regime, service status and statistic word of a sentence's words
+    (longest phrase first: "условное лишение свободы" is one suspended punishment)."""
     out = []
-    for i, n, phrase in find_phrases(words, tables):
-        kind, value = tables[phrase]
+    for i, n, phrase in find_phrases(words, _SENTENCE_PHRASES):
+        kind, value = _SENTENCE_WORDS[phrase]
         out.append(SentenceMention(words[i].start, words[i + n - 1].end, kind, value))
     return out
