@@ -366,3 +366,44 @@ def test_kartoteka_check_prints_the_verdict_and_its_published_share(harvested) -
     assert f"✓ consistent: «{n_real} soldiers received real prison terms»" in result.output
     assert "✗ inconsistent: «40 years»" in result.output
     assert "whose text is published" in result.output
+
+
+def test_the_crossed_figures_agree_with_the_public_sentence_metrics(harvested) -> None:
+    """The service × punishment table and the article median (decision 21) count the same
+    sentences as the public metrics: their margins are `sentences_by_punishment`,
+    `sentences_by_service`, `sentences_by_regime`, and a part's median is `real_terms`'."""
+    from kartoteka.claims import sentence_figures as sf
+    from kartoteka.claims.model import Side
+    from kartoteka.stats import metrics as m
+    from kartoteka.stats.metrics import Filter
+
+    data_dir, truth = harvested
+    con = connect(data_dir, read_only=True)
+    try:
+        flt = Filter(as_of=NOW)
+        table = sf._table(con, flt)
+        by = Counter()
+        for punishment, regime, service, n in table:
+            by["p", punishment] += n
+            by["s", service] += n
+            if punishment == "imprisonment":
+                by["r", regime] += n
+        assert {k: v for (kind, k), v in by.items() if kind == "p"} == {
+            g.key: g.sentences for g in m.sentences_by_punishment(con, flt)
+        }
+        assert {k: v for (kind, k), v in by.items() if kind == "s"} == {
+            g.key: g.sentences for g in m.sentences_by_service(con, flt)
+        }
+        assert {k: v for (kind, k), v in by.items() if kind == "r"} == {
+            g.key: g.sentences for g in m.sentences_by_regime(con, flt)
+        }
+        for row in m.real_terms(con, flt):
+            if row.part is None:
+                continue
+            side = Side("sentence_term", (row.article,), (row.charge,), statistic="median")
+            figure = sf.sentence_figure(con, side, flt)
+            assert figure.value == row.median_months and figure.sentences == row.sentences
+            terms = truth.terms(row.charge)
+            assert row.median_months == statistics.median(terms)
+    finally:
+        con.close()
