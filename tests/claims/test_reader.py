@@ -439,6 +439,22 @@ ROWS: list[tuple[str, list[dict]]] = [
     ),
     # "the majority" of something that is not sentences is no share
     ("The majority of cases (471) concern AWOL.", [{"quantity": "cases", "value": 471}]),
+    (
+        "Каждый третий осуждённый за самоволку получил реальный срок.",
+        [
+            {
+                "quantity": "share_sentences",
+                "value": 1 / 3,
+                "comparator": "about",
+                "articles": ["337"],
+                "punishment": "imprisonment",
+            }
+        ],
+    ),
+    (
+        "One in four convicted deserters was sent to a disciplinary battalion.",
+        [{"quantity": "share_sentences", "value": 0.25, "punishment": "disciplinary_unit"}],
+    ),
     # suspended proceedings are not suspended sentences
     ("30% of cases were suspended.", []),
     # items of a first figure, periods counted in months, the year before the claim's own

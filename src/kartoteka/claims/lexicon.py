@@ -214,7 +214,28 @@ FRACTIONS: dict[str, float] = {
     "two thirds": 2 / 3,
     "three quarters": 0.75,
     "три четверть": 0.75,
+    # "каждый третий осуждённый", "one in three convicts"
+    "каждый второй": 0.5,
+    "каждый третий": 1 / 3,
+    "каждый четвёртый": 0.25,
+    "каждый четвертый": 0.25,
+    "каждый пятый": 0.2,
+    "каждый десятый": 0.1,
+    "one in two": 0.5,
+    "one in three": 1 / 3,
+    "one in four": 0.25,
+    "one in five": 0.2,
+    "one in ten": 0.1,
+    "every second": 0.5,
+    "every third": 1 / 3,
+    "every fourth": 0.25,
+    "every fifth": 0.2,
+    "every tenth": 0.1,
 }
+# the loose ones among them ("каждый третий", "one in four", "every fifth"): "about"
+LOOSE_FRACTIONS = frozenset(
+    p for p in FRACTIONS if p.startswith(("каждый ", "every ")) or " in " in p
+)
 PERCENT_WORDS = ("%", "процент", "per cent", "percent")
 TERM_UNITS = ("год", "лет", "месяц", "year*", "month*")
 # a number right before one of these is not a count of cases (money, ages, distances, ...)

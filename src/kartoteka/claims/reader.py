@@ -392,10 +392,13 @@ def _figure_anchors(
         if not _masked(f.start, f.end, masks)
         and not any(f.start < g.end and g.start < f.end for g in figures)
     ]
+    found_fractions = find_phrases(words, lx.FRACTIONS)
     fractions = [
-        (words[i].start, words[i + n - 1].end, lx.FRACTIONS[p])
-        for i, n, p in find_phrases(words, lx.FRACTIONS)
+        (words[i].start, words[i + n - 1].end, lx.FRACTIONS[p]) for i, n, p in found_fractions
     ]
+    # "каждый третий", "one in four": a proportion said loosely, "about"
+    loose = {words[i].start for i, _, p in found_fractions if p in lx.LOOSE_FRACTIONS}
+    figures = [f for f in figures if not any(f.start < e and s < f.end for s, e, _ in fractions)]
     figures += [Figure(s, e, v, 0.0, True) for s, e, v in fractions]
     kinds = {m.kind for m in about_sentences}
     sentencing = bool(kinds & {"punishment", "regime"})  # the sentence is about punishments
@@ -430,6 +433,8 @@ def _figure_anchors(
                 anchor = _anchor(fig, "share_sentences", fig.end, before, words)
                 if fig.start in majorities:
                     anchor.comparator = "gt"
+                elif fig.start in loose and anchor.comparator == "eq":
+                    anchor.comparator = "about"
                 anchors.append(anchor)
             elif topical and not is_fraction:
                 unmapped.append(
