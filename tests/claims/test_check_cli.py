@@ -54,3 +54,16 @@ def test_a_bad_date_is_a_usage_error_and_no_store_one_line(store, tmp_path):
     assert _run("--data-dir", str(store.data_dir.root), "--as-of", "12.08.2024", "x").exit_code == 2
     missing = _run("--data-dir", str(tmp_path / "none"), "5 дел")
     assert missing.exit_code == 2 and "Traceback" not in missing.output
+
+
+def test_a_sentence_claim_without_published_texts_is_not_checkable_not_zero(store):
+    """The web store's cards carry no act texts: a share of suspended sentences has nothing
+    to rest on, and says so with the published share (0 %)."""
+    text = "More than half of the sentences for desertion are suspended."
+    result = _run("--data-dir", str(store.data_dir.root), "--as-of", "2025-07-31", text)
+    assert result.exit_code == 0, result.output
+    assert "? not_checkable: «More than half of the sentences for desertion are suspended»" in (
+        result.output
+    )
+    assert "no sentence was read from a published verdict text" in result.output
+    assert "0 % of verdicts whose text is published" in result.output

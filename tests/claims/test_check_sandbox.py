@@ -215,10 +215,13 @@ def test_a_period_before_the_archive_is_not_checkable_not_zero(harvested) -> Non
     assert finding.verdict == "not_checkable" and finding.found is None
 
 
-def test_sentence_quantities_are_not_checkable(harvested) -> None:
+def test_sentence_quantities_are_checked_with_their_published_share(harvested) -> None:
+    """Since the sentence metrics (issue 13): checked, the published share in the verdict
+    (tests/claims/test_check_sentences_sandbox.py checks the figures against the truth)."""
     data_dir, _, _ = harvested
     finding = _checked(data_dir, "Более половины приговоров — условные.").findings[0]
-    assert finding.verdict == "not_checkable" and "sentence" in finding.reason
+    assert finding.verdict in ("consistent", "inconsistent"), finding.reason
+    assert finding.published_share is not None and "whose text is published" in finding.reason
 
 
 def _query(url: str) -> dict[str, str]:

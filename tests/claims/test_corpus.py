@@ -58,4 +58,6 @@ def test_corpus_is_real_and_large_enough() -> None:
     claims = [c for e in entries for c in e.get("expected", {}).get("claims", [])]
     assert len(claims) >= 30
     assert {c["quantity"] for c in claims} >= {"cases", "defendants", "convicted", "verdicts"}
+    # sentence claims of real reporting (issue 13): shares by service status, counts
+    assert {c["quantity"] for c in claims} >= {"share_sentences", "sentences"}
     assert any(c["compare_to"] for c in claims) and any(c["per"] for c in claims)

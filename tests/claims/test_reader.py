@@ -273,7 +273,190 @@ ROWS: list[tuple[str, list[dict]]] = [
         "Some 35% of the sentences were suspended.",
         [{"quantity": "share_suspended", "value": 0.35, "comparator": "about"}],
     ),
-    ("Суд приговорил его к 5 годам лишения свободы.", [{"quantity": "sentence_term", "value": 5}]),
+    # one defendant's term, or the law's maximum, is not a figure about sentences
+    ("Суд приговорил его к 5 годам лишения свободы.", []),
+    # sentences read from the published verdicts (issue 13): shares, counts, median terms
+    (
+        "More than half of the sentences under Article 337 are suspended.",
+        [{"quantity": "share_suspended", "value": 0.5, "comparator": "gt", "articles": ["337"]}],
+    ),
+    (
+        "Около 60 % осуждённых по статье о самоволке получили условные сроки.",
+        [{"quantity": "share_suspended", "value": 0.6, "comparator": "about", "articles": ["337"]}],
+    ),
+    (
+        "Real terms for 35 % of the mobilised against 28 % of contract soldiers.",
+        [
+            {
+                "quantity": "share_sentences",
+                "value": 0.35,
+                "punishment": "imprisonment",
+                "service": "mobilised",
+            },
+            {
+                "quantity": "share_sentences",
+                "value": 0.28,
+                "punishment": "imprisonment",
+                "service": "contract",
+            },
+        ],
+    ),
+    (
+        "Реальные сроки получили 35 % мобилизованных и 28 % контрактников.",
+        [
+            {
+                "quantity": "share_sentences",
+                "value": 0.35,
+                "punishment": "imprisonment",
+                "service": "mobilised",
+            },
+            {
+                "quantity": "share_sentences",
+                "value": 0.28,
+                "punishment": "imprisonment",
+                "service": "contract",
+            },
+        ],
+    ),
+    (
+        "Мобилизованные составили 40 % осуждённых.",
+        [{"quantity": "share_sentences", "value": 0.4, "punishment": None, "service": "mobilised"}],
+    ),
+    (
+        "The median term under ст.338 is 5 years.",
+        [{"quantity": "sentence_term", "value": 60, "articles": ["338"], "statistic": "median"}],
+    ),
+    (
+        "Медианный срок по ч. 1 ст. 338 — 5 лет и 6 месяцев.",
+        [{"quantity": "sentence_term", "value": 66, "parts": ["338.1"], "statistic": "median"}],
+    ),
+    (
+        "Медианный срок за дезертирство составил почти полтора года.",
+        [{"quantity": "sentence_term", "value": 18, "comparator": "about", "articles": ["338"]}],
+    ),
+    (
+        "In 2023 the average prison term for desertion was 4.5 years.",
+        [{"quantity": "sentence_term", "value": 54, "statistic": "mean", "from": "2023-01-01"}],
+    ),
+    (
+        "In 2023, 45 were sent to a disciplinary unit.",
+        [
+            {
+                "quantity": "sentences",
+                "value": 45,
+                "punishment": "disciplinary_unit",
+                "from": "2023-01-01",
+                "to": "2023-12-31",
+            }
+        ],
+    ),
+    (
+        "В 2023 году 120 военнослужащих были отправлены в дисциплинарную воинскую часть.",
+        [{"quantity": "sentences", "value": 120, "punishment": "disciplinary_unit"}],
+    ),
+    (
+        "12 человек приговорены к отбыванию наказания в колонии-поселении.",
+        [
+            {
+                "quantity": "sentences",
+                "value": 12,
+                "punishment": "imprisonment",
+                "regime": "settlement",
+            }
+        ],
+    ),
+    (
+        "Fourteen soldiers were sentenced to a colony-settlement in 2024.",
+        [{"quantity": "sentences", "value": 14, "regime": "settlement", "from": "2024-01-01"}],
+    ),
+    (
+        "Суды отправили в колонию общего режима 40 мобилизованных.",
+        [{"quantity": "sentences", "value": 40, "regime": "general", "service": "mobilised"}],
+    ),
+    (
+        "Из 300 осуждённых по ст. 337 условные сроки получили 180.",
+        [
+            {"quantity": "convicted", "value": 300, "punishment": None},
+            {
+                "quantity": "sentences",
+                "value": 180,
+                "punishment": "suspended_imprisonment",
+                "articles": ["337"],
+            },
+        ],
+    ),
+    (
+        "Не менее 25 человек оштрафованы, ещё 10 получили штраф в 2024 году.",
+        [
+            {"quantity": "sentences", "value": 25, "comparator": "ge", "punishment": "fine"},
+            {"quantity": "sentences", "value": 10, "punishment": "fine", "from": "2024-01-01"},
+        ],
+    ),
+    (
+        "Контрактники получают реальный срок реже, чем мобилизованные: 21 % против 40 %.",
+        [
+            {"quantity": "share_sentences", "value": 0.21, "service": "contract"},
+            {"quantity": "share_sentences", "value": 0.4, "service": "mobilised"},
+        ],
+    ),
+    (
+        "In most of them (18 cases) the court imposed a suspended sentence.",
+        [
+            {"quantity": "share_suspended", "value": 0.5, "comparator": "gt"},
+            {"quantity": "sentences", "value": 18, "punishment": "suspended_imprisonment"},
+        ],
+    ),
+    (
+        "В 2023 году поступило 500 дел о самовольном оставлении части; многим дали условные сроки.",
+        [{"quantity": "cases", "value": 500, "punishment": None}],
+    ),
+    (
+        "After appeal, 30 % of the sentences under Article 337 were suspended.",
+        [
+            {
+                "quantity": "share_suspended",
+                "value": 0.3,
+                "unresolved": "a figure about sentences "
+                "after appeal: the checker reads sentences as handed down at first instance",
+            }
+        ],
+    ),
+    (
+        "В большинстве случаев суды назначали условные сроки.",
+        [{"quantity": "share_suspended", "value": 0.5, "comparator": "gt"}],
+    ),
+    (
+        "The majority of sentences for desertion are real prison terms.",
+        [
+            {
+                "quantity": "share_sentences",
+                "value": 0.5,
+                "comparator": "gt",
+                "articles": ["338"],
+                "punishment": "imprisonment",
+            }
+        ],
+    ),
+    # "the majority" of something that is not sentences is no share
+    ("The majority of cases (471) concern AWOL.", [{"quantity": "cases", "value": 471}]),
+    (
+        "Каждый третий осуждённый за самоволку получил реальный срок.",
+        [
+            {
+                "quantity": "share_sentences",
+                "value": 1 / 3,
+                "comparator": "about",
+                "articles": ["337"],
+                "punishment": "imprisonment",
+            }
+        ],
+    ),
+    (
+        "One in four convicted deserters was sent to a disciplinary battalion.",
+        [{"quantity": "share_sentences", "value": 0.25, "punishment": "disciplinary_unit"}],
+    ),
+    # suspended proceedings are not suspended sentences
+    ("30% of cases were suspended.", []),
     # items of a first figure, periods counted in months, the year before the claim's own
     (
         "К концу мая 2025 года поступило 20 538 дел, из них 18 159 — по статье о самовольном "
@@ -329,7 +512,7 @@ ROWS: list[tuple[str, list[dict]]] = [
     ("Приговор вынесли 21 сентября 2023 года.", []),
     (
         "Статья 337 предусматривает до 10 лет лишения свободы за самовольное оставление части.",
-        [{"quantity": "sentence_term", "value": 10}],
+        [],
     ),
     ("Ему выплатили 200 тысяч рублей.", []),
     ("The weather was fine.", []),

@@ -15,8 +15,13 @@ The verdict rules (docs/claims.md has the table):
   without a period, the 28 days (per day or week) or the calendar month (per month) before
   the as-of date.
 
-`not_checkable`, never a guess, when: the quantity needs sentence metrics (shares of
-suspended sentences, terms), the text names a court or region the registry does not have,
+Sentences (counts by punishment or regime, shares of suspended and other sentences, median
+terms) are read from the published verdict texts: every such verdict carries the published
+share it rests on ("checked against 31 % of verdicts whose text is published"); a share is a
+share over the published texts; a count below the claim that the unpublished texts could
+make up is `not_checkable`, a count above it (or one they cannot reach) `inconsistent`.
+
+`not_checkable`, never a guess, when: the text names a court or region the registry does not have,
 an article kartoteka does not monitor, or the archive had seen nothing of the period by the
 as-of date (an unproven empty answer is not a zero).
 """
@@ -32,8 +37,9 @@ from urllib.parse import urlencode
 
 import duckdb
 
-from kartoteka.claims.model import Claim, Reading, Side, Unmapped
+from kartoteka.claims.model import SENTENCE_QUANTITIES, Claim, Reading, Side, Unmapped
 from kartoteka.claims.reader import read_claims
+from kartoteka.claims.sentence_figures import sentence_figure
 from kartoteka.registry.articles import CHAPTER_33, REFUSAL_TO_FIGHT
 from kartoteka.registry.courts import Court, CourtLevel
 from kartoteka.stats import metrics as m
@@ -41,7 +47,7 @@ from kartoteka.stats.metrics import Filter, mobilisation_charges
 
 Verdict = Literal["consistent", "inconsistent", "not_checkable"]
 ABOUT = 0.10  # "about": within 10 % (or the figure's rounding, if wider)
-SENTENCE_QUANTITIES = frozenset({"share_suspended", "sentence_term"})
+SHARES = frozenset({"share_suspended", "share_sentences"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +63,7 @@ class Finding:
     compare_found: float | None = None  # the other side of a comparison, as of publication
     compare_found_today: float | None = None
     coverage: str | None = None  # which courts the figure rests on, when not all of them
+    published_share: float | None = None  # sentences: verdicts with a published text / all
 
     @property
     def revision(self) -> float | None:
@@ -80,6 +87,9 @@ class Finding:
             "reason": self.reason,
             "notes": [*self.claim.notes, *([self.coverage] if self.coverage else [])],
             "cases_url": self.cases_url,
+            "published_share": (
+                round(self.published_share, 4) if self.published_share is not None else None
+            ),
         }
 
 
@@ -152,6 +162,8 @@ def check_claim(
         reason = _not_checkable(con, claim.compare_to.side, as_of)
     if reason is not None:
         return Finding(claim, "not_checkable", None, None, reason, url)
+    if side.quantity in SENTENCE_QUANTITIES:
+        return _check_sentences(con, claim, as_of, today, url)
     found = figure(con, side, as_of)
     found_today = figure(con, side, None if today >= dt.date.today() else today)
     coverage = coverage_note(con, side, as_of)
@@ -193,6 +205,126 @@ def check_claim(
     )
 
 
+def _check_sentences(
+    con: duckdb.DuckDBPyConnection, claim: Claim, as_of: dt.date, today: dt.date, url: str
+) -> Finding:
+    """A claim about sentences against the figure read from the published verdict texts."""
+    side = claim.side
+    if claim.compare_to is not None:
+        return Finding(
+            claim, "not_checkable", None, None, "a comparison of sentences between periods", url
+        )
+    assert claim.value is not None
+    now = sentence_figure(con, side, stats_filter(side, as_of))
+    later = sentence_figure(
+        con, side, stats_filter(side, None if today >= dt.date.today() else today)
+    )
+    coverage = coverage_note(con, side, as_of)
+
+    def finding(verdict: Verdict, reason: str) -> Finding:
+        return Finding(
+            claim,
+            verdict,
+            now.value,
+            later.value,
+            reason,
+            url,
+            coverage=coverage,
+            published_share=now.published_share,
+        )
+
+    rests_on = now.rests_on()
+    if now.verdicts == 0:
+        reason = (
+            f"the archive holds no verdict of this selection by {as_of.isoformat()}: an "
+            "empty answer is not a zero"
+        )
+        return Finding(claim, "not_checkable", None, None, reason, url, coverage=coverage)
+    if now.value is None:
+        what = "real term of imprisonment" if side.quantity == "sentence_term" else "sentence"
+        return finding(
+            "not_checkable", f"no {what} was read from a published verdict text; {rests_on}"
+        )
+    low, high = tolerance(claim.comparator, claim.value, claim.precision)
+    whole = side.quantity == "sentences"
+    holds = _holds(now.value, claim.comparator, claim.value, claim.precision, whole)
+    if side.quantity in SHARES:
+        reason = (
+            f"found {_pct(now.value)} of {now.sentences:,} sentences read; the claim holds for "
+            f"{_pct_range(low, high)}; {rests_on}: a share over the published texts, not over "
+            "all verdicts"
+        )
+        return finding("consistent" if holds else "inconsistent", reason)
+    if side.quantity == "sentence_term":
+        reason = (
+            f"median real term found {_months(now.value)} over {now.sentences:,} terms read; "
+            f"the claim holds for {_months_range(low, high)}; {rests_on}"
+        )
+        return finding("consistent" if holds else "inconsistent", reason)
+    if claim.comparator == "eq":  # whole counts: the integers it covers
+        low, high = math.ceil(low or 0), math.ceil(high or 0) - 1
+    claimed = _range(low, high)
+    upper = now.upper if now.upper is not None else now.value
+    if holds and now.value == 0 and upper > 0:
+        return finding(
+            "not_checkable",
+            f"none in the published texts, but the verdicts whose text is not published "
+            f"could hold up to {_fmt(upper)}: an unproven zero; {rests_on}",
+        )
+    if holds:
+        return finding(
+            "consistent",
+            f"found {_fmt(now.value)} in the published texts; the claim holds for {claimed}; "
+            f"{rests_on}"
+            + (
+                f" (the others could hold up to {_fmt(upper - now.value)} more)"
+                if upper > now.value
+                else ""
+            ),
+        )
+    reachable = (high is None or now.value <= high) and (low is None or upper >= low)
+    if reachable and upper > now.value:
+        return finding(
+            "not_checkable",
+            f"found {_fmt(now.value)} in the published texts, fewer than the claim's "
+            f"{claimed}; the verdicts whose text is not published could hold up to "
+            f"{_fmt(upper - now.value)} more; {rests_on}",
+        )
+    return finding(
+        "inconsistent",
+        f"found {_fmt(now.value)} in the published texts (at most {_fmt(upper)} with the "
+        f"unpublished ones); the claim holds for {claimed}; {rests_on}",
+    )
+
+
+def _pct(value: float) -> str:
+    return f"{value * 100:.1f} %"
+
+
+def _pct_range(low: float | None, high: float | None) -> str:
+    if low is not None and high is not None:
+        return f"{_pct(max(low, 0))}–{_pct(min(high, 1))}"
+    if low is not None:
+        return f"> {_pct(low)}" if low else "any share"
+    return f"< {_pct(high or 0)}"
+
+
+def _months(value: float) -> str:
+    years, months = divmod(value, 12)
+    text = f"{_fmt(value)} months"
+    if years:
+        text += f" ({int(years)} y {_fmt(months)} m)"
+    return text
+
+
+def _months_range(low: float | None, high: float | None) -> str:
+    if low is not None and high is not None:
+        return f"{_fmt(low)}–{_fmt(high)} months"
+    if low is not None:
+        return f"≥ {_fmt(low)} months"
+    return f"≤ {_fmt(high or 0)} months"
+
+
 def _fmt(value: float) -> str:
     n = _number(value)
     return f"{n:,}" if isinstance(n, int) else f"{n:,.2f}"
@@ -224,7 +356,11 @@ def tolerance(comparator: str, value: float, precision: float) -> tuple[float | 
     return None, value
 
 
-def _holds(found: float, comparator: str, value: float, precision: float) -> bool:
+def _holds(
+    found: float, comparator: str, value: float, precision: float, whole: bool = True
+) -> bool:
+    """Whether `found` bears the claim out; `whole`: a count (rounding at least to the unit),
+    else a share or a term (its written precision as it is)."""
     if comparator == "gt":
         return found > value
     if comparator == "ge":
@@ -234,7 +370,7 @@ def _holds(found: float, comparator: str, value: float, precision: float) -> boo
     if comparator == "le":
         return found <= value
     if comparator == "eq":  # rounds to the figure at its written precision
-        half = max(precision, 1.0) / 2
+        half = (max(precision, 1.0) if whole else precision) / 2
         return value - half <= found < value + half
     low, high = tolerance(comparator, value, precision)
     return (low is None or found >= low) and (high is None or found <= high)
@@ -279,8 +415,11 @@ def coverage_note(con: duckdb.DuckDBPyConnection, side: Side, as_of: dt.date) ->
 
 
 def _not_checkable(con: duckdb.DuckDBPyConnection, side: Side, as_of: dt.date) -> str | None:
-    if side.quantity in SENTENCE_QUANTITIES:
-        return "needs sentence metrics (published verdict texts), which kartoteka does not have yet"
+    if side.statistic == "mean":
+        return (
+            "an average (mean) term: the sentence metrics give the median and quartiles of "
+            "real terms, not the mean"
+        )
     if side.unresolved:
         return side.unresolved
     if side.articles:

@@ -214,20 +214,29 @@ FRACTIONS: dict[str, float] = {
     "two thirds": 2 / 3,
     "three quarters": 0.75,
     "три четверть": 0.75,
+    # "каждый третий осуждённый", "one in three convicts"
+    "каждый второй": 0.5,
+    "каждый третий": 1 / 3,
+    "каждый четвёртый": 0.25,
+    "каждый четвертый": 0.25,
+    "каждый пятый": 0.2,
+    "каждый десятый": 0.1,
+    "one in two": 0.5,
+    "one in three": 1 / 3,
+    "one in four": 0.25,
+    "one in five": 0.2,
+    "one in ten": 0.1,
+    "every second": 0.5,
+    "every third": 1 / 3,
+    "every fourth": 0.25,
+    "every fifth": 0.2,
+    "every tenth": 0.1,
 }
-PERCENT_WORDS = ("%", "процент", "per cent", "percent")
-SUSPENDED_WORDS = ("условный", "условно", "suspended", "probation")
-PRISON_WORDS = (
-    "лишение свобода",
-    "колония",
-    "заключение",
-    "тюрьма",
-    "prison",
-    "jail",
-    "penal colony",
-    "colony",
-    "imprisonment",
+# the loose ones among them ("каждый третий", "one in four", "every fifth"): "about"
+LOOSE_FRACTIONS = frozenset(
+    p for p in FRACTIONS if p.startswith(("каждый ", "every ")) or " in " in p
 )
+PERCENT_WORDS = ("%", "процент", "per cent", "percent")
 TERM_UNITS = ("год", "лет", "месяц", "year*", "month*")
 # a number right before one of these is not a count of cases (money, ages, distances, ...)
 NOT_COUNT_UNITS = (
@@ -436,4 +445,223 @@ TOPIC_WORDS: tuple[str, ...] = (
     "charged",
     "soldier*",
     "servicem*",
+)
+
+# -- sentences (what the verdicts handed down, read from the published acts) ------------------
+# phrase → the main punishment of `kartoteka.stats.metrics.sentences_by_punishment`. Longest
+# phrase wins, so "условное лишение свободы" is suspended and "лишение свободы" a real term.
+PUNISHMENT_NAMES: dict[str, str] = {}
+
+
+def _punishment(key: str, *phrases: str) -> None:
+    for phrase in phrases:
+        PUNISHMENT_NAMES[phrase] = key
+
+
+_punishment(
+    "suspended_imprisonment",
+    "условный",  # "условные сроки", "условный приговор", "условное наказание"
+    "условно",
+    "условный лишение свобода",
+    "лишение свобода условно",
+    "условный срок",
+    "suspended",
+    "suspended sentence*",
+    "suspended term*",
+    "suspended prison term*",
+    "suspended prison sentence*",
+    "probation",
+    "on probation",
+)
+_punishment(
+    "imprisonment",
+    "реальный срок",
+    "реальный лишение свобода",
+    "реальный наказание",
+    "реальный заключение",
+    "лишение свобода",
+    "колония",
+    "исправительный колония",
+    "тюрьма",
+    "заключение",
+    "real term*",
+    "real prison term*",
+    "real prison sentence*",
+    "real sentence*",
+    "actual prison term*",
+    "actual prison sentence*",
+    "actual term*",
+    "prison term*",
+    "prison sentence*",
+    "jail term*",
+    "custodial sentence*",
+    "imprisonment",
+    "penal colony",
+    "penal colonies",
+    "prison",
+    "jail",
+)
+_punishment(
+    "disciplinary_unit",
+    "дисциплинарный воинский часть",
+    "дисциплинарный часть",
+    "дисциплинарный батальон",
+    "дисбат",
+    "дисбатальон",
+    "disciplinary unit*",
+    "disciplinary military unit*",
+    "disciplinary battalion*",
+    "disbat",
+)
+_punishment(
+    "military_restriction",
+    "ограничение по военный служба",
+    "ограничение по служба",
+    "restriction in military service",
+    "restriction of military service",
+    "restrictions in military service",
+    "restricted military service",
+    "restricted service",
+)
+_punishment("fine", "штраф", "оштрафовать", "fine", "fines", "fined")
+_punishment("compulsory_works", "обязательный работа", "compulsory work*", "compulsory labo*")
+_punishment(
+    "correctional_works", "исправительный работа", "correctional work*", "correctional labo*"
+)
+_punishment("forced_labour", "принудительный работа", "forced labo*")
+_punishment(
+    "restriction_of_freedom", "ограничение свобода", "restriction of freedom", "restricted freedom"
+)
+# the colony's regime (`sentences_by_regime`: real terms only)
+REGIME_NAMES: dict[str, str] = {
+    "колония-поселение": "settlement",
+    "колония поселение": "settlement",
+    "поселение": "settlement",
+    "colony-settlement": "settlement",
+    "colony settlement": "settlement",
+    "settlement colony": "settlement",
+    "settlement colonies": "settlement",
+    "penal settlement*": "settlement",
+    "общий режим": "general",
+    "general regime": "general",
+    "general-regime": "general",
+    "general security": "general",
+    "строгий режим": "strict",
+    "strict regime": "strict",
+    "strict-regime": "strict",
+    "maximum security": "strict",
+    "особый режим": "special",
+    "special regime": "special",
+    "special-regime": "special",
+}
+# the defendant's service status (`sentences_by_service`)
+SERVICE_NAMES: dict[str, str] = {
+    "мобилизованный": "mobilised",
+    "мобилизовать": "mobilised",  # pymorphy3's lemma of "мобилизованных"
+    "призванный по мобилизация": "mobilised",
+    "призвать по мобилизация": "mobilised",
+    "mobilised": "mobilised",
+    "mobilized": "mobilised",
+    "mobilised soldier*": "mobilised",
+    "mobilized soldier*": "mobilised",
+    "mobilised men": "mobilised",
+    "mobilized men": "mobilised",
+    "контрактник": "contract",
+    "военнослужащий по контракт": "contract",
+    "по контракт": "contract",
+    "contract soldier*": "contract",
+    "contract servicem*": "contract",
+    "contract service member*": "contract",
+    "contractor*": "contract",
+    "срочник": "conscript",
+    "призывник": "conscript",
+    "военнослужащий по призыв": "conscript",
+    "по призыв": "conscript",
+    "срочный служба": "conscript",
+    "conscript*": "conscript",
+    "draftee*": "conscript",
+}
+# a term of imprisonment is a figure about sentences only with one of these; a bare term
+# ("приговорён к пяти годам колонии") is one defendant's sentence
+MEDIAN_WORDS: tuple[str, ...] = ("медианный", "медиана", "median", "typical", "типичный")
+MEAN_WORDS: tuple[str, ...] = ("средний", "в средний", "average", "on average", "mean")
+# nouns a share of sentences is a share of ("половина приговоров", "60 % of those convicted")
+SENTENCE_NOUNS: tuple[str, ...] = (
+    "приговор",
+    "наказание",
+    "осудить",
+    "осуждённый",
+    "осужденный",
+    "приговорить",
+    "sentence*",
+    "verdict*",
+    "convicted",
+    "convict*",
+    "sentenced",
+    "punishment*",
+)
+# verbs right after a figure that make it a count of sentenced people ("120 were sent to a
+# disciplinary unit", "12 получили условные сроки") when the sentence names a punishment
+SENTENCING_VERBS: tuple[str, ...] = (
+    "получить",
+    "отправить",
+    "приговорить",
+    "осудить",
+    "направить",
+    "were sent",
+    "was sent",
+    "were given",
+    "was given",
+    "were sentenced",
+    "was sentenced",
+    "were handed",
+    "received",
+    "got",
+    "sent",
+    "went",
+)
+# punishment words that are a punishment only in a sentence about sentences ("30 % of cases
+# were suspended" is about suspended proceedings, not suspended sentences)
+WEAK_PUNISHMENTS: frozenset[str] = frozenset({"suspended", "probation", "on probation"})
+# words of a case's arrival or opening: a count of cases with them stays a count of cases even
+# where the sentence also names a punishment
+RECEIPT_WORDS: tuple[str, ...] = (
+    "поступить",
+    "возбудить",
+    "завести",
+    "направить в суд",
+    "received",
+    "submitted",
+    "brought",
+    "opened",
+    "filed",
+    "launched",
+    "reached",
+)
+# a figure about sentences as they stand after appeal ("после апелляции 30 % сроков смягчили"):
+# the checker reads sentences as handed down, so such a claim is not checkable
+APPEAL_STAGE_WORDS: tuple[str, ...] = (
+    "после апелляция",
+    "после обжалование",
+    "в апелляция",
+    "апелляционный суд",
+    "апелляционный инстанция",
+    "after appeal",
+    "on appeal",
+    "upon appeal",
+    "appeal court*",
+    "appellate",
+    "reduced on appeal",
+)
+# "more than half" said in words: in a sentence about sentences, a share above one half
+# ("the majority of sentences are suspended", "в большинстве случаев — условные сроки")
+MAJORITY_WORDS: tuple[str, ...] = (
+    "большинство",
+    "больший часть",
+    "majority",
+    "most of",
+    "most cases",
+    "most sentences",
+    "most convicts",
+    "most defendants",
 )

@@ -1,5 +1,6 @@
 """What a figure is about: articles and parts (by number and by name), courts and regions
-(matched against the court registry passed in), and comparisons between periods."""
+(matched against the court registry passed in), comparisons between periods, and the
+punishments, regimes and service statuses a figure about sentences names."""
 
 from __future__ import annotations
 
@@ -7,7 +8,16 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from kartoteka.claims.lexicon import ARTICLE_NAMES, MOBILISATION_NAMES, MOBILISATION_QUALIFIERS
+from kartoteka.claims.lexicon import (
+    ARTICLE_NAMES,
+    MEAN_WORDS,
+    MEDIAN_WORDS,
+    MOBILISATION_NAMES,
+    MOBILISATION_QUALIFIERS,
+    PUNISHMENT_NAMES,
+    REGIME_NAMES,
+    SERVICE_NAMES,
+)
 from kartoteka.claims.text import Token, find_phrases, lemmas_of, match_at
 from kartoteka.registry.courts import Court
 from kartoteka.russian import analyser
@@ -397,3 +407,36 @@ def comparisons(low: str, start: int, end: int) -> list[ComparisonMention]:
                 )
             )
     return sorted(out, key=lambda c: c.start)
+
+
+# -- sentences -------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class SentenceMention:
+    """A word about what verdicts handed down: a punishment ("условные сроки", "disciplinary
+    unit"), a colony regime ("колония-поселение"), a service status ("мобилизованных",
+    "contract soldiers"), or a statistic of terms ("медианный", "average")."""
+
+    start: int
+    end: int
+    kind: str  # punishment | regime | service | median | mean
+    value: str
+
+
+_SENTENCE_WORDS: dict[str, tuple[str, str]] = {
+    **{p: ("punishment", v) for p, v in PUNISHMENT_NAMES.items()},
+    **{p: ("regime", v) for p, v in REGIME_NAMES.items()},
+    **{p: ("service", v) for p, v in SERVICE_NAMES.items()},
+    **{p: ("median", "median") for p in MEDIAN_WORDS},
+    **{p: ("mean", "mean") for p in MEAN_WORDS},
+}
+_SENTENCE_PHRASES = tuple(_SENTENCE_WORDS)
+
+
+def sentence_mentions(words: Sequence[Token]) -> list[SentenceMention]:
+    """Every punishment, regime, service status and statistic word of a sentence's words
+    (longest phrase first: "условное лишение свободы" is one suspended punishment)."""
+    out = []
+    for i, n, phrase in find_phrases(words, _SENTENCE_PHRASES):
+        kind, value = _SENTENCE_WORDS[phrase]
+        out.append(SentenceMention(words[i].start, words[i + n - 1].end, kind, value))
+    return out

@@ -11,8 +11,20 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Quantity = Literal[
-    "cases", "defendants", "verdicts", "convicted", "appeals", "share_suspended", "sentence_term"
+    "cases",
+    "defendants",
+    "verdicts",
+    "convicted",
+    "appeals",
+    "sentences",  # sentenced defendants read from the published verdicts (by punishment …)
+    "share_suspended",  # suspended sentences / all sentences read
+    "share_sentences",  # sentences of one punishment, regime or service / all sentences read
+    "sentence_term",  # the median real term of imprisonment, in months
 ]
+SENTENCE_QUANTITIES = frozenset(
+    {"sentences", "share_suspended", "share_sentences", "sentence_term"}
+)
+Statistic = Literal["median", "mean"]
 Comparator = Literal["eq", "gt", "ge", "lt", "le", "about"]
 Per = Literal["day", "week", "month"]
 
@@ -31,6 +43,11 @@ class Side:
     court: str | None = None  # court code from the registry
     region: str | None = None  # region name as in the registry
     unresolved: str | None = None  # why this side cannot be checked (a court not in the registry)
+    # sentences only: which of them (None: any)
+    punishment: str | None = None  # as in sentences_by_punishment: imprisonment, fine, …
+    regime: str | None = None  # settlement | general | strict | special (real terms)
+    service: str | None = None  # mobilised | contract | conscript
+    statistic: Statistic | None = None  # sentence_term: the median or the mean the text says
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -43,6 +60,10 @@ class Side:
             "per": self.per,
             "court": self.court,
             "region": self.region,
+            "punishment": self.punishment,
+            "regime": self.regime,
+            "service": self.service,
+            "statistic": self.statistic,
         }
 
 

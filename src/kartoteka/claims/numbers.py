@@ -116,7 +116,7 @@ def word_figures(words: Sequence[Token]) -> list[Figure]:
     out = []
     i = 0
     while i < len(words):
-        j, total, current, seen = i, 0.0, 0.0, False
+        j, total, current, seen, halves = i, 0.0, 0.0, False, False
         while j < len(words):
             w = words[j]
             number = next((NUMBER_WORDS[x] for x in w.lemmas if x in NUMBER_WORDS), None)
@@ -139,6 +139,7 @@ def word_figures(words: Sequence[Token]) -> list[Figure]:
                 current += number
             elif half is not None:
                 current += half
+                halves = True
             elif w.lower in HUNDRED_WORDS:
                 current = (current or 1) * 100
             elif mult is not None:
@@ -154,8 +155,10 @@ def word_figures(words: Sequence[Token]) -> list[Figure]:
             seen = True
             j += 1
         value = total + current
-        if seen and value >= 2 and j > i:
+        if seen and (value >= 2 or halves) and j > i:
             precision = 1000.0 if total and not current else 1.0
+            if halves and not total:
+                precision = 0.5  # "полтора года": to the half year
             out.append(Figure(words[i].start, words[j - 1].end, value, precision, True))
             i = j
         else:

@@ -35,13 +35,15 @@ from kartoteka.claims.mentions import (
     ComparisonMention,
     PlaceIndex,
     PlaceMention,
+    SentenceMention,
     comparisons,
     named_articles,
     numbered_articles,
     places,
+    sentence_mentions,
     with_qualifiers,
 )
-from kartoteka.claims.model import Claim, Comparison, Reading, Side, Unmapped
+from kartoteka.claims.model import SENTENCE_QUANTITIES, Claim, Comparison, Reading, Side, Unmapped
 from kartoteka.claims.numbers import Figure, digit_figures, word_figures
 from kartoteka.claims.periods import (
     M,
@@ -87,6 +89,8 @@ _DIFFERENCE = re.compile(
     r"\s+(?:more|fewer|less|больше|меньше)\b(?:\s+\w+){0,8}?\s+(?:than|чем)\b"
     r"|\s+(?:[а-яё]+\s+){0,2}(?:больше|меньше)\s*,?\s+чем\b"
 )
+# "из 300 осуждённых условные сроки получили 180", "out of 300 convicted, 180 …"
+_OUT_OF = re.compile(r"(?:\bиз|\bout\s+of|\bof\s+the)\s*$")
 _RELATIVE = frozenset({"where", "which", "that", "who", "где", "который", "которые", "что"})
 _FILLERS = frozenset({"уже", "already", "just", "всего", "still", "a", "total", "of", "an"})
 _DAY_MONTH = re.compile(rf"\b\d{{1,2}}\s+{M}|{M}\s+\d{{1,2}}\b")
@@ -108,6 +112,10 @@ class _Anchor:
     item: bool = False  # an item of the sentence's first figure ("471 ст.337")
     comparison: ComparisonMention | None = None
     own: dict[str, list[object]] = field(default_factory=dict)
+    term_months: float | None = None  # a term of imprisonment: its value in months
+    term_precision: float = 1.0  # and its rounding unit in months ("5 лет": 12)
+    total: bool = False  # "из 300 осуждённых …": the whole a later figure is a part of
+    paired: list[object] = field(default_factory=list)  # "A чаще, чем B — 35 % против 28 %"
 
 
 def read_claims(
@@ -198,7 +206,10 @@ def _read_sentence(
         *((s, e) for s, e, _ in find_dates(low, s0, s1)),
     ]
     unmapped: list[Unmapped] = []
-    anchors = _figure_anchors(text, low, sentence, words, masks, articles, periods, rates, unmapped)
+    about_sentences = _sentence_words(words)
+    anchors = _figure_anchors(
+        text, low, sentence, words, masks, articles, periods, rates, about_sentences, unmapped
+    )
     for c in compared:
         anchors.append(
             _Anchor(
@@ -213,8 +224,12 @@ def _read_sentence(
         "period": periods,
         "place": place_mentions,
         "rate": rates,
+        "sentence": about_sentences,
     }
     shared = _bind(sentence, anchors, kinds)
+    _punishment_to_the_part(anchors)
+    _respectively(anchors, shared)
+    _shares_take_the_sentence_words(anchors, shared)
     head = next((a for a in anchors if a.kind == "figure" and not a.item and a.quantity), None)
     claims = []
     for anchor in anchors:
@@ -230,6 +245,8 @@ def _read_sentence(
         ]
     national = _has(words, lx.NATIONAL_WORDS)
     claims = _inherit(claims, previous, shared, anchors, national, as_of)
+    if _has(words, lx.APPEAL_STAGE_WORDS):
+        claims = [_after_appeal(c) for c in claims]
     anaphora = _ANAPHORIC.search(low, s0, s1)
     if anaphora and not periods:
         claims = [
@@ -247,6 +264,17 @@ def _read_sentence(
             for c in claims
         ]
     return claims, unmapped
+
+
+def _after_appeal(claim: Claim) -> Claim:
+    """A figure about sentences after appeal is not one about sentences as handed down."""
+    if claim.side.quantity not in SENTENCE_QUANTITIES or claim.side.unresolved:
+        return claim
+    reason = (
+        "a figure about sentences after appeal: the checker reads sentences as handed down "
+        "at first instance"
+    )
+    return replace(claim, side=replace(claim.side, unresolved=reason))
 
 
 def _without_overlaps(mentions: list[ArticleMention]) -> list[ArticleMention]:
@@ -353,6 +381,7 @@ def _figure_anchors(
     articles: Sequence[ArticleMention],
     periods: Sequence[PeriodMention],
     rates: Sequence[RateMention],
+    about_sentences: Sequence[SentenceMention],
     unmapped: list[Unmapped],
 ) -> list[_Anchor]:
     s0, s1 = sentence.start, sentence.end
@@ -363,17 +392,32 @@ def _figure_anchors(
         if not _masked(f.start, f.end, masks)
         and not any(f.start < g.end and g.start < f.end for g in figures)
     ]
+    found_fractions = find_phrases(words, lx.FRACTIONS)
     fractions = [
-        (words[i].start, words[i + n - 1].end, lx.FRACTIONS[p])
-        for i, n, p in find_phrases(words, lx.FRACTIONS)
+        (words[i].start, words[i + n - 1].end, lx.FRACTIONS[p]) for i, n, p in found_fractions
     ]
+    # "каждый третий", "one in four": a proportion said loosely, "about"
+    loose = {words[i].start for i, _, p in found_fractions if p in lx.LOOSE_FRACTIONS}
+    figures = [f for f in figures if not any(f.start < e and s < f.end for s, e, _ in fractions)]
     figures += [Figure(s, e, v, 0.0, True) for s, e, v in fractions]
+    kinds = {m.kind for m in about_sentences}
+    sentencing = bool(kinds & {"punishment", "regime"})  # the sentence is about punishments
+    shares_of_sentences = sentencing or ("service" in kinds and _has(words, lx.SENTENCE_NOUNS))
+    majorities: set[int] = set()
+    if shares_of_sentences:  # "the majority of sentences are suspended": more than a half
+        for i, n, _ in find_phrases(words, lx.MAJORITY_WORDS):
+            start, end = words[i].start, words[i + n - 1].end
+            if not any(start < f.end and f.start < end for f in figures):
+                figures.append(Figure(start, end, 0.5, 0.0, True))
+                majorities.add(start)
     figures.sort(key=lambda f: f.start)
     topical = _has(words, lx.TOPIC_WORDS)
-    suspended = _has(words, lx.SUSPENDED_WORDS)
-    prison = _has(words, lx.PRISON_WORDS)
+    statistic = bool(kinds & {"median", "mean"})
     anchors: list[_Anchor] = []
-    for fig in figures:
+    consumed: set[int] = set()  # the months of "5 лет 6 месяцев", read with the years
+    for k, fig in enumerate(figures):
+        if fig.start in consumed:
+            continue
         after = _words_after(words, sentence, fig.end, 5)
         before = _words_before(words, sentence, fig.start, 5)
         is_fraction = fig.precision == 0.0
@@ -385,8 +429,13 @@ def _figure_anchors(
                 pct = _PERCENT.match(low, fig.end)
                 end = pct.end() if pct else fig.end
                 fig = replace(fig, end=end, value=fig.value / 100, precision=fig.precision / 100)
-            if suspended:
-                anchors.append(_anchor(fig, "share_suspended", fig.end, before, words))
+            if shares_of_sentences:
+                anchor = _anchor(fig, "share_sentences", fig.end, before, words)
+                if fig.start in majorities:
+                    anchor.comparator = "gt"
+                elif fig.start in loose and anchor.comparator == "eq":
+                    anchor.comparator = "about"
+                anchors.append(anchor)
             elif topical and not is_fraction:
                 unmapped.append(
                     _unmapped(text, sentence, fig, "a share of something kartoteka does not count")
@@ -402,10 +451,24 @@ def _figure_anchors(
             continue
         term = _phrase_after(after, lx.TERM_UNITS, skip=0)
         if term:
-            if prison and not fig.bare_year:
-                anchors.append(_anchor(fig, "sentence_term", term[1].end, before, words))
+            if fig.bare_year:
+                continue
+            anchor = _term_anchor(fig, term, figures[k + 1 :], low, words, sentence, before)
+            if statistic:
+                consumed.update(anchor.own.pop("consumed", []))  # type: ignore[arg-type]
+                anchors.append(anchor)
+            elif sentencing:
+                unmapped.append(
+                    _unmapped(
+                        text,
+                        sentence,
+                        fig,
+                        "a term without 'median' or 'average' (one sentence, or the "
+                        "range the law sets), not a figure about sentences",
+                    )
+                )
             continue
-        quantity, q_end = _quantity_after(after, before, sentence, words, fig)
+        quantity, q_end = _quantity_after(after, before, sentence, words, fig, sentencing)
         if fig.bare_year and (
             quantity is None or q_end is None or not after or after[0].end != q_end
         ):
@@ -424,6 +487,7 @@ def _figure_anchors(
                 or any(0 <= r.start - fig.end <= 2 for r in rates)
                 or bool(_OF_THESE.search(low, max(s0, fig.start - 25), fig.start))
             )
+            item = item or (sentencing and any(a.total for a in anchors))
             if item and any(a.quantity and not a.item for a in anchors):
                 a = _anchor(fig, None, fig.end, before, words)
                 a.item = True
@@ -446,7 +510,9 @@ def _figure_anchors(
             continue
         if quantity is None:
             continue
-        anchors.append(_anchor(fig, quantity, q_end or fig.end, before, words))
+        anchor = _anchor(fig, quantity, q_end or fig.end, before, words)
+        anchor.total = bool(_OUT_OF.search(low, max(s0, fig.start - 12), fig.start))
+        anchors.append(anchor)
     _vague(text, low, sentence, words, unmapped, anchors)
     return anchors
 
@@ -489,10 +555,16 @@ def _quantity_after(
     sentence: Sentence,
     words: Sequence[Token],
     fig: Figure,
+    sentencing: bool = False,
 ) -> tuple[str | None, int | None]:
     phrases = {p: q for q, ps in lx.QUANTITY_NOUNS.items() for p in ps}
     persons = set(lx.PERSON_NOUNS) | {"мобилизовать"}
     hit = _phrase_after(after, [*phrases, *persons], skip=3, nouns_stop=True)
+    if hit is None and sentencing:
+        # "120 were sent to a disciplinary unit", "12 получили условные сроки"
+        verb = _phrase_after(after, lx.SENTENCING_VERBS, skip=1)
+        if verb:
+            return "convicted", verb[1].end
     if hit is None:
         # "8,594 of whom have been sentenced", "из них 8594 осуждены"
         verb = _phrase_after(after, lx.CONVICTION_WORDS, skip=4)
@@ -505,7 +577,7 @@ def _quantity_after(
     if phrase in phrases:
         return phrases[phrase], last.end
     clause = [*before[-3:], *_words_after(words, sentence, fig.end, 10)]
-    if _has(clause, lx.CONVICTION_WORDS):
+    if _has(clause, lx.CONVICTION_WORDS) or sentencing:
         return "convicted", last.end
     if _has(words, lx.CHARGE_WORDS) or _has(words, lx.CONVICTION_WORDS):
         return "defendants", last.end
@@ -556,6 +628,51 @@ def _item_of_article(
         if 0 <= fig.start - a.end <= 8 and re.fullmatch(r"[\s«»\"'’‘”“]*\(\s*", tail):
             return True
     return False
+
+
+def _sentence_words(words: Sequence[Token]) -> list[SentenceMention]:
+    """The punishment, regime, service and statistic words of a sentence; a weak punishment
+    word ("suspended") only where the sentence speaks of sentences."""
+    found = sentence_mentions(words)
+    if _has(words, lx.SENTENCE_NOUNS):
+        return found
+    weak = {
+        (words[i].start, words[i + n - 1].end)
+        for i, n, _ in find_phrases(words, lx.WEAK_PUNISHMENTS)
+    }
+    return [m for m in found if (m.start, m.end) not in weak]
+
+
+_MONTHS_AFTER = re.compile(r"[\s,]*(?:и|and)?\s*$")
+
+
+def _term_anchor(
+    fig: Figure,
+    unit: tuple[str, Token],
+    following: Sequence[Figure],
+    low: str,
+    words: Sequence[Token],
+    sentence: Sentence,
+    before: Sequence[Token],
+) -> _Anchor:
+    """A term of imprisonment ("5 лет", "4.5 years", "5 years and 6 months", "полтора года")
+    in months, with its rounding unit in months (whole years: 12)."""
+    per_unit = 1.0 if unit[0] in ("месяц", "month*") else 12.0
+    months, precision, end = fig.value * per_unit, fig.precision * per_unit, unit[1].end
+    consumed: list[int] = []
+    if per_unit == 12.0 and following:
+        nxt = following[0]
+        gap = low[end : nxt.start]
+        if len(gap) <= 6 and _MONTHS_AFTER.match(gap):
+            after = _words_after(words, sentence, nxt.end, 1)
+            if _phrase_after(after, ("месяц", "month*"), skip=0):
+                months += nxt.value
+                precision, end = nxt.precision, after[0].end
+                consumed.append(nxt.start)
+    anchor = _anchor(fig, "sentence_term", end, before, words)
+    anchor.term_months, anchor.term_precision = months, max(precision, 1.0)
+    anchor.own["consumed"] = consumed  # type: ignore[assignment]
+    return anchor
 
 
 def _anchor(
@@ -776,6 +893,27 @@ def _claim(
             return None
     if quantity is None:
         return None
+    about = _sentence_scope(anchor, shared, head)
+    own = [m.kind for m in anchor.own.get("sentence", [])]  # type: ignore[attr-defined]
+    if (
+        quantity == "cases"
+        and {"punishment", "regime"} & set(own)
+        and _has(words, lx.SENTENCE_NOUNS)
+        and not _has(words, lx.RECEIPT_WORDS)
+    ):
+        quantity = (
+            "verdicts"  # "in the vast majority (32 cases), the judges chose a suspended sentence"
+        )
+    quantity = _sentence_quantity(quantity, about)
+    if quantity is None:
+        unmapped.append(
+            Unmapped(
+                (sentence.start, sentence.end),
+                text[sentence.start : sentence.end],
+                "a share of sentences that names no punishment, regime or service status",
+            )
+        )
+        return None
     article_mentions = _own_or_shared(anchor, "article", shared, head)
     if anchor.kind == "comparison" and not article_mentions and head is not None:
         article_mentions = head.own.get("article", [])  # "1,053 AWOL cases – more than …"
@@ -813,6 +951,16 @@ def _claim(
             (c.other_start, c.other_end),
         )
     side = Side(quantity, articles, parts, mob, start, end, per, court, region, unresolved)  # type: ignore[arg-type]
+    if quantity in SENTENCE_QUANTITIES:
+        regime = about.get("regime")
+        side = replace(
+            side,
+            per=None,
+            punishment=about.get("punishment") or ("imprisonment" if regime else None),
+            regime=regime,
+            service=about.get("service"),
+            statistic=about.get("median") or about.get("mean"),  # type: ignore[arg-type]
+        )
     owned = [m for ms in anchor.own.values() for m in ms]
     span_start = min([anchor.start, *(m.start for m in owned)])  # type: ignore[attr-defined]
     span_end = max([anchor.end, *(m.end for m in owned)])  # type: ignore[attr-defined]
@@ -823,6 +971,8 @@ def _claim(
     precision = fig.precision if fig else 1.0
     if fig is not None and fig.precision == 0.0:
         precision = 0.01  # a fraction in words ("half") is a share to the per cent
+    if anchor.term_months is not None:
+        value, precision = anchor.term_months, anchor.term_precision
     return Claim(
         (span_start, span_end),
         text[span_start:span_end],
@@ -833,6 +983,97 @@ def _claim(
         precision,
         tuple(notes),
     )
+
+
+def _punishment_to_the_part(anchors: Sequence[_Anchor]) -> None:
+    """In "из 300 осуждённых условные сроки получили 180" the punishment is the part's (180),
+    not the whole's: move it to the next figure that names none."""
+    for i, anchor in enumerate(anchors):
+        mine = anchor.own.get("sentence", [])
+        moved = [m for m in mine if m.kind in ("punishment", "regime")]  # type: ignore[attr-defined]
+        if not anchor.total or not moved:
+            continue
+        later = [a for a in anchors[i + 1 :] if a.kind == "figure"]
+        if not later:
+            continue
+        anchor.own["sentence"] = [m for m in mine if m not in moved]
+        later[0].own.setdefault("sentence", []).extend(moved)
+
+
+def _respectively(anchors: Sequence[_Anchor], shared: dict[str, list[object]]) -> None:
+    """ "Мобилизованные получают реальный срок чаще, чем контрактники — 35 % против 28 %":
+    as many different service statuses (or punishments) before the figures as there are
+    figures naming none go to them in order."""
+    before = shared.get("sentence", [])
+    for kind in ("service", "punishment"):
+        named = [m for m in before if m.kind == kind]  # type: ignore[attr-defined]
+        values = [m.value for m in named]  # type: ignore[attr-defined]
+        open_ = [
+            a
+            for a in anchors
+            if a.kind == "figure" and not any(m.kind == kind for m in a.own.get("sentence", []))  # type: ignore[attr-defined]
+        ]
+        if len(set(values)) < 2 or len(values) != len(open_):
+            continue
+        for anchor, mention in zip(open_, named, strict=True):
+            anchor.paired.append(mention)
+
+
+def _shares_take_the_sentence_words(
+    anchors: Sequence[_Anchor], shared: dict[str, list[object]]
+) -> None:
+    """ "In the vast majority (32 cases), the judges chose a suspended sentence": a share
+    whose punishment words went to another figure of the sentence takes them too."""
+    if shared.get("sentence"):
+        return
+    for anchor in anchors:
+        if anchor.quantity != "share_sentences" or anchor.own.get("sentence") or anchor.paired:
+            continue
+        for other in anchors:
+            if other is not anchor:
+                anchor.paired.extend(other.own.get("sentence", []))
+
+
+def _sentence_scope(
+    anchor: _Anchor, shared: dict[str, list[object]], head: _Anchor | None
+) -> dict[str, str]:
+    """The punishment, regime, service status and statistic a figure is about: its own words
+    first, then those before the sentence's first figure, then (for an item or a figure of
+    the same quantity: "35 % of the mobilised … against 28 % of contract soldiers") those of
+    the sentence's first figure."""
+    out: dict[str, str] = {}
+    sources = [anchor.own.get("sentence", []), anchor.paired, shared.get("sentence", [])]
+    if (
+        head is not None
+        and head is not anchor
+        and (anchor.item or anchor.quantity == head.quantity)
+    ):
+        sources.append(head.own.get("sentence", []))
+    for mentions in sources:
+        for m in mentions:
+            kind, value = m.kind, m.value  # type: ignore[attr-defined]
+            out.setdefault(kind, value)
+    return out
+
+
+def _sentence_quantity(quantity: str, about: dict[str, str]) -> str | None:
+    """A count of convicted people or verdicts that names a punishment or regime ("120 were
+    sent to a disciplinary unit") is a count of sentences; a share of sentences is a share of
+    suspended ones or of another punishment, regime or service status (None: of nothing said)."""
+    if quantity == "share_sentences":
+        if about.get("punishment") == "suspended_imprisonment" and not about.get("service"):
+            return "share_suspended"
+        if about.keys() & {"punishment", "regime", "service"}:
+            return "share_sentences"
+        return None
+    if quantity in ("convicted", "verdicts", "defendants") and about.keys() & {
+        "punishment",
+        "regime",
+    }:
+        return "sentences"
+    if quantity == "convicted" and "service" in about:
+        return "sentences"  # "1,200 mobilised were convicted": the acts say who was mobilised
+    return quantity
 
 
 def _comparison_quantity(

@@ -158,7 +158,9 @@ def _word_matches(token: Token, pattern: str) -> bool:
 
 @functools.lru_cache(maxsize=4096)
 def _split_phrase(phrase: str) -> tuple[str, ...]:
-    return tuple(p for p in re.split(r"[\s-]+", phrase) if p)
+    # English words split at hyphens like the text's tokens do; a Russian hyphenated word
+    # ("колония-поселение") is one token with its lemma, and one word of a phrase
+    return tuple(p for p in re.split(r"\s+|(?<=[a-z*])-+(?=[a-z])", phrase) if p)
 
 
 def match_at(words: Sequence[Token], i: int, phrase: str) -> int:

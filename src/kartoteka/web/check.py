@@ -45,9 +45,14 @@ class CheckedClaim(BaseModel):
         "verdicts",
         "convicted",
         "appeals",
+        "sentences",
         "share_suspended",
+        "share_sentences",
         "sentence_term",
-    ]
+    ] = Field(
+        description="sentences, share_suspended, share_sentences (fractions) and sentence_term "
+        "(the median real term, in months) are read from the published verdict texts"
+    )
     value: float | int | None
     comparator: Literal["eq", "gt", "ge", "lt", "le", "about"]
     articles: list[str] | None
@@ -58,6 +63,14 @@ class CheckedClaim(BaseModel):
     per: Literal["day", "week", "month"] | None
     court: str | None
     region: str | None
+    punishment: str | None = Field(
+        description="Sentences: the main punishment (as in `stats --by punishment`)"
+    )
+    regime: Literal["settlement", "general", "strict", "special"] | None
+    service: Literal["mobilised", "contract", "conscript"] | None
+    statistic: Literal["median", "mean"] | None = Field(
+        description="sentence_term: the statistic the text names (a mean is not checkable)"
+    )
     compare_to: dict[str, Any] | None = Field(
         description="The other side of a comparison: the same fields, `factor`, `found`, "
         "`found_today`"
@@ -69,6 +82,11 @@ class CheckedClaim(BaseModel):
     reason: str
     notes: list[str]
     cases_url: str | None
+    published_share: float | None = Field(
+        default=None,
+        description="Sentences: verdicts of the selection whose text is published, out of all "
+        "of them; a figure read from the texts rests on this share",
+    )
 
     model_config = {"populate_by_name": True}
 

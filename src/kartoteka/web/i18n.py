@@ -76,6 +76,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "check.verdict.inconsistent": ("не сходится", "inconsistent"),
     "check.verdict.not_checkable": ("нельзя проверить", "not checkable"),
     "check.cases_link": ("список дел", "list the cases"),
+    "check.published_share": ("опубликованы тексты приговоров:", "verdict texts published:"),
     "banner.simulated": (
         "ДАННЫЕ СМОДЕЛИРОВАНЫ: это не настоящие дела, а синтетические данные песочницы "
         "kartoteka. Не цитируйте эти цифры.",
