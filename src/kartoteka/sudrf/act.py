@@ -37,7 +37,7 @@ _DOC_CONTAINERS = ("div[id^='cont_doc']", "#modSdpContent", "#content", "body")
 
 def act_text(node: Node | None) -> str:
     """The clean paragraphs of an act's markup, one per line ("" when there is none)."""
-    return clean_text(node_text(node)) if node is not None else ""
+    return clean_text(node_text(node), collapsed=True) if node is not None else ""
 
 
 def _attachments(node: Node) -> list[str]:
