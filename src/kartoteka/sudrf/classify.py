@@ -109,7 +109,7 @@ def read_counter(text: str) -> tuple[int | None, int | None, int | None]:
 
 
 def _has_card_structure(tree: Tree) -> bool:
-    if tree.css_first("div.casenumber") is not None or tree.css_first("div.case-num") is not None:
+    if tree.css_first("div.casenumber, div.case-num") is not None:
         return True
     if tree.css_first(".lawcase-tab-content table.law-case-table") is not None:
         return True
