@@ -31,13 +31,21 @@ def collapsed(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-@settings(max_examples=800)
+@settings(max_examples=500)
 @given(texts)
 def test_precheck_finds_what_the_plain_pattern_finds(text: str) -> None:
     assert clean._may_have_spaced_words(text) == (PLAIN_PRECHECK.search(text) is not None)
 
 
-@settings(max_examples=800)
+@settings(max_examples=500)
+@given(texts)
+def test_precheck_on_collapsed_lines_finds_what_the_plain_pattern_finds(text: str) -> None:
+    lines = collapsed(text)
+    found = PLAIN_PRECHECK.search(lines) is not None
+    assert clean._may_have_spaced_words_collapsed(lines) == found
+
+
+@settings(max_examples=500)
 @given(texts)
 def test_collapsed_lines_clean_alike(text: str) -> None:
     lines = collapsed(text)
@@ -75,3 +83,12 @@ def test_published_state_reads_the_head_as_the_whole_text(
     text = filler + body[:at] + phrase.upper() + body[at:]
     assert published_state(text) == _published_by_whole_text(text)
     assert published_state(body) == _published_by_whole_text(body)
+
+
+def test_precheck_cases() -> None:
+    for text in ("а б в", "x\nП Р И:", "ab П Р И", "(а б в г", "(а б в", "а б", "а б в1", "1 а б в"):
+        found = PLAIN_PRECHECK.search(text) is not None
+        assert clean._may_have_spaced_words(text) == found, text
+        assert clean._may_have_spaced_words_collapsed(text) == found, text
+    assert clean._may_have_spaced_words_collapsed("x\nП Р И:")
+    assert not clean._may_have_spaced_words_collapsed("(а б в")

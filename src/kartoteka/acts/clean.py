@@ -31,6 +31,12 @@ _SPACED = re.compile(r"\b[^\W\d_]\b(?:[ \t]+[^\W\d_]\b){2,}")
 _SPACED_LETTERS = r"[^\W\d_][ \t]+[^\W\d_][ \t]+[^\W\d_](?!\w)"
 _MAYBE_SPACED_AT_START = re.compile(_SPACED_LETTERS)
 _MAYBE_SPACED_INSIDE = re.compile(r"[ \t\n]" + _SPACED_LETTERS)
+# The same on collapsed lines (one space between words, no tabs): the blanks are single
+# spaces, and patterns that open with one literal character are searched faster still.
+_COLLAPSED_LETTERS = r"[^\W\d_] [^\W\d_] [^\W\d_](?!\w)"
+_COLLAPSED_AT_START = re.compile(_COLLAPSED_LETTERS)
+_COLLAPSED_AFTER_SPACE = re.compile(" " + _COLLAPSED_LETTERS)
+_COLLAPSED_AT_LINE_START = re.compile("\n" + _COLLAPSED_LETTERS)
 _WORD_GAP = re.compile(r"[ \t]{2,}")
 
 
@@ -51,8 +57,17 @@ def _may_have_spaced_words(text: str) -> bool:
     )
 
 
-def _join_spaced_words(text: str) -> str:
-    return _SPACED.sub(_join_spaced, text) if _may_have_spaced_words(text) else text
+def _may_have_spaced_words_collapsed(text: str) -> bool:
+    return (
+        _COLLAPSED_AT_START.match(text) is not None
+        or _COLLAPSED_AT_LINE_START.search(text) is not None
+        or _COLLAPSED_AFTER_SPACE.search(text) is not None
+    )
+
+
+def _join_spaced_words(text: str, collapsed: bool = False) -> str:
+    check = _may_have_spaced_words_collapsed if collapsed else _may_have_spaced_words
+    return _SPACED.sub(_join_spaced, text) if check(text) else text
 
 
 def _has_invisible(text: str) -> bool:
@@ -83,6 +98,6 @@ def clean_text(text: str, *, collapsed: bool = False) -> str:
     result as without the flag, without splitting every line twice (a fifth of reading a
     card with an act)."""
     if collapsed and not _has_invisible(text):
-        return _join_spaced_words(text)
+        return _join_spaced_words(text, collapsed=True)
     text = _normalise(text.replace("\r\n", "\n").replace("\r", "\n"))
     return "\n".join(line for line in text.split("\n") if line)
