@@ -52,6 +52,13 @@ def test_collapsed_lines_clean_alike(text: str) -> None:
     assert clean_text(lines, collapsed=True) == clean_text(lines)
 
 
+@settings(max_examples=500)
+@given(texts)
+def test_spaced_words_on_collapsed_lines_join_as_in_the_whole_text(text: str) -> None:
+    lines = collapsed(text)
+    assert clean._join_spaced_lines(lines) == clean._SPACED.sub(clean._join_spaced, lines)
+
+
 def test_spaced_heading_is_joined_on_collapsed_lines() -> None:
     lines = "П Р И Г О В О Р\nИменем Российской Федерации\nс у д у с т а н о в и л:"
     assert clean_text(lines, collapsed=True) == (

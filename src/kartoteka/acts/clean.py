@@ -37,6 +37,8 @@ _COLLAPSED_LETTERS = r"[^\W\d_] [^\W\d_] [^\W\d_](?!\w)"
 _COLLAPSED_AT_START = re.compile(_COLLAPSED_LETTERS)
 _COLLAPSED_AFTER_SPACE = re.compile(" " + _COLLAPSED_LETTERS)
 _COLLAPSED_AT_LINE_START = re.compile("\n" + _COLLAPSED_LETTERS)
+# What every spaced-out word on a collapsed line holds: its second and third letters.
+_COLLAPSED_PAIR = re.compile(r" [^\W\d_] [^\W\d_](?!\w)")
 _WORD_GAP = re.compile(r"[ \t]{2,}")
 
 
@@ -66,8 +68,21 @@ def _may_have_spaced_words_collapsed(text: str) -> bool:
 
 
 def _join_spaced_words(text: str, collapsed: bool = False) -> str:
-    check = _may_have_spaced_words_collapsed if collapsed else _may_have_spaced_words
-    return _SPACED.sub(_join_spaced, text) if check(text) else text
+    if collapsed:
+        return _join_spaced_lines(text) if _may_have_spaced_words_collapsed(text) else text
+    return _SPACED.sub(_join_spaced, text) if _may_have_spaced_words(text) else text
+
+
+def _join_spaced_lines(text: str) -> str:
+    """`_SPACED.sub` on collapsed lines, run only on the lines that can hold a spaced-out
+    word: one holds, after a space, two one-letter words in a row (a pattern that opens with
+    a literal space, which the regex engine finds fast). A spaced-out word never spans a line
+    break, so the other lines are left as they are, and the text comes out the same."""
+    lines = text.split("\n")
+    for at, line in enumerate(lines):
+        if _COLLAPSED_PAIR.search(line):
+            lines[at] = _SPACED.sub(_join_spaced, line)
+    return "\n".join(lines)
 
 
 def _has_invisible(text: str) -> bool:
