@@ -109,9 +109,9 @@ def read_counter(text: str) -> tuple[int | None, int | None, int | None]:
 
 
 def _has_card_structure(tree: Tree) -> bool:
-    if tree.css_first("div.casenumber, div.case-num") is not None:
-        return True
-    if tree.css_first(".lawcase-tab-content table.law-case-table") is not None:
+    # any of these alone makes a card: one walk of the page asks for all three
+    found = tree.css_first("div.casenumber, div.case-num, .lawcase-tab-content table.law-case-table")
+    if found is not None:
         return True
     first_tab = tree.css_first("div#cont1 table#tablcont")
     return first_tab is not None and tree.css_first("#cont_doc1, div#cont2") is not None
