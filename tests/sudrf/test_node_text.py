@@ -8,7 +8,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kartoteka.sudrf.html import node_text, parse_html
+from kartoteka.sudrf.html import _collapsed, clean_line, node_text, parse_html
 
 BLOCK = {"br", "p", "div", "li", "tr", "table", "h1", "ul", "ol", "thead", "tbody", "dd"}
 BLOCK |= {"h2", "h3", "h4", "h5", "h6", "dt", "blockquote", "pre"}
@@ -59,7 +59,7 @@ def markup(draw, depth: int = 0) -> str:  # type: ignore[no-untyped-def]
     return "".join(pieces)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(markup())
 def test_node_text_is_the_recursive_definition(html: str) -> None:
     tree = parse_html(f"<html><body><div id='root'>{html}</div><p>after</p></body></html>")
@@ -73,3 +73,9 @@ def test_block_ends_and_skipped_elements() -> None:
         "<select><option>o</option></select>g<!-- h --></div>"
     )
     assert node_text(tree.css_first("#x")) == "a\nb\ncde\nfg"
+
+
+@settings(max_examples=1000)
+@given(st.text(alphabet="аб 1\u00a0\u2003\u2028\x85\x1f\t\r\u00ad\u200b.", max_size=20))
+def test_collapsing_a_line_is_clean_line(line: str) -> None:
+    assert _collapsed(line) == clean_line(line)
