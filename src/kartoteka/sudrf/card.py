@@ -206,8 +206,11 @@ def _has_bold(cell: Node) -> bool:
     return next(descendants(cell, "b"), None) is not None
 
 
-def _read_events(grid: Grid) -> list[Event] | None:
-    header, body = _header_and_body(grid)
+Table = tuple[list[str], list[list[Node]]]  # header texts, data rows' cells
+
+
+def _read_events(table: Table) -> list[Event] | None:
+    header, body = table
     columns = map_columns(header, EVENT_COLUMNS)
     if "name" not in columns or "date" not in columns:
         return None
@@ -236,8 +239,8 @@ def _is_defendant_role(role: str | None) -> bool:
     return role is not None and any(s in role.lower() for s in DEFENDANT_ROLE_STEMS)
 
 
-def _read_people(grid: Grid, section_title: str) -> tuple[list[Defendant], list[Party]] | None:
-    header, body = _header_and_body(grid)
+def _read_people(table: Table, section_title: str) -> tuple[list[Defendant], list[Party]] | None:
+    header, body = table
     columns = map_columns(header, PERSON_COLUMNS)
     if "name" not in columns:
         return None
@@ -356,13 +359,14 @@ def card_from_tree(tree: Tree, url: str | None = None) -> Card:
             for label, value in pairs:
                 target.setdefault(label, value)
             continue
-        found_events = _read_events(section.grid)
+        table = _header_and_body(section.grid)  # read once for both readers below
+        found_events = _read_events(table)
         if found_events is not None:
             # the case's own events; a second event table elsewhere only when titled so
             if not events or _is_case_events_title(section.title):
                 events.extend(found_events)
             continue
-        people = _read_people(section.grid, section.title)
+        people = _read_people(table, section.title)
         if people is not None:
             defendants.extend(people[0])
             parties.extend(people[1])
