@@ -109,3 +109,20 @@ def test_any_text_gives_charges_or_nothing(text: str):
     for charge in parse_charges(text):
         assert charge.article and charge.article[0].isdigit()
         assert charge.raw and charge.raw in text
+
+
+def test_mentions_charge_finds_what_the_plain_pattern_finds() -> None:
+    """The pre-check's look-behind sits after the "ст" (for speed): it must match exactly
+    the texts the plain pattern, a look-behind before the "ст", matches."""
+    import random
+    import re
+
+    from kartoteka.registry.charges import _NUMBER, mentions_charge
+
+    plain = re.compile(rf"(?<![а-яёa-z])ст(?:атьи|атья)?\.?\s*{_NUMBER}", re.IGNORECASE)
+    rng = random.Random(11)
+    alphabet = "стСТатьяиАТЬИ .12аяzё\n(«-\u1c83\u1c84"
+    samples = ["ст.337", "Ст. 338 ч.1", "пост.5", "ст5", "Статьи 337", "ФИО - ст.337 ч.5 УК РФ"]
+    samples += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(5000)]
+    for text in samples:
+        assert mentions_charge(text) == bool(plain.search(text)), text

@@ -37,13 +37,14 @@ _DOC_CONTAINERS = ("div[id^='cont_doc']", "#modSdpContent", "#content", "body")
 
 def act_text(node: Node | None) -> str:
     """The clean paragraphs of an act's markup, one per line ("" when there is none)."""
-    return clean_text(node_text(node)) if node is not None else ""
+    return clean_text(node_text(node), collapsed=True) if node is not None else ""
 
 
 def _attachments(node: Node) -> list[str]:
-    links = [attr(a, "href") for a in node.css("a[href]")]
+    found = node.css("a[href], img[src]")  # one walk of the act; the tag says which matched
+    links = [attr(a, "href") for a in found if a.tag == "a"]
     files = [href for href in links if _ATTACHMENT.search(href)]
-    images = [attr(img, "src") for img in node.css("img[src]")]
+    images = [attr(img, "src") for img in found if img.tag == "img"]
     return files + [src for src in images if src and "print.gif" not in src]
 
 

@@ -102,11 +102,31 @@ def _placement(table: Node, titles: dict[str, str]) -> tuple[bool, str | None]:
     return False, title
 
 
+# One CSS walk of the page finds the tab labels and the data tables (a walk costs ~50 µs on
+# these pages, whatever it looks for); the tag tells which selector matched, as an `li` is
+# never a table.
+_TABS_AND_TABLES = "li[id^='tab'], table#tablcont, table.law-case-table"
+# Likewise the inline acts and the links to act pages.
+_ACTS_AND_ACT_LINKS = "div[id^='cont_doc'], a[href*='name_op=doc']"
+
+
+def _tabs_and_tables(tree: Tree) -> tuple[list[Node], list[Node]]:
+    tabs: list[Node] = []
+    tables: list[Node] = []
+    for node in tree.css(_TABS_AND_TABLES):
+        (tabs if node.tag == "li" else tables).append(node)
+    return tabs, tables
+
+
 def _tab_titles(tree: Tree) -> dict[str, str]:
     """{content id: tab label}: classic `li#tabN` ↔ `div#contN`, new `li#tab_id_X` ↔
     `div#tab_content_X`."""
+    return _titles(_tabs_and_tables(tree)[0])
+
+
+def _titles(tabs: list[Node]) -> dict[str, str]:
     titles: dict[str, str] = {}
-    for li in tree.css("li[id^='tab']"):
+    for li in tabs:
         lid = li.id or ""
         label = one_line(node_text(li))
         if lid.startswith("tab_id_"):
@@ -130,10 +150,13 @@ def _own_title(grid: Grid) -> str | None:
 
 def find_sections(tree: Tree, titles: dict[str, str] | None = None) -> list[Section]:
     """The card's data tables, in page order, each with its title (upper-cased)."""
-    if titles is None:
-        titles = _tab_titles(tree)
+    tabs, tables = _tabs_and_tables(tree)
+    return _sections(tables, _titles(tabs) if titles is None else titles)
+
+
+def _sections(tables: list[Node], titles: dict[str, str]) -> list[Section]:
     sections: list[Section] = []
-    for table in tree.css("table#tablcont, table.law-case-table"):
+    for table in tables:
         excluded, tab_title = _placement(table, titles)
         if excluded:
             continue
@@ -183,8 +206,11 @@ def _has_bold(cell: Node) -> bool:
     return next(descendants(cell, "b"), None) is not None
 
 
-def _read_events(grid: Grid) -> list[Event] | None:
-    header, body = _header_and_body(grid)
+Table = tuple[list[str], list[list[Node]]]  # header texts, data rows' cells
+
+
+def _read_events(table: Table) -> list[Event] | None:
+    header, body = table
     columns = map_columns(header, EVENT_COLUMNS)
     if "name" not in columns or "date" not in columns:
         return None
@@ -213,8 +239,8 @@ def _is_defendant_role(role: str | None) -> bool:
     return role is not None and any(s in role.lower() for s in DEFENDANT_ROLE_STEMS)
 
 
-def _read_people(grid: Grid, section_title: str) -> tuple[list[Defendant], list[Party]] | None:
-    header, body = _header_and_body(grid)
+def _read_people(table: Table, section_title: str) -> tuple[list[Defendant], list[Party]] | None:
+    header, body = table
     columns = map_columns(header, PERSON_COLUMNS)
     if "name" not in columns:
         return None
@@ -262,7 +288,8 @@ def _is_lower_court(title: str, pairs: list[tuple[str, str]]) -> bool:
 
 def _acts(tree: Tree, titles: dict[str, str]) -> list[Act]:
     acts: list[Act] = []
-    for container in tree.css("div[id^='cont_doc']"):
+    found = tree.css(_ACTS_AND_ACT_LINKS)
+    for container in (node for node in found if node.tag == "div"):
         label = titles.get(container.id or "", "")
         number = title = None
         match = _ACT_TAB.search(label)
@@ -272,7 +299,7 @@ def _acts(tree: Tree, titles: dict[str, str]) -> list[Act]:
             title = label
         acts.append(inline_act(container, title, number))
     seen: set[str] = set()
-    for link in tree.css("a[href*='name_op=doc']"):
+    for link in (node for node in found if node.tag == "a"):
         href = attr(link, "href")
         if "name_op=doc" not in href or href in seen or _in_act_text(link):
             continue
@@ -297,10 +324,11 @@ def _case_number_text(tree: Tree) -> str | None:
 _JUDGE_LABELS = ("председательствующий судья", "судья", "судья-докладчик", "докладчик")
 
 
-def _pick(fields: dict[str, str], *labels: str) -> str | None:
-    lowered = {k.lower(): v for k, v in fields.items()}
+def _pick(by_label: dict[str, str], *labels: str) -> str | None:
+    """The first non-empty value among `labels` in `by_label` (the fields keyed by their
+    lower-cased labels)."""
     for label in labels:
-        value = lowered.get(label)
+        value = by_label.get(label)
         if value:
             return value
     return None
@@ -309,8 +337,9 @@ def _pick(fields: dict[str, str], *labels: str) -> str | None:
 def card_from_tree(tree: Tree, url: str | None = None) -> Card:
     """Read a card from a parsed page. Raises ParseError when the page has no readable card
     tables (it claims to be a card but is not one we can read)."""
-    titles = _tab_titles(tree)
-    sections = find_sections(tree, titles)
+    tabs, tables = _tabs_and_tables(tree)
+    titles = _titles(tabs)
+    sections = _sections(tables, titles)
     if not sections:
         raise ParseError("card: no data tables (table#tablcont / table.law-case-table)", url)
     number_text = _case_number_text(tree)
@@ -330,13 +359,14 @@ def card_from_tree(tree: Tree, url: str | None = None) -> Card:
             for label, value in pairs:
                 target.setdefault(label, value)
             continue
-        found_events = _read_events(section.grid)
+        table = _header_and_body(section.grid)  # read once for both readers below
+        found_events = _read_events(table)
         if found_events is not None:
             # the case's own events; a second event table elsewhere only when titled so
             if not events or _is_case_events_title(section.title):
                 events.extend(found_events)
             continue
-        people = _read_people(section.grid, section.title)
+        people = _read_people(table, section.title)
         if people is not None:
             defendants.extend(people[0])
             parties.extend(people[1])
@@ -346,20 +376,21 @@ def card_from_tree(tree: Tree, url: str | None = None) -> Card:
     if not fields and not events and not defendants and not parties:
         raise ParseError("card: tables found but none readable as card fields", url)
 
-    uid_raw = _pick(fields, "уникальный идентификатор дела", "уид")
+    by_label = {k.lower(): v for k, v in fields.items()}
+    uid_raw = _pick(by_label, "уникальный идентификатор дела", "уид")
     uid = normalise_uid(one_line(uid_raw)) if uid_raw else None
-    result = _pick(fields, "результат рассмотрения", "решение", "результат")
+    result = _pick(by_label, "результат рассмотрения", "решение", "результат")
     published_at, modified_at = parse_publish_info(node_text(tree.css_first(".publishInfo")))
     return Card(
         case_number=normalise_case_number(number_text),
         case_number_raw=case_number_raw(number_text),
         uid=uid,
         uid_valid=is_valid_uid(uid) if uid else None,
-        entry_date=parse_date(_pick(fields, "дата поступления")),
-        judge=_pick(fields, *_JUDGE_LABELS),
+        entry_date=parse_date(_pick(by_label, "дата поступления")),
+        judge=_pick(by_label, *_JUDGE_LABELS),
         result=result,
-        result_date=parse_date(_pick(fields, "дата рассмотрения", "дата решения")),
-        category=_pick(fields, "категория дела", "категория"),
+        result_date=parse_date(_pick(by_label, "дата рассмотрения", "дата решения")),
+        category=_pick(by_label, "категория дела", "категория"),
         fields=fields,
         lower_court=lower_court or None,
         events=events,

@@ -62,6 +62,7 @@ _UNAVAILABLE = _phrase(UNAVAILABLE_TEXT)
 _EMPTY = _phrase(EMPTY_TEXT)
 _CAPTCHA = _phrase(CAPTCHA_TEXT)
 _COUNTER_PHRASE = _phrase(COUNTER_TEXT)
+_COUNTER_AS_PRINTED = re.compile("[вВ]" + _COUNTER_PHRASE.pattern[1:])
 
 
 @dataclass(slots=True)
@@ -108,9 +109,9 @@ def read_counter(text: str) -> tuple[int | None, int | None, int | None]:
 
 
 def _has_card_structure(tree: Tree) -> bool:
-    if tree.css_first("div.casenumber") is not None or tree.css_first("div.case-num") is not None:
-        return True
-    if tree.css_first(".lawcase-tab-content table.law-case-table") is not None:
+    # any of these alone makes a card: one walk of the page asks for all three
+    found = tree.css_first("div.casenumber, div.case-num, .lawcase-tab-content table.law-case-table")
+    if found is not None:
         return True
     first_tab = tree.css_first("div#cont1 table#tablcont")
     return first_tab is not None and tree.css_first("#cont_doc1, div#cont2") is not None
@@ -147,11 +148,16 @@ def examine(text: str, markup: bytes | None = None) -> Verdict:
         return Verdict(PageKind.CARD, template, None, tree, "")
     body = tree.body
     body_text = body.text(deep=True, separator=" ") if body is not None else ""
-    lowered = body_text.lower()
 
     def verdict(kind: PageKind, reason: str | None = None) -> Verdict:
         return Verdict(kind, template, reason, tree, body_text)
 
+    # A listing with rows, told by its counter as the sites print it: the same verdict as
+    # the checks below reach, without lower-casing the page's text first (which costs a
+    # listing as much as decoding it). Text that matches as printed matches lower-cased too.
+    if _COUNTER_AS_PRINTED.search(body_text) and case_links(tree):
+        return verdict(PageKind.LISTING)
+    lowered = body_text.lower()
     if _has_listing_structure(tree, lowered):
         if not case_links(tree):
             total, _, _ = read_counter(body_text)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kartoteka.sudrf.html import Node, node_text
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: rules are constants
 class Rule:
     field: str
     needs: tuple[str, ...]
@@ -31,7 +32,17 @@ def header_key(text: str) -> str:
 
 
 def map_columns(headers: Sequence[str], rules: Sequence[Rule]) -> dict[str, int]:
-    """{field: column index} for every rule some header satisfies."""
+    """{field: column index} for every rule some header satisfies.
+
+    One court's software prints the same few header rows on every page, so the mapping is
+    remembered per (headers, rules): a harvest maps each distinct header row once instead of
+    matching every rule against every header of every table (a tenth of reading a card).
+    The caller gets its own copy."""
+    return dict(_mapping(tuple(headers), tuple(rules)))
+
+
+@lru_cache(maxsize=4096)
+def _mapping(headers: tuple[str, ...], rules: tuple[Rule, ...]) -> dict[str, int]:
     keys = [header_key(h) for h in headers]
     taken: set[int] = set()
     mapping: dict[str, int] = {}

@@ -75,8 +75,18 @@ def node_text(node: Node | None) -> str:
         return clean_line(child.text_content or "")
     parts: list[str] = []
     _collect(node, parts)
-    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+    lines = map(_collapsed, "".join(parts).split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def _collapsed(line: str) -> str:
+    """`clean_line`, without splitting a line that is collapsed already: no blank but single
+    spaces between words (`isprintable` is false for every Unicode blank except the space).
+    Four fifths of an act's text is in such lines, and splitting them into words and joining
+    them again took as long as walking the act's markup."""
+    if line.isprintable() and "  " not in line and line[:1] != " " and line[-1:] != " ":
+        return line
+    return " ".join(line.split())
 
 
 def _collect(node: Node, parts: list[str]) -> None:

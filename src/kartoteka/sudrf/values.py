@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from urllib.parse import unquote_plus
 
 _DATE = re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
@@ -20,6 +21,13 @@ def parse_date(text: str | None) -> dt.date | None:
     """The first `DD.MM.YYYY` date in `text`, or None (also for impossible dates)."""
     if not text:
         return None
+    return _date_in(text)
+
+
+# Cells repeat the same few hundred dates across every row and page of a court: each
+# distinct cell text is read once (dates are immutable, so sharing them is safe).
+@lru_cache(maxsize=8192)
+def _date_in(text: str) -> dt.date | None:
     match = _DATE.search(text)
     if not match:
         return None

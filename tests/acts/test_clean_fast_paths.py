@@ -1,0 +1,101 @@
+"""The shortcuts in act cleaning give what the plain definitions give: the pre-check for
+spaced-out words finds exactly the texts the plain pattern finds, `clean_text(collapsed=True)`
+equals `clean_text` on collapsed lines, and `published_state` reads only the head of a long
+text yet decides as a search of the whole lower-cased text does. Parser speed (issue 11)
+must never change what a card says."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kartoteka.acts import clean
+from kartoteka.acts.clean import clean_text
+from kartoteka.acts.structure import MIN_PUBLISHED_LETTERS, UNPUBLISHED_PHRASES, published_state
+
+# The pre-check as first written: one-letter words at a line start or after a blank.
+PLAIN_PRECHECK = re.compile(
+    r"(?:^|[ \t])[^\W\d_][ \t]+[^\W\d_][ \t]+[^\W\d_](?:$|\W)", re.MULTILINE
+)
+
+# Letters, digits, blanks of several kinds, punctuation, invisible characters, capitals.
+ALPHABET = "абвПРИ ёЁx1_\t\n\r.-(«\u00a0\u2003\u200b\u00ad"
+texts = st.text(alphabet=ALPHABET, max_size=40)
+
+
+def collapsed(text: str) -> str:
+    """Lines as `sudrf.html.node_text` returns them."""
+    lines = (" ".join(line.split()) for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+@settings(max_examples=500)
+@given(texts)
+def test_precheck_finds_what_the_plain_pattern_finds(text: str) -> None:
+    assert clean._may_have_spaced_words(text) == (PLAIN_PRECHECK.search(text) is not None)
+
+
+@settings(max_examples=500)
+@given(texts)
+def test_precheck_on_collapsed_lines_finds_what_the_plain_pattern_finds(text: str) -> None:
+    lines = collapsed(text)
+    found = PLAIN_PRECHECK.search(lines) is not None
+    assert clean._may_have_spaced_words_collapsed(lines) == found
+
+
+@settings(max_examples=500)
+@given(texts)
+def test_collapsed_lines_clean_alike(text: str) -> None:
+    lines = collapsed(text)
+    assert clean_text(lines, collapsed=True) == clean_text(lines)
+
+
+@settings(max_examples=500)
+@given(texts)
+def test_spaced_words_on_collapsed_lines_join_as_in_the_whole_text(text: str) -> None:
+    lines = collapsed(text)
+    assert clean._join_spaced_lines(lines) == clean._SPACED.sub(clean._join_spaced, lines)
+
+
+def test_spaced_heading_is_joined_on_collapsed_lines() -> None:
+    lines = "П Р И Г О В О Р\nИменем Российской Федерации\nс у д у с т а н о в и л:"
+    assert clean_text(lines, collapsed=True) == (
+        "ПРИГОВОР\nИменем Российской Федерации\nсудустановил:"
+    )
+
+
+def _published_by_whole_text(text: str) -> tuple[bool, str | None]:
+    lowered = text.lower()
+    for phrase in UNPUBLISHED_PHRASES:
+        at = lowered.find(phrase)
+        if at >= 0 and (at < 1500 or len(text) < 3000):
+            return False, phrase
+    letters = sum(map(str.isalpha, text[: MIN_PUBLISHED_LETTERS * 4]))
+    return (True, None) if letters >= MIN_PUBLISHED_LETTERS else (False, "no act text (too short)")
+
+
+@settings(max_examples=400)
+@given(
+    st.integers(0, 4000),
+    st.sampled_from(UNPUBLISHED_PHRASES),
+    st.sampled_from(["", "ПРИГОВОР ", "İ" * 30, "Σ "]),
+    st.integers(200, 5000),
+)
+def test_published_state_reads_the_head_as_the_whole_text(
+    at: int, phrase: str, filler: str, length: int
+) -> None:
+    body = ("Суд установил обстоятельства дела. " * 200)[:length]
+    text = filler + body[:at] + phrase.upper() + body[at:]
+    assert published_state(text) == _published_by_whole_text(text)
+    assert published_state(body) == _published_by_whole_text(body)
+
+
+def test_precheck_cases() -> None:
+    for text in ("а б в", "x\nП Р И:", "ab П Р И", "(а б в г", "(а б в", "а б", "а б в1", "1 а б в"):
+        found = PLAIN_PRECHECK.search(text) is not None
+        assert clean._may_have_spaced_words(text) == found, text
+        assert clean._may_have_spaced_words_collapsed(text) == found, text
+    assert clean._may_have_spaced_words_collapsed("x\nП Р И:")
+    assert not clean._may_have_spaced_words_collapsed("(а б в")
