@@ -61,3 +61,24 @@ def test_a_store_without_its_history_tables_falls_back_to_the_replay(history, tm
     assert not store_history.answers(rw, cutoff_for(RUN1.date()))
     assert m.outcomes(rw, Filter(as_of=RUN1.date())) == expected
     rw.close()
+
+
+def test_an_instant_inside_a_listing_window_s_pages_is_left_to_the_replay(history, tmp_path):
+    import shutil
+
+    import duckdb
+
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(history.data_dir.store, copy)
+    rw = duckdb.connect(str(copy))
+    began, ended = rw.execute("SELECT began, ended FROM listing_sightings LIMIT 1").fetchone()
+    later = ended + dt.timedelta(minutes=5)  # as a window whose second page came 5 min later
+    rw.execute("UPDATE listing_sightings SET ended = ? WHERE began = ?", [later, began])
+    inside = ended + dt.timedelta(minutes=1)
+    assert not store_history.answers(rw, cutoff_for(inside))
+    assert store_history.answers(rw, cutoff_for(later))
+    assert store_history.answers(rw, cutoff_for(began - dt.timedelta(microseconds=1)))
+    with m.history_replay():
+        expected = m.outcomes(rw, Filter(as_of=inside))
+    assert m.outcomes(rw, Filter(as_of=inside)) == expected
+    rw.close()
