@@ -63,7 +63,9 @@ def moments(con: duckdb.DuckDBPyConnection, instants: int | None = None) -> list
     """The day before anything was seen, every day on which anything was seen, and instants:
     each time a record was fetched, just before it, and halfway to the next (all of them, or
     `instants` spread evenly over the archive)."""
-    times = [t for (t,) in con.execute("SELECT DISTINCT fetched_at FROM fetch_log ORDER BY 1").fetchall()]
+    times = [
+        t for (t,) in con.execute("SELECT DISTINCT fetched_at FROM fetch_log ORDER BY 1").fetchall()
+    ]
     days = sorted({t.date() for t in times})
     out: list[Any] = [days[0] - dt.timedelta(days=1), *days]
     picked = times if instants is None else times[:: max(1, len(times) // instants)]

@@ -199,6 +199,7 @@ def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
     """Recompute the derived tables from the history (inside the caller's transaction): the
     current state (`cases`, `case_charges`) and the past ones (`kartoteka.store.history`)."""
     from kartoteka.store.history import refresh_history  # it builds on this module
+
     con.execute("""
         UPDATE case_versions SET last_seen_at = o.last
         FROM (SELECT case_key, version, max(fetched_at) AS last FROM observations

@@ -34,7 +34,6 @@ HISTORY_SETTING = "case_history"  # store_settings key: the history tables are u
 HISTORY_FORMAT = "1"
 
 
-
 def states_sql() -> str:
     """Every case's states: its versions grouped by first_seen_at, each group with the
     version picks of `facts_sql` over the versions seen up to it (window functions, one
@@ -170,7 +169,8 @@ def answers(con: duckdb.DuckDBPyConnection, cutoff: dt.datetime) -> bool:
 
 def _valid(alias: str) -> str:
     """The row of `alias` (of `case_states` or `removal_receipts`) holds at `$cutoff`."""
-    return f"{alias}.valid_from < $cutoff AND ({alias}.valid_to IS NULL OR $cutoff <= {alias}.valid_to)"
+    until = f"({alias}.valid_to IS NULL OR $cutoff <= {alias}.valid_to)"
+    return f"{alias}.valid_from < $cutoff AND {until}"
 
 
 def facts_at_sql(with_last_seen: bool = True) -> str:
@@ -202,7 +202,7 @@ def facts_at_sql(with_last_seen: bool = True) -> str:
          AND cp.article = p.article AND cp.began > l.at),
     removed AS (
         SELECT a.case_key, min(a.at) AS removed_at
-        FROM absent a JOIN removal_receipts r ON r.case_key = a.case_key AND {_valid('r')}
+        FROM absent a JOIN removal_receipts r ON r.case_key = a.case_key AND {_valid("r")}
         WHERE r.entry_date BETWEEN a.entry_from AND a.entry_to
         GROUP BY a.case_key)
     SELECT s.case_key, s.court_code, s.instance, s.case_id, s.uid, s.case_number,
@@ -212,5 +212,5 @@ def facts_at_sql(with_last_seen: bool = True) -> str:
            s.articles, s.charge_keys
     FROM case_states s
     LEFT JOIN removed rm ON rm.case_key = s.case_key{seen}
-    WHERE {_valid('s')}
+    WHERE {_valid("s")}
     """
