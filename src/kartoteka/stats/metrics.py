@@ -18,7 +18,9 @@ Conventions shared by every metric:
   ("Дата поступления") for cases received, the verdict date for verdicts.
 - **As of**: with `Filter.as_of`, only what the archive had seen by the end of that day (UTC)
   counts, with the case's fields as they stood then. Re-running a metric as of an earlier date
-  reproduces the figure that could have been published that day.
+  reproduces the figure that could have been published that day. It is read from the
+  history ingest keeps of every case (interval-valid states, `kartoteka.store.history`),
+  which gives the same numbers as recomputing every case from the archived sightings.
 - **Removed cases** (gone from a court's index after being seen) still count: they were real
   cases. `Filter.include_removed=False` leaves them out.
 - **Charges filter**: with `Filter.charges`, a case counts when any of its charges is one of
@@ -51,6 +53,7 @@ from kartoteka.registry.articles import (
     REFUSAL_TO_FIGHT,
     is_mobilisation_part,
 )
+from kartoteka.store import history
 from kartoteka.store.derive import cutoff_for, facts_sql
 from kartoteka.store.outcomes import AppealResult, Outcome, classify_appeal
 
@@ -193,18 +196,27 @@ class CaseRef:
 
 
 # -- the selection every metric shares ---------------------------------------------------------
+REPLAY, HISTORY = "replay", "history"  # the two ways to answer an as-of (`_source`)
+
+
 def _selection(
-    flt: Filter, date_column: str | None = "entry_date", with_courts: bool = False
+    flt: Filter,
+    date_column: str | None = "entry_date",
+    with_courts: bool = False,
+    source: str = REPLAY,
+    last_seen: bool = True,
 ) -> tuple[str, dict[str, Any]]:
-    """CTEs `f` (the cases: the `cases` table now, or the same columns recomputed from the
-    history as of the cutoff) and `sel` (the cases the filter keeps, with their court's name,
-    region and district when asked for). Returns (SQL prefix, parameters)."""
+    """CTEs `f` (the cases: the `cases` table now; as of a cutoff, the same columns from the
+    interval-valid history (`source` HISTORY, `last_seen` False: without last_seen_at) or
+    recomputed from the history (REPLAY)) and `sel` (the cases the filter keeps, with their
+    court's name, region and district when asked for). Returns (SQL prefix, parameters)."""
     params: dict[str, Any] = {"instance": flt.instance}
     if flt.as_of is None:
         base = "WITH f AS (SELECT * FROM cases)"
     else:
         params["cutoff"] = cutoff_for(flt.as_of)
-        base = f"WITH f AS ({facts_sql()})"
+        facts = history.facts_at_sql(last_seen) if source == HISTORY else facts_sql()
+        base = f"WITH f AS ({facts})"
     where = ["f.instance = $instance"]
     several = article_set(flt.article) if flt.article else None
     if several is not None and (len(several) > 1 or flt.article in ARTICLE_GROUPS):
@@ -253,12 +265,12 @@ def _selection(
     if not flt.include_removed:
         where.append("f.removed_at IS NULL")
     if with_courts or flt.district or flt.region:
-        source = """SELECT f.*, k.name AS court_name, k.region, k.region_code, k.district
+        cases = """SELECT f.*, k.name AS court_name, k.region, k.region_code, k.district
         FROM f LEFT JOIN courts k ON k.code = f.court_code"""
     else:  # the join costs a tenth of a headline query: only when needed
-        source = "SELECT f.* FROM f"
+        cases = "SELECT f.* FROM f"
     sql = f"""{base},
-    sel AS ({source} WHERE {" AND ".join(where)})
+    sel AS ({cases} WHERE {" AND ".join(where)})
     """
     return sql, params
 
@@ -294,6 +306,21 @@ def mobilisation_charges(articles: frozenset[str] | None = None) -> tuple[str, .
     return tuple(sorted(out))
 
 
+_replay_only: ContextVar[bool] = ContextVar("kartoteka_stats_replay_only", default=False)
+
+
+@contextmanager
+def history_replay() -> Iterator[None]:
+    """Within the block, every as-of is recomputed from the append-only history
+    (`kartoteka.store.derive.facts_sql`), the reference the fast interval-valid history must
+    equal: for checking it (tests, bench/stats.py), not for speed."""
+    token = _replay_only.set(True)
+    try:
+        yield
+    finally:
+        _replay_only.reset(token)
+
+
 def _seen_nothing_since(con: duckdb.DuckDBPyConnection, cutoff: dt.datetime) -> bool:
     """Whether the archive saw nothing at or after `cutoff`: then "as of" that moment is the
     current state, and the derived tables answer it without recomputing history."""
@@ -303,6 +330,20 @@ def _seen_nothing_since(con: duckdb.DuckDBPyConnection, cutoff: dt.datetime) -> 
     ).fetchone()
     latest = [t for t in (row or ()) if t is not None]
     return not latest or max(latest) < cutoff
+
+
+def _source(con: duckdb.DuckDBPyConnection, flt: Filter) -> tuple[Filter, str]:
+    """How to answer the filter's as-of: from the current tables when nothing was seen
+    since (the filter comes back without as-of), else from the interval-valid history
+    (`kartoteka.store.history`) where it answers exactly, else by the replay."""
+    if flt.as_of is None:
+        return flt, REPLAY
+    cutoff = cutoff_for(flt.as_of)
+    if _seen_nothing_since(con, cutoff):
+        return replace(flt, as_of=None), REPLAY  # same answer, from the materialised tables
+    if not _replay_only.get() and history.answers(con, cutoff):
+        return flt, HISTORY
+    return flt, REPLAY
 
 
 def _as_of_day(flt: Filter) -> dt.date | None:
@@ -320,9 +361,9 @@ def _rows(
     extra: dict[str, Any] | None = None,
     with_courts: bool = False,
 ) -> list[tuple[Any, ...]]:
-    if flt.as_of is not None and _seen_nothing_since(con, cutoff_for(flt.as_of)):
-        flt = replace(flt, as_of=None)  # same answer, from the materialised tables
-    prefix, params = _selection(flt, date_column, with_courts)
+    flt, source = _source(con, flt)
+    # last_seen_at as of a cutoff costs a pass over every sighting: only when the query reads it
+    prefix, params = _selection(flt, date_column, with_courts, source, "last_seen_at" in body)
     sql = prefix + body
     used = {k: v for k, v in {**params, **(extra or {})}.items() if f"${k}" in sql}
     answered = _answered.get()
@@ -963,7 +1004,7 @@ def revisions(
     period (`since`..`until`; all dates when unset) counted as of each date in `as_of`
     (default: every day on which the archive saw anything), oldest first. This is how "5,024
     AWOL cases in 2023" (counted on 29 Dec 2023) became 5,096 by August 2024. Each point
-    recomputes the store's history: allow about a second per point on a million cases."""
+    is a lookup in the interval-valid history: a few tenths of a second on a million cases."""
     if as_of is None:
         days = con.execute(
             "SELECT DISTINCT CAST(fetched_at AS DATE) AS day FROM fetch_log ORDER BY day"
@@ -1435,6 +1476,5 @@ def selection_sql(con: duckdb.DuckDBPyConnection, flt: Filter) -> tuple[str, dic
     (`kartoteka.watch` joins them with the store's changes): a prefix defining the CTE `sel`
     (the columns of `cases`, as of `flt.as_of`) and its parameters. Same selection, same
     meaning as every metric here; append e.g. `SELECT ... FROM sel JOIN ...`."""
-    if flt.as_of is not None and _seen_nothing_since(con, cutoff_for(flt.as_of)):
-        flt = replace(flt, as_of=None)  # same answer, from the materialised tables
-    return _selection(flt)
+    flt, source = _source(con, flt)
+    return _selection(flt, source=source)

@@ -111,8 +111,65 @@ def facts_sql() -> str:
         SELECT case_key, max(fetched_at) AS last_seen_at FROM observations
         WHERE fetched_at < $cutoff GROUP BY case_key),
     removed AS ({removal_sql()}),
-    joined AS (
-        SELECT p.*, s.last_seen_at, r.removed_at,
+    {case_columns_sql("pick", "s.last_seen_at, r.removed_at", SEEN_AND_REMOVED)}
+    SELECT {case_columns("coalesce(j.last_seen_at, j.first_seen_at)", "j.removed_at")}
+    FROM joined j {CHARGES_JOIN}
+    """
+
+
+SEEN_AND_REMOVED = """
+        LEFT JOIN seen s ON s.case_key = p.case_key
+        LEFT JOIN removed r ON r.case_key = p.case_key"""
+
+
+def case_columns(last_seen_at: str | None, removed_at: str | None) -> str:
+    """The columns of `cases`, in its order, from the CTE `joined` of `case_columns_sql` and
+    the charges of `CHARGES_JOIN`. `last_seen_at` and `removed_at` depend on sightings, not
+    on versions: their expressions come from the caller (None: left out)."""
+    columns = [
+        "j.case_key",
+        "j.court_code",
+        "j.instance",
+        "j.case_id",
+        "coalesce(j.i_uid, j.c_uid) AS uid",
+        "coalesce(j.i_number, j.c_number) AS case_number",
+        "coalesce(j.i_entry, j.c_entry) AS entry_date",
+        "CASE WHEN j.card_decides THEN j.c_result ELSE j.i_result END AS result_raw",
+        "CASE WHEN j.card_decides THEN j.c_rdate ELSE j.i_rdate END AS result_date",
+        "CASE WHEN j.card_decides THEN j.c_outcome ELSE j.i_outcome END AS outcome",
+        "ch.principal_article",
+        "ch.principal_charge",
+        "ch.n_defendants",
+        "j.info_v AS info_version",
+        "j.charges_v AS charges_version",
+        "j.first_seen_at",
+        None if last_seen_at is None else f"{last_seen_at} AS last_seen_at",
+        None if removed_at is None else f"{removed_at} AS removed_at",
+        "j.simulated",
+        "coalesce(cl.articles, []) AS articles",
+        "coalesce(cl.charge_keys, []) AS charge_keys",
+    ]
+    return ",\n           ".join(c for c in columns if c is not None)
+
+
+CHARGES_JOIN = """
+    JOIN case_versions ch ON ch.case_key = j.case_key AND ch.version = j.charges_v
+    LEFT JOIN (
+        SELECT case_key, version, list_sort(list_distinct(list(article))) AS articles,
+               list_sort(list_distinct(list(charge_key))) AS charge_keys
+        FROM charges GROUP BY case_key, version
+    ) cl ON cl.case_key = j.case_key AND cl.version = j.charges_v"""
+
+
+def case_columns_sql(pick: str, extra: str = "", joins: str = "") -> str:
+    """The CTE `joined`: each row of `pick` (case_key, the picked versions info_v, card_v,
+    charged_v, first_seen_at, simulated) with the fields of those versions, which the rules
+    in this module's docstring turn into the columns of `cases`. `extra` are more columns
+    for the select list, from `joins` (more joins, SQL, on `p`). One definition
+    for the replay (`facts_sql`) and the interval-valid history (`kartoteka.store.history`):
+    the two cannot disagree on what a version pick means."""
+    return f"""joined AS (
+        SELECT p.*, {extra + "," if extra else ""}
                i.court_code, i.instance, i.case_id,
                i.uid AS i_uid, c.uid AS c_uid,
                i.case_number AS i_number, c.case_number AS c_number,
@@ -124,32 +181,9 @@ def facts_sql() -> str:
                     ELSE coalesce(p.charged_v, p.card_v, p.info_v) END AS charges_v,
                (i.outcome = 'pending' AND c.outcome IS NOT NULL
                 AND c.outcome <> 'pending') AS card_decides
-        FROM pick p
+        FROM {pick} p
         JOIN case_versions i ON i.case_key = p.case_key AND i.version = p.info_v
-        LEFT JOIN case_versions c ON c.case_key = p.case_key AND c.version = p.card_v
-        LEFT JOIN seen s ON s.case_key = p.case_key
-        LEFT JOIN removed r ON r.case_key = p.case_key)
-    SELECT j.case_key, j.court_code, j.instance, j.case_id,
-           coalesce(j.i_uid, j.c_uid) AS uid,
-           coalesce(j.i_number, j.c_number) AS case_number,
-           coalesce(j.i_entry, j.c_entry) AS entry_date,
-           CASE WHEN j.card_decides THEN j.c_result ELSE j.i_result END AS result_raw,
-           CASE WHEN j.card_decides THEN j.c_rdate ELSE j.i_rdate END AS result_date,
-           CASE WHEN j.card_decides THEN j.c_outcome ELSE j.i_outcome END AS outcome,
-           ch.principal_article, ch.principal_charge,
-           ch.n_defendants,
-           j.info_v AS info_version, j.charges_v AS charges_version,
-           j.first_seen_at, coalesce(j.last_seen_at, j.first_seen_at) AS last_seen_at,
-           j.removed_at, j.simulated,
-           coalesce(cl.articles, []) AS articles, coalesce(cl.charge_keys, []) AS charge_keys
-    FROM joined j
-    JOIN case_versions ch ON ch.case_key = j.case_key AND ch.version = j.charges_v
-    LEFT JOIN (
-        SELECT case_key, version, list_sort(list_distinct(list(article))) AS articles,
-               list_sort(list_distinct(list(charge_key))) AS charge_keys
-        FROM charges GROUP BY case_key, version
-    ) cl ON cl.case_key = j.case_key AND cl.version = j.charges_v
-    """
+        LEFT JOIN case_versions c ON c.case_key = p.case_key AND c.version = p.card_v{joins})"""
 
 
 def charges_sql(facts: str) -> str:
@@ -162,7 +196,10 @@ def charges_sql(facts: str) -> str:
 
 
 def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
-    """Recompute the derived tables from the history (inside the caller's transaction)."""
+    """Recompute the derived tables from the history (inside the caller's transaction): the
+    current state (`cases`, `case_charges`) and the past ones (`kartoteka.store.history`)."""
+    from kartoteka.store.history import refresh_history  # it builds on this module
+
     con.execute("""
         UPDATE case_versions SET last_seen_at = o.last
         FROM (SELECT case_key, version, max(fetched_at) AS last FROM observations
@@ -180,3 +217,4 @@ def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
         FROM charges ch JOIN cases c
           ON ch.case_key = c.case_key AND ch.version = c.charges_version
     """)
+    refresh_history(con)

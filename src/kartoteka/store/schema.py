@@ -431,6 +431,76 @@ CREATE TABLE sentences (
 """,
     ),
     Migration(
+        9,
+        "the history of every case as interval-valid states, for fast as-of figures",
+        """
+-- Derived (recomputed by every ingest, kartoteka.store.history): the columns of `cases` that
+-- come from a case's versions (all but last_seen_at and removed_at), one row per span of
+-- cutoffs over which they hold: as of a cutoff c (everything seen before c counts) the row
+-- with valid_from < c <= valid_to (valid_to NULL: still). A span begins when a version is
+-- first seen, so the rows are a case's versions grouped by their first_seen_at.
+CREATE TABLE case_states (
+    case_key          VARCHAR NOT NULL,
+    valid_from        TIMESTAMP NOT NULL,  -- first_seen_at of the versions that begin it
+    valid_to          TIMESTAMP,           -- the next such time (NULL: the current state)
+    court_code        VARCHAR NOT NULL,
+    instance          VARCHAR NOT NULL,
+    case_id           VARCHAR NOT NULL,
+    uid               VARCHAR,
+    case_number       VARCHAR,
+    entry_date        DATE,
+    result_raw        VARCHAR,
+    result_date       DATE,
+    outcome           VARCHAR NOT NULL,
+    principal_article VARCHAR,
+    principal_charge  VARCHAR,
+    n_defendants      INTEGER NOT NULL,
+    info_version      INTEGER NOT NULL,
+    charges_version   INTEGER NOT NULL,
+    first_seen_at     TIMESTAMP NOT NULL,
+    simulated         BOOLEAN NOT NULL,
+    articles          VARCHAR[] NOT NULL,
+    charge_keys       VARCHAR[] NOT NULL
+);
+
+-- Derived: each listing sighting (one window in one harvest run, removal_sql) whole, with
+-- whether it is complete; an as-of cutoff inside a sighting's span falls back to the replay.
+CREATE TABLE listing_sightings (
+    window_key VARCHAR NOT NULL,
+    run_key    VARCHAR NOT NULL,
+    began      TIMESTAMP NOT NULL,
+    ended      TIMESTAMP NOT NULL,
+    complete   BOOLEAN NOT NULL,
+    court_code VARCHAR NOT NULL,
+    instance   VARCHAR NOT NULL,
+    article    VARCHAR NOT NULL,
+    entry_from DATE NOT NULL,
+    entry_to   DATE NOT NULL,
+    PRIMARY KEY (window_key, run_key)
+);
+
+-- Derived: the sightings of the cases that some cutoff could show as removed (a superset:
+-- a complete listing covering the case began after it was listed and did not show it),
+-- with the listing window and run of each (NULL for a card).
+CREATE TABLE removal_evidence (
+    case_key   VARCHAR NOT NULL,
+    source     VARCHAR NOT NULL,
+    fetched_at TIMESTAMP NOT NULL,
+    window_key VARCHAR,
+    run_key    VARCHAR
+);
+
+-- Derived: the receipt date the removal rule compares with windows (that of the latest
+-- version that has one), over spans of cutoffs as in case_states, for the same cases.
+CREATE TABLE removal_receipts (
+    case_key   VARCHAR NOT NULL,
+    valid_from TIMESTAMP NOT NULL,
+    valid_to   TIMESTAMP,
+    entry_date DATE
+);
+""",
+    ),
+    Migration(
         10,
         "judicial acts read from their own pages (name_op=doc)",
         """
