@@ -274,3 +274,29 @@ def test_an_act_page_without_a_case_number_is_a_reported_failure(tmp_path) -> No
         assert con.execute("SELECT url FROM parse_failures").fetchall() == [(bad,)]
     finally:
         con.close()
+
+
+def test_an_incremental_ingest_gives_the_act_page_rows_of_one_ingest(
+    tmp_path_factory, pages_archive, con
+) -> None:
+    """The T0 files first, the T1 files in a later ingest: the same act-page rows as one
+    ingest of the whole archive (the writer's numbering resumes from the store)."""
+    import shutil
+
+    from kartoteka.harvest.warc import warc_files
+    from kartoteka.store.db import dump_tables
+
+    names = warc_files(pages_archive)
+    assert len(names) >= 2
+    archive = tmp_path_factory.mktemp("act-pages-incremental")
+    data_dir = DataDir(tmp_path_factory.mktemp("act-pages-incremental-store") / "data").ensure()
+    data_dir.secret.write_text(SECRET + "\n", encoding="ascii")
+    for name in names:
+        shutil.copy2(pages_archive / name, archive / name)
+        assert ingest(data_dir, archive=archive, workers=1).parse_failures == 0
+    tables = ("act_pages", "act_page_sentences")
+    again = duckdb.connect(str(data_dir.store), read_only=True)
+    try:
+        assert dump_tables(again, tables) == dump_tables(con, tables)
+    finally:
+        again.close()
