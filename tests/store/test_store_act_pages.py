@@ -300,3 +300,33 @@ def test_an_incremental_ingest_gives_the_act_page_rows_of_one_ingest(
         assert dump_tables(again, tables) == dump_tables(con, tables)
     finally:
         again.close()
+
+
+def test_an_act_reader_that_fails_loses_nothing_else(tmp_path, monkeypatch) -> None:
+    """A bug in reading one act page is a reported failure with its URL; the rest of the
+    archive is ingested."""
+    from kartoteka.store import ingest as ingest_module
+
+    site = _site(T1)
+    urls = site_urls(site, _codes(site), SINCE)
+    acts = [u for _, u in urls if "name_op=doc" in u]
+    assert acts
+    archive = tmp_path / "archive"
+    write_pages(archive, site, urls)
+
+    def broken(*args, **kwargs):
+        raise ValueError("simulated reader bug")
+
+    monkeypatch.setattr(ingest_module, "read_act_page", broken)
+    data_dir = DataDir(tmp_path / "data").ensure()
+    summary = ingest(data_dir, archive=archive, workers=1)
+    assert summary.records == len(urls) and summary.listings > 0
+    assert summary.parse_failures == len(acts)
+    con = duckdb.connect(str(data_dir.store), read_only=True)
+    try:
+        failed = con.execute("SELECT url, reason FROM parse_failures ORDER BY url").fetchall()
+        cases = con.execute("SELECT count(*) FROM cases").fetchone()[0]
+    finally:
+        con.close()
+    assert failed == sorted((u, "act reader raised ValueError: simulated reader bug") for u in acts)
+    assert cases > 0
