@@ -340,5 +340,17 @@ def _cli_after_appeal_and_cases(data_dir: DataDir) -> None:
         for row in m.cases_by(con, Filter(), "service"):
             key = row["service"] or "none"
             assert len(_cli(data_dir, "--by", "service", "--cases", key)) == row["sentences"]
+        expected = {
+            stage: m.cases_by(con, Filter(sentence_stage=stage), "regime")
+            for stage in ("handed_down", "final")
+        }
     finally:
         con.close()
+    from fastapi.testclient import TestClient
+
+    from kartoteka.web import create_app
+
+    with TestClient(create_app(data_dir, mode="direct")) as client:
+        for flag, stage in (("false", "handed_down"), ("true", "final")):
+            answer = client.get("/api/v1/stats", params={"by": "regime", "after_appeal": flag})
+            assert answer.status_code == 200 and answer.json() == expected[stage]

@@ -274,3 +274,59 @@ def test_an_act_page_without_a_case_number_is_a_reported_failure(tmp_path) -> No
         assert con.execute("SELECT url FROM parse_failures").fetchall() == [(bad,)]
     finally:
         con.close()
+
+
+def test_an_incremental_ingest_gives_the_act_page_rows_of_one_ingest(
+    tmp_path_factory, pages_archive, con
+) -> None:
+    """The T0 files first, the T1 files in a later ingest: the same act-page rows as one
+    ingest of the whole archive (the writer's numbering resumes from the store)."""
+    import shutil
+
+    from kartoteka.harvest.warc import warc_files
+    from kartoteka.store.db import dump_tables
+
+    names = warc_files(pages_archive)
+    assert len(names) >= 2
+    archive = tmp_path_factory.mktemp("act-pages-incremental")
+    data_dir = DataDir(tmp_path_factory.mktemp("act-pages-incremental-store") / "data").ensure()
+    data_dir.secret.write_text(SECRET + "\n", encoding="ascii")
+    for name in names:
+        shutil.copy2(pages_archive / name, archive / name)
+        assert ingest(data_dir, archive=archive, workers=1).parse_failures == 0
+    tables = ("act_pages", "act_page_sentences")
+    again = duckdb.connect(str(data_dir.store), read_only=True)
+    try:
+        assert dump_tables(again, tables) == dump_tables(con, tables)
+    finally:
+        again.close()
+
+
+def test_an_act_reader_that_fails_loses_nothing_else(tmp_path, monkeypatch) -> None:
+    """A bug in reading one act page is a reported failure with its URL; the rest of the
+    archive is ingested."""
+    from kartoteka.store import ingest as ingest_module
+
+    site = _site(T1)
+    urls = site_urls(site, _codes(site), SINCE)
+    acts = [u for _, u in urls if "name_op=doc" in u]
+    assert acts
+    archive = tmp_path / "archive"
+    write_pages(archive, site, urls)
+
+    def broken(*args, **kwargs):
+        raise ValueError("simulated reader bug")
+
+    monkeypatch.setattr(ingest_module, "read_act_page", broken)
+    data_dir = DataDir(tmp_path / "data").ensure()
+    summary = ingest(data_dir, archive=archive, workers=1)
+    assert summary.records == len(urls) and summary.listings > 0
+    assert summary.parse_failures == len(acts)
+    con = duckdb.connect(str(data_dir.store), read_only=True)
+    try:
+        failed = con.execute("SELECT url, reason FROM parse_failures ORDER BY url").fetchall()
+        cases = con.execute("SELECT count(*) FROM cases").fetchone()[0]
+    finally:
+        con.close()
+    assert failed == sorted((u, "act reader raised ValueError: simulated reader bug") for u in acts)
+    assert cases > 0

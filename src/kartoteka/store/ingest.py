@@ -386,7 +386,10 @@ class RecordReader:
         if not case_id:
             return "act page URL carries no case number"
         key = case_key(record.court_code, _instance(delo_id), case_id)
-        read.act_page = read_act_page(key, act_number, record.url, page.act, self.policy)
+        try:
+            read.act_page = read_act_page(key, act_number, record.url, page.act, self.policy)
+        except Exception as exc:  # an act reader bug must not stop the ingest
+            return f"act reader raised {type(exc).__name__}: {exc}"
         return None
 
     def _card_content(self, card: Card) -> dict[str, Any]:
