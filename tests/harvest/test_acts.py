@@ -353,3 +353,33 @@ def _params(url: str) -> dict[str, str]:
     from kartoteka.sudrf.urls import parse_query
 
     return parse_query(url.split("?", 1)[1])
+
+
+def test_acts_noted_with_their_card_are_fetched_by_the_next_run(sandbox, tmp_path, monkeypatch):
+    """A run that stops after the cards and before their act pages (here: act fetches
+    skipped) leaves the acts pending; the next run fetches them without reading the cards."""
+    from kartoteka.harvest.harvester import Harvester
+
+    sb, _ = sandbox
+    sb.set_now(T1)
+    court = _courts(sb)[0]
+    expected = _expected(sb, court, SINCE, T1)
+    data_dir = DataDir(tmp_path / "data")
+
+    async def stopped(self, *args, **kwargs):
+        return None
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Harvester, "_fetch_act", stopped)
+        first = _run(sb, data_dir, [court], T1)
+    assert first.courts[0].cards > 0 and _act_records(data_dir) == []
+    state = HarvestState(data_dir.state)
+    try:
+        pending = {a.url: a.status for _, _, a in state.court_acts(court.code)}
+    finally:
+        state.close()
+    assert pending == dict.fromkeys(expected, ActStatus.PENDING)
+    second = _run(sb, data_dir, [court], T1)
+    (report,) = second.courts
+    assert report.status is CourtStatus.OK and report.cards == 0
+    assert {r.url for r in _act_records(data_dir, second.run_id)} == set(expected)
