@@ -19,6 +19,7 @@ from kartoteka.harvest.acts import (
     ActState,
     ActStatus,
     acts_to_fetch,
+    card_act_links,
     needs_recheck,
 )
 from kartoteka.harvest.harvester import CourtStatus, harvest
@@ -307,3 +308,78 @@ def test_needs_recheck() -> None:
     assert not needs_recheck(stub, 10 * day, "r2", 30 * day)
     assert needs_recheck(stub, 31 * day, "r2", 30 * day)
     assert not needs_recheck(_state(url, ActStatus.FAILED, listed=False), 0, "r2", day)
+
+
+def test_card_act_links_select_what_the_card_parser_reads(sandbox) -> None:
+    """The harvest's cheap link reading agrees with the card parser ingest uses, on linked
+    and inline sandbox cards of both templates and on the real cards (which carry their
+    acts inline: no link)."""
+    from urllib.parse import urljoin
+
+    from kartoteka.sudrf import read_page
+    from kartoteka.sudrf.urls import card_url
+
+    sb, _ = sandbox
+    sb.set_now(T1)
+    site: Site = sb.site
+    checked: Counter[tuple[str, str]] = Counter()
+    for court in site.network:
+        if court.captcha or court.always_down:
+            continue
+        for case in site.caseload.court(court.code).cases:
+            key = (court.template.value, court.act_display)
+            if checked[key] >= 3 or not (case.act_shown_at(T1) and case.visible_at(T1)):
+                continue
+            url = card_url(
+                court.host, court.dialect, case.case_id, case.guid, instance=case.instance
+            )
+            resp = site.page(court, "/modules.php", url.split("?", 1)[1], _params(url))
+            card = read_page(resp.body, url).card
+            assert card is not None
+            parsed = [urljoin(url, a.url) for a in card.acts if a.text is None and a.url]
+            assert card_act_links(resp.body, url) == parsed
+            assert bool(parsed) is (court.act_display == "linked")
+            checked[key] += 1
+    assert len(checked) == 4
+
+
+def test_real_cards_carry_their_acts_inline_so_no_act_page_is_linked(fixtures_dir) -> None:
+    for name in ("leninsky_ufa_criminal.html", "sgs_card.html", "blag_card.html"):
+        body = (fixtures_dir / name).read_bytes()
+        assert card_act_links(body, "http://court.sudrf.ru/modules.php") == []
+
+
+def _params(url: str) -> dict[str, str]:
+    from kartoteka.sudrf.urls import parse_query
+
+    return parse_query(url.split("?", 1)[1])
+
+
+def test_acts_noted_with_their_card_are_fetched_by_the_next_run(sandbox, tmp_path, monkeypatch):
+    """A run that stops after the cards and before their act pages (here: act fetches
+    skipped) leaves the acts pending; the next run fetches them without reading the cards."""
+    from kartoteka.harvest.harvester import Harvester
+
+    sb, _ = sandbox
+    sb.set_now(T1)
+    court = _courts(sb)[0]
+    expected = _expected(sb, court, SINCE, T1)
+    data_dir = DataDir(tmp_path / "data")
+
+    async def stopped(self, *args, **kwargs):
+        return None
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Harvester, "_fetch_act", stopped)
+        first = _run(sb, data_dir, [court], T1)
+    assert first.courts[0].cards > 0 and _act_records(data_dir) == []
+    state = HarvestState(data_dir.state)
+    try:
+        pending = {a.url: a.status for _, _, a in state.court_acts(court.code)}
+    finally:
+        state.close()
+    assert pending == dict.fromkeys(expected, ActStatus.PENDING)
+    second = _run(sb, data_dir, [court], T1)
+    (report,) = second.courts
+    assert report.status is CourtStatus.OK and report.cards == 0
+    assert {r.url for r in _act_records(data_dir, second.run_id)} == set(expected)
