@@ -242,6 +242,24 @@ def _claims(truth: Truth) -> list[tuple[str, str, str, str | None]]:
             None,
         ),
     ]
+    if real["mobilised"] != real["contract"]:  # two groups compared, no figure
+        more = real["mobilised"] > real["contract"]
+        claims += [
+            (
+                f"Мобилизованные получают реальный срок {'чаще' if more else 'реже'}, чем "
+                "контрактники.",
+                "consistent",
+                "groups compared (ru)",
+                None,
+            ),
+            (
+                f"Mobilised soldiers are {'less' if more else 'more'} likely than contract "
+                "soldiers to get real prison terms.",
+                "inconsistent",
+                "groups compared, reversed (en)",
+                None,
+            ),
+        ]
     if n_du:
         claims += [
             (f"{n_du} soldiers were sent to a disciplinary unit.", "consistent", "du (en)", None),

@@ -455,6 +455,31 @@ ROWS: list[tuple[str, list[dict]]] = [
         "One in four convicted deserters was sent to a disciplinary battalion.",
         [{"quantity": "share_sentences", "value": 0.25, "punishment": "disciplinary_unit"}],
     ),
+    # two groups compared without figures: the first named against the second
+    (
+        "Мобилизованные получают реальный срок немного чаще, чем контрактники.",
+        [
+            {
+                "quantity": "share_sentences",
+                "value": None,
+                "comparator": "gt",
+                "service": "mobilised",
+                "punishment": "imprisonment",
+            }
+        ],
+    ),
+    (
+        "Contract soldiers are less likely than the mobilised to get suspended sentences.",
+        [
+            {
+                "quantity": "share_sentences",
+                "value": None,
+                "comparator": "lt",
+                "service": "contract",
+                "punishment": "suspended_imprisonment",
+            }
+        ],
+    ),
     # suspended proceedings are not suspended sentences
     ("30% of cases were suspended.", []),
     # items of a first figure, periods counted in months, the year before the claim's own

@@ -211,9 +211,7 @@ def _check_sentences(
     """A claim about sentences against the figure read from the published verdict texts."""
     side = claim.side
     if claim.compare_to is not None:
-        return Finding(
-            claim, "not_checkable", None, None, "a comparison of sentences between periods", url
-        )
+        return _compare_sentences(con, claim, as_of, today, url)
     assert claim.value is not None
     now = sentence_figure(con, side, stats_filter(side, as_of))
     later = sentence_figure(
@@ -294,6 +292,44 @@ def _check_sentences(
         "inconsistent",
         f"found {_fmt(now.value)} in the published texts (at most {_fmt(upper)} with the "
         f"unpublished ones); the claim holds for {claimed}; {rests_on}",
+    )
+
+
+def _compare_sentences(
+    con: duckdb.DuckDBPyConnection, claim: Claim, as_of: dt.date, today: dt.date, url: str
+) -> Finding:
+    """Two groups' shares of a punishment ("мобилизованные получают реальный срок чаще, чем
+    контрактники"): this side's share against the other's, a plain inequality."""
+    assert claim.compare_to is not None
+    sides = (claim.side, claim.compare_to.side)
+    if any(s.quantity not in SHARES for s in sides):
+        return Finding(claim, "not_checkable", None, None, "a comparison of sentences", url)
+    later_day = None if today >= dt.date.today() else today
+    this, other = (sentence_figure(con, s, stats_filter(s, as_of)) for s in sides)
+    this_later, other_later = (sentence_figure(con, s, stats_filter(s, later_day)) for s in sides)
+    rests_on = this.rests_on()
+    if this.value is None or other.value is None:
+        verdict: Verdict = "not_checkable"
+        reason = f"no sentence of one of the two groups was read from a published text; {rests_on}"
+    else:
+        holds = _holds(this.value, claim.comparator, other.value, 0.0, whole=False)
+        verdict = "consistent" if holds else "inconsistent"
+        reason = (
+            f"{_pct(this.value)} of {this.sentences:,} sentences ({claim.side.service}) against "
+            f"{_pct(other.value)} of {other.sentences:,} ({claim.compare_to.side.service}); "
+            f"{rests_on}: shares over the published texts, not over all verdicts"
+        )
+    return Finding(
+        claim,
+        verdict,
+        this.value,
+        this_later.value,
+        reason,
+        url,
+        other.value,
+        other_later.value,
+        coverage_note(con, claim.side, as_of),
+        this.published_share,
     )
 
 

@@ -665,3 +665,17 @@ MAJORITY_WORDS: tuple[str, ...] = (
     "most convicts",
     "most defendants",
 )
+# a comparison of two groups' sentences without figures ("мобилизованные получают реальный
+# срок чаще, чем контрактники"): the first group named against the second
+SHARE_COMPARATIVES: dict[str, str] = {
+    "чаще": "gt",
+    "реже": "lt",
+    "more often": "gt",
+    "less often": "lt",
+    "more frequently": "gt",
+    "less frequently": "lt",
+    "more likely": "gt",
+    "less likely": "lt",
+    "more commonly": "gt",
+    "less commonly": "lt",
+}

@@ -218,7 +218,10 @@ def _read_sentence(
         )
     anchors.sort(key=lambda a: a.start)
     if not anchors:
-        return [], unmapped
+        compared_groups = _groups_compared(
+            text, words, about_sentences, articles, periods, place_mentions
+        )
+        return ([compared_groups] if compared_groups else []), unmapped
     kinds: dict[str, Sequence[object]] = {
         "article": articles,
         "period": periods,
@@ -264,6 +267,62 @@ def _read_sentence(
             for c in claims
         ]
     return claims, unmapped
+
+
+def _groups_compared(
+    text: str,
+    words: Sequence[Token],
+    about: Sequence[SentenceMention],
+    articles: Sequence[ArticleMention],
+    periods: Sequence[PeriodMention],
+    place_mentions: Sequence[PlaceMention],
+) -> Claim | None:
+    """ "Мобилизованные получают реальный срок чаще, чем контрактники", "contract soldiers are
+    less likely than the mobilised to get suspended sentences": the share of a punishment in
+    the first group named against the second, without figures."""
+    found = find_phrases(words, lx.SHARE_COMPARATIVES)
+    groups = [m for m in about if m.kind == "service"]
+    punishments = [m for m in about if m.kind in ("punishment", "regime")]
+    if not found or not punishments or len({g.value for g in groups}) != 2:
+        return None
+    first, second = groups[0], next(g for g in groups if g.value != groups[0].value)
+    comparator = lx.SHARE_COMPARATIVES[found[0][2]]
+    scope = _article_scope(articles)
+    start, end = _periods(periods)
+    court, region, unresolved = _place(place_mentions)
+    regime = next((m.value for m in punishments if m.kind == "regime"), None)
+    punishment = next((m.value for m in punishments if m.kind == "punishment"), None)
+    if regime and not punishment:
+        punishment = "imprisonment"
+
+    def side(service: str) -> Side:
+        return Side(
+            "share_sentences",
+            scope[0],
+            scope[1],
+            scope[2],
+            start,
+            end,
+            None,
+            court,
+            region,
+            unresolved,
+            punishment=punishment,
+            regime=regime,
+            service=service,
+        )
+
+    span = (min(first.start, punishments[0].start), max(second.end, punishments[-1].end))
+    return Claim(
+        span,
+        text[span[0] : span[1]],
+        side(first.value),
+        None,
+        comparator,  # type: ignore[arg-type]
+        Comparison(side(second.value), 1.0, (second.start, second.end)),
+        1.0,
+        (),
+    )
 
 
 def _after_appeal(claim: Claim) -> Claim:

@@ -20,6 +20,7 @@ construction (docs/decisions.md, entry 21).
 from __future__ import annotations
 
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
@@ -128,7 +129,15 @@ def _upper(
     return float(selected + max(0, defendants - base.sentences))
 
 
-def _median_term(con, side: Side, flt: Filter, out) -> SentenceFigure:  # type: ignore[no-untyped-def]
+def _median_term(
+    con: duckdb.DuckDBPyConnection,
+    side: Side,
+    flt: Filter,
+    out: Callable[[float | None, int], SentenceFigure],
+) -> SentenceFigure:
+    """The median real term: a part's is the `real_terms` row (with its own published share);
+    an article's, or several articles', the median over every defendant convicted under any
+    of their parts, each once."""
     if side.parts and len(side.parts) == 1:
         row = next((t for t in m.real_terms(con, flt) if t.charge == side.parts[0]), None)
         if row is None:
