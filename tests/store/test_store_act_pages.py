@@ -7,6 +7,7 @@ act page with no case number is a reported failure, not a lost page."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections import Counter, defaultdict
@@ -34,8 +35,10 @@ SECRET = "ef" * 32
 WORD = re.compile(r"[А-ЯЁа-яё]{3,}")
 
 
-def _site(now: dt.date):
-    site = build_site(CONFIG)
+def _site(now: dt.date, inline: bool = False):
+    """The sandbox at `now`; `inline`: every court shows its acts on the card (by default
+    some only link their act pages, as real courts do)."""
+    site = build_site(dataclasses.replace(CONFIG, act_display="inline") if inline else CONFIG)
     site.now = now
     return site
 
@@ -209,14 +212,14 @@ def test_the_metrics_count_page_acts_as_of_when_they_were_fetched(con) -> None:
 def cards_archive(tmp_path_factory):
     """Listings and cards (their acts inline) at T1."""
     archive = tmp_path_factory.mktemp("cards-archive")
-    site = _site(T1)
+    site = _site(T1, inline=True)
     write_pages(archive, site, site_urls(site, _codes(site), SINCE, cards=True, acts=False))
     return archive
 
 
 def test_an_act_inline_and_on_its_page_counts_once(tmp_path_factory, cards_archive) -> None:
     cards = _ingest(tmp_path_factory, cards_archive, "cards-only")
-    site = _site(T1)
+    site = _site(T1, inline=True)
     write_pages(cards_archive, site, site_urls(site, _codes(site), SINCE, listings=False))
     both = _ingest(tmp_path_factory, cards_archive, "cards-and-pages")
     flt = Filter(include_removed=False)
