@@ -109,9 +109,8 @@ def _placement(table: Node, titles: dict[str, str], known: dict[int, Placement])
         if not excluded:
             attributes = parent.attributes
             pid = attributes.get("id") or ""
-            if _is_data_table(parent, attributes) or pid.startswith("cont_doc"):
-                excluded, title = True, None
-            elif is_page_copy(attributes):
+            nested = _is_data_table(parent, attributes) or pid.startswith("cont_doc")
+            if nested or is_page_copy(attributes):
                 excluded, title = True, None
             elif pid in titles:
                 title = titles[pid]
