@@ -118,7 +118,7 @@ def _placement(table: Node, titles: dict[str, str], known: dict[int, Placement])
     return excluded, title
 
 
-# One CSS walk of the page finds the tab labels and the data tables (a walk costs ~50 µs on
+# One CSS walk of the page finds the tab labels and the data tables (a walk costs 35-50 µs on
 # these pages, whatever it looks for); the tag tells which selector matched, as an `li` is
 # never a table.
 _TABS_AND_TABLES = "li[id^='tab'], table#tablcont, table.law-case-table"
