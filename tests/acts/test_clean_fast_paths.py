@@ -93,7 +93,16 @@ def test_published_state_reads_the_head_as_the_whole_text(
 
 
 def test_precheck_cases() -> None:
-    for text in ("а б в", "x\nП Р И:", "ab П Р И", "(а б в г", "(а б в", "а б", "а б в1", "1 а б в"):
+    for text in (
+        "а б в",
+        "x\nП Р И:",
+        "ab П Р И",
+        "(а б в г",
+        "(а б в",
+        "а б",
+        "а б в1",
+        "1 а б в",
+    ):
         found = PLAIN_PRECHECK.search(text) is not None
         assert clean._may_have_spaced_words(text) == found, text
         assert clean._may_have_spaced_words_collapsed(text) == found, text

@@ -123,6 +123,8 @@ def test_mentions_charge_finds_what_the_plain_pattern_finds() -> None:
     rng = random.Random(11)
     alphabet = "стСТатьяиАТЬИ .12аяzё\n(«-\u1c83\u1c84"
     samples = ["ст.337", "Ст. 338 ч.1", "пост.5", "ст5", "Статьи 337", "ФИО - ст.337 ч.5 УК РФ"]
-    samples += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(5000)]
+    samples += [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(5000)
+    ]
     for text in samples:
         assert mentions_charge(text) == bool(plain.search(text)), text

@@ -44,7 +44,9 @@ def reference_text(node) -> str:  # type: ignore[no-untyped-def]
 
 TAGS = ["p", "div", "span", "b", "a", "br", "li", "td", "font", "script", "select", "option"]
 TAGS += ["style", "img", "template", "i", "h3", "pre", "noscript"]
-words = st.sampled_from(["а", "Б в", " ", "\n", "  x\u00a0y ", "\t", "2026", "&nbsp;", "<!-- c -->"])
+words = st.sampled_from(
+    ["а", "Б в", " ", "\n", "  x\u00a0y ", "\t", "2026", "&nbsp;", "<!-- c -->"]
+)
 
 
 @st.composite

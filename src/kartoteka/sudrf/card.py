@@ -85,24 +85,40 @@ def _is_data_table(node: Node, attributes: dict[str, str | None]) -> bool:
     )
 
 
-def _placement(table: Node, titles: dict[str, str]) -> tuple[bool, str | None]:
-    """(excluded, tab title) of a data table, in one walk up its parents. Excluded: nested in
-    another data table, inside an act's text, or in a mobile/print copy. The tab title is the
-    label of the nearest parent that is a tab's content."""
-    title: str | None = None
+Placement = tuple[bool, str | None]  # (excluded, tab title)
+
+
+def _placement(table: Node, titles: dict[str, str], known: dict[int, Placement]) -> Placement:
+    """(excluded, tab title) of a data table, from its parents. Excluded: nested in another
+    data table, inside an act's text, or in a mobile/print copy. The tab title is the label
+    of the nearest parent that is a tab's content.
+
+    The tables of a card share most of their parents (the page layout above the tabs):
+    `known` keeps the placement of every parent already read (by lexbor node id), so each
+    parent's attributes are read once per page, not once per table below it."""
+    chain: list[tuple[int, Node]] = []  # parents not read yet, nearest first
+    above: Placement = (False, None)
     for parent in ancestors(table):
-        attributes = parent.attributes
-        pid = attributes.get("id") or ""
-        if _is_data_table(parent, attributes) or pid.startswith("cont_doc"):
-            return True, None
-        if is_page_copy(attributes):
-            return True, None
-        if title is None and pid in titles:
-            title = titles[pid]
-    return False, title
+        key = parent.mem_id
+        if key in known:
+            above = known[key]
+            break
+        chain.append((key, parent))
+    excluded, title = above
+    for key, parent in reversed(chain):  # from the top down: a nearer tab title wins
+        if not excluded:
+            attributes = parent.attributes
+            pid = attributes.get("id") or ""
+            nested = _is_data_table(parent, attributes) or pid.startswith("cont_doc")
+            if nested or is_page_copy(attributes):
+                excluded, title = True, None
+            elif pid in titles:
+                title = titles[pid]
+        known[key] = (excluded, title)
+    return excluded, title
 
 
-# One CSS walk of the page finds the tab labels and the data tables (a walk costs ~50 µs on
+# One CSS walk of the page finds the tab labels and the data tables (a walk costs 35-50 µs on
 # these pages, whatever it looks for); the tag tells which selector matched, as an `li` is
 # never a table.
 _TABS_AND_TABLES = "li[id^='tab'], table#tablcont, table.law-case-table"
@@ -156,8 +172,9 @@ def find_sections(tree: Tree, titles: dict[str, str] | None = None) -> list[Sect
 
 def _sections(tables: list[Node], titles: dict[str, str]) -> list[Section]:
     sections: list[Section] = []
+    known: dict[int, Placement] = {}
     for table in tables:
-        excluded, tab_title = _placement(table, titles)
+        excluded, tab_title = _placement(table, titles, known)
         if excluded:
             continue
         grid = [(row, cells(row)) for row in rows(table)]

@@ -110,7 +110,9 @@ def read_counter(text: str) -> tuple[int | None, int | None, int | None]:
 
 def _has_card_structure(tree: Tree) -> bool:
     # any of these alone makes a card: one walk of the page asks for all three
-    found = tree.css_first("div.casenumber, div.case-num, .lawcase-tab-content table.law-case-table")
+    found = tree.css_first(
+        "div.casenumber, div.case-num, .lawcase-tab-content table.law-case-table"
+    )
     if found is not None:
         return True
     first_tab = tree.css_first("div#cont1 table#tablcont")
