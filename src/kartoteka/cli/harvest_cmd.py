@@ -30,6 +30,7 @@ from rich.table import Table
 from kartoteka.cli import courts_cmd
 from kartoteka.cli.options import DATA_DIR_OPTION, parse_date
 from kartoteka.errors import KartotekaError, PolitenessError
+from kartoteka.harvest.acts import DEFAULT_ACT_MAX_AGE
 from kartoteka.harvest.captcha import CaptchaChallenge, CaptchaPolicy
 from kartoteka.harvest.harvester import CourtStatus, Harvester, HarvestReport
 from kartoteka.harvest.planner import DEFAULT_SINCE, PlanOptions
@@ -92,6 +93,11 @@ def _tty_solver(console: Console):
     return solve
 
 
+def _acts_cell(read: int, failed: int) -> str:
+    """Linked act pages read this run, and those that failed (retried next run)."""
+    return f"{read}" + (f" ({failed} failed)" if failed else "")
+
+
 def summary_table(report: HarvestReport) -> Table:
     """The closing summary: one row per court, then the totals."""
     table = Table(title=f"Harvest run {report.run_id}" + (" (resumed)" if report.resumed else ""))
@@ -102,6 +108,7 @@ def summary_table(report: HarvestReport) -> Table:
         ("pages", "right"),
         ("new", "right"),
         ("changed", "right"),
+        ("acts", "right"),
         ("time", "right"),
         ("throttle use", "right"),
         ("detail", "left"),
@@ -124,6 +131,7 @@ def summary_table(report: HarvestReport) -> Table:
             str(c.pages_used),
             str(c.new_cases),
             str(c.changed_cases),
+            _acts_cell(c.acts, c.acts_failed),
             f"{c.elapsed:.1f}s",
             util,
             (c.detail or "")[:80],
@@ -137,6 +145,7 @@ def summary_table(report: HarvestReport) -> Table:
         str(sum(c.pages_used for c in report.courts)),
         str(report.new_cases),
         str(report.changed_cases),
+        _acts_cell(report.acts, report.acts_failed),
         f"{report.elapsed:.1f}s",
         "",
         f"requests per new/changed case: {per_case:.2f}" if per_case else "",
@@ -192,6 +201,11 @@ def harvest_command(
         7.0,
         "--card-max-age-days",
         help="Re-fetch the card of an undecided case after this many days.",
+    ),
+    act_max_age_days: float = typer.Option(
+        DEFAULT_ACT_MAX_AGE / 86400,
+        "--act-max-age-days",
+        help="Re-check a decided case's act (none yet, a stub, no text) after this many days.",
     ),
     per_host_interval: float | None = typer.Option(
         None,
@@ -252,6 +266,7 @@ def harvest_command(
         all_cards=all_cards,
         recent_months=recent_months,
         card_max_age=card_max_age_days * 86400,
+        act_max_age=act_max_age_days * 86400,
     )
     try:
         policy = CaptchaPolicy(captcha_scope, captcha_valid_hours * 3600.0)
