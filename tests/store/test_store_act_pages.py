@@ -25,6 +25,7 @@ from kartoteka.sandbox.caseload import ResultKind
 from kartoteka.stats import metrics as m
 from kartoteka.stats.metrics import Filter
 from kartoteka.store.ingest import ingest
+from kartoteka.store.search import search_acts
 from kartoteka.sudrf.urls import Instance
 
 T0 = dt.date(2024, 11, 15)
@@ -333,3 +334,44 @@ def test_an_act_reader_that_fails_loses_nothing_else(tmp_path, monkeypatch) -> N
         con.close()
     assert failed == sorted((u, "act reader raised ValueError: simulated reader bug") for u in acts)
     assert cases > 0
+
+
+def test_search_finds_acts_on_their_own_pages_once_each(tmp_path_factory, cards_archive) -> None:
+    """The search index holds the acts read from act pages too, one entry per act where a
+    card shows the same act inline (the metrics' rule: the reading seen last)."""
+    site = _site(T1, inline=True)
+    archive = tmp_path_factory.mktemp("pages-for-search")
+    write_pages(archive, site, site_urls(site, _codes(site), SINCE, cards=False))
+    pages_only = _ingest(tmp_path_factory, archive, "search-pages-only")
+    both_archive = tmp_path_factory.mktemp("cards-and-pages-search")
+    for source in (cards_archive, archive):
+        for warc in sorted(source.glob("*.warc.gz")):
+            assert not (both_archive / warc.name).exists(), warc.name
+            (both_archive / warc.name).write_bytes(warc.read_bytes())
+    both = _ingest(tmp_path_factory, both_archive, "search-both")
+    for data_dir in (pages_only, both):
+        con = duckdb.connect(str(data_dir.store), read_only=True)
+        try:
+            published = con.execute(
+                "SELECT count(DISTINCT (case_key, act_number)) FROM act_pages "
+                "WHERE published AND text_masked ILIKE '%наказани%' "
+                "AND case_key IN (SELECT case_key FROM cases)"
+            ).fetchone()[0]
+            hits = search_acts(con, data_dir.root / "search.sqlite", "наказание", limit=100_000)
+        finally:
+            con.close()
+        assert published > 10
+        acts = Counter(h.case_key for h in hits)
+        assert len(hits) == published, data_dir  # every published act that says it, once
+        assert max(acts.values()) == 1
+
+
+def test_exports_carry_the_act_pages_and_their_sentences_but_no_text(con, tmp_path) -> None:
+    from kartoteka.store.export import export
+
+    result = export(con, tmp_path / "csv", "csv")
+    for table in ("act_pages", "act_page_sentences"):
+        count = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        assert result.rows[table] == count > 0, table
+    header = (tmp_path / "csv" / "act_pages.csv").read_text("utf-8").splitlines()[0]
+    assert "text_masked" not in header and "published" in header  # the text: names opt-in

@@ -55,6 +55,15 @@ TABLES: dict[str, tuple[list[str], str]] = {
         "One row per defendant of an act's operative part: outcome, articles, punishment, "
         "term, regime, service status (defendants as initials or the court's mark)",
     ),
+    "act_pages": (
+        ["case_key", "act_number", "page_version"],
+        "Judicial acts read from their own pages (name_op=doc): type, date, published or not, "
+        "appeal ruling (the masked text only with the names opt-in)",
+    ),
+    "act_page_sentences": (
+        ["case_key", "act_number", "page_version", "defendant_index"],
+        "One row per defendant of an act page's operative part, as in sentences",
+    ),
     "observations": (
         ["warc_file", "warc_offset", "row_position"],
         "Every sighting of a case in the archive",
@@ -75,10 +84,16 @@ XLSX_TABLES = (
     "charges",
     "events",
     "sentences",
+    "act_page_sentences",
 )
 # act_readings.text_masked is masked in a default store, the original under keep-names: it
 # goes out only when names may (a masked text still tells a story about a person).
-PRIVATE_COLUMNS = {"defendants": ("name",), "acts": ("text",), "act_readings": ("text_masked",)}
+PRIVATE_COLUMNS = {
+    "defendants": ("name",),
+    "acts": ("text",),
+    "act_readings": ("text_masked",),
+    "act_pages": ("text_masked",),
+}
 SKIPPED_COLUMNS = {"case_versions": ("content",)}  # nested JSON: in the store, not exports
 
 _TYPES = {

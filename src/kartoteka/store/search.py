@@ -8,7 +8,7 @@ for "мобилизован" finds "мобилизованного" and the phra
 "отказавшись от участия"-style wordings whose words share the lemmas, in order.
 
 The index is a derived file (`search.sqlite` in the data directory) built from the store's
-`act_readings` of each case's latest card: only the masked texts the store holds (the
+`act_readings` of each case's latest card and its `act_pages` (acts on their own pages): only the masked texts the store holds (the
 original only in a store built with `--keep-names`), so the index can hold no name the store
 does not. It is rebuilt whenever the store's act readings changed (a fingerprint of their
 keys and hashes), so it never answers from a stale state.
@@ -63,26 +63,54 @@ def lemmatise(text: str) -> str:
     return " ".join(lemma(w) for w in _WORD.findall(text))
 
 
+# One act is one (case, act number), as the sentence metrics count it: the acts of each
+# case's latest card (the card's "#N", else its position) and the latest reading of each act
+# page (`name_op=doc`, its `text_number`); where both hold an act, the one seen last is
+# indexed (ties: the card), so a search never lists one act twice.
 _ACTS_SQL = """
     WITH card AS (
         SELECT case_key, max(version) AS v FROM case_versions
-        WHERE source = 'card' GROUP BY case_key)
-    SELECT r.case_key, r.position, c.court_code, c.case_number, r.doc_type,
+        WHERE source = 'card' GROUP BY case_key),
+    act_read AS (
+        SELECT r.case_key, coalesce(a.number, CAST(r.position + 1 AS VARCHAR)) AS act_number,
+               'card' AS source, cv.first_seen_at AS seen_at, r.doc_type, r.date,
+               r.published, r.text_masked, r.warc_file, r.warc_offset
+        FROM act_readings r
+        JOIN card k ON r.case_key = k.case_key AND r.version = k.v
+        JOIN case_versions cv ON cv.case_key = r.case_key AND cv.version = r.version
+        LEFT JOIN acts a
+          ON a.case_key = r.case_key AND a.version = r.version AND a.position = r.position
+        UNION ALL
+        SELECT * FROM (
+            SELECT case_key, act_number, 'page', seen_at, doc_type, date, published,
+                   text_masked, warc_file, warc_offset
+            FROM act_pages
+            QUALIFY row_number() OVER (
+                PARTITION BY case_key, act_number ORDER BY page_version DESC) = 1)),
+    act AS (
+        SELECT * FROM act_read
+        QUALIFY row_number() OVER (
+            PARTITION BY case_key, act_number ORDER BY seen_at DESC, source) = 1)
+    SELECT r.case_key, r.act_number, c.court_code, c.case_number, r.doc_type,
            CAST(r.date AS VARCHAR), r.text_masked, r.warc_file, r.warc_offset
-    FROM act_readings r JOIN card k ON r.case_key = k.case_key AND r.version = k.v
-    JOIN cases c ON c.case_key = r.case_key
+    FROM act r JOIN cases c ON c.case_key = r.case_key
     WHERE r.published AND r.text_masked IS NOT NULL
-    ORDER BY r.case_key, r.position
+    ORDER BY r.case_key, r.act_number
 """
 
 
 def _fingerprint(con: duckdb.DuckDBPyConnection) -> str:
-    row = con.execute(
+    cards = con.execute(
         "SELECT count(*), coalesce(string_agg(md5(case_key || ':' || version || ':' || "
         "position || ':' || coalesce(text_masked, '')), ',' ORDER BY case_key, version, "
         "position), '') FROM act_readings"
     ).fetchone()
-    return hashlib.sha256(repr(row).encode("utf-8")).hexdigest()
+    pages = con.execute(
+        "SELECT count(*), coalesce(string_agg(md5(case_key || ':' || act_number || ':' || "
+        "page_version || ':' || content_hash), ',' ORDER BY case_key, act_number, "
+        "page_version), '') FROM act_pages"
+    ).fetchone()
+    return hashlib.sha256(repr((cards, pages)).encode("utf-8")).hexdigest()
 
 
 def build_index(con: duckdb.DuckDBPyConnection, path: Path) -> int:
