@@ -8,10 +8,11 @@ for "мобилизован" finds "мобилизованного" and the phra
 "отказавшись от участия"-style wordings whose words share the lemmas, in order.
 
 The index is a derived file (`search.sqlite` in the data directory) built from the store's
-`act_readings` of each case's latest card and its `act_pages` (acts on their own pages): only the masked texts the store holds (the
-original only in a store built with `--keep-names`), so the index can hold no name the store
-does not. It is rebuilt whenever the store's act readings changed (a fingerprint of their
-keys and hashes), so it never answers from a stale state.
+`act_readings` of each case's latest card and its `act_pages` (acts on their own pages):
+only the masked texts the store holds (the original only in a store built with
+`--keep-names`), so the index can hold no name the store does not. It is rebuilt whenever
+the store's act readings changed (a fingerprint of their keys and hashes), so it never
+answers from a stale state.
 """
 
 from __future__ import annotations
