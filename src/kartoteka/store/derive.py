@@ -7,7 +7,9 @@ later, or a listing fetched later, does not exist yet for that query.
 
 Rules (why they are what they are):
 - case fields (number, UID, receipt date, result) come from the latest version seen, whatever
-  its source: the newest information wins;
+  its source: the newest information wins; but the UID is the card's where a card was read
+  (a listing prints no UID: its card link's `case_uid` is the site's GUID, which a listing
+  version carries; the UID links a case to its appeal, `appeals_against`);
 - a pending latest version does not hide a decision the latest card shows (listings never
   show suspensions, which only the card's events reveal);
 - charges and defendants come from the latest card that lists charges, else the latest
@@ -131,7 +133,7 @@ def case_columns(last_seen_at: str | None, removed_at: str | None) -> str:
         "j.court_code",
         "j.instance",
         "j.case_id",
-        "coalesce(j.i_uid, j.c_uid) AS uid",
+        "coalesce(j.c_uid, j.i_uid) AS uid",  # the card's UID: a listing has only the link's GUID
         "coalesce(j.i_number, j.c_number) AS case_number",
         "coalesce(j.i_entry, j.c_entry) AS entry_date",
         "CASE WHEN j.card_decides THEN j.c_result ELSE j.i_result END AS result_raw",
