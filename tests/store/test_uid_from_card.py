@@ -23,7 +23,7 @@ RECEIVED = dt.date(2024, 5, 20)
 
 
 def test_the_card_uid_wins_over_a_newer_listing_s_link_guid(data_dir, archive) -> None:
-    accused = [defendant("Иванов Пётр Сергеевич")]
+    accused = [defendant("Сидоров Иван Ильич")]
     listed = row("501", "22-15/2024", RECEIVED, accused, uid=GUID, delo_id="4")
     archive.write_listing(HOST, COURT, [listed], RECEIVED, RECEIVED, T1, instance=Instance.APPEAL)
     archive.write_card(
