@@ -56,6 +56,7 @@ from kartoteka.registry.articles import (
 from kartoteka.store import history
 from kartoteka.store.derive import cutoff_for, facts_sql
 from kartoteka.store.outcomes import AppealResult, Outcome, classify_appeal
+from kartoteka.store.sentences import acts_sql
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -1073,36 +1074,12 @@ class TermStats:
     verdicts: int
 
 
-# The acts a selection's sentences are read from, as of `$act_cutoff`: the acts of each
-# case's latest card seen by then (inline texts, `act_readings`) and the latest reading seen
-# by then of each act page (`act_pages`). One act is one (case, act number): the card's "#N"
-# (else its position) and the page's `text_number`; where both hold it, the one seen last
-# counts (ties: the card), so an act is never counted twice.
-_ACTS = """,
-    card AS (
-        SELECT case_key, max(version) AS v FROM case_versions
-        WHERE source = 'card' AND first_seen_at < $act_cutoff GROUP BY case_key),
-    act_read AS (
-        SELECT r.case_key, coalesce(a.number, CAST(r.position + 1 AS VARCHAR)) AS act_number,
-               'card' AS source, r.version, r.position AS act_position, r.published,
-               r.ruling, r.date, cv.first_seen_at AS seen_at,
-               r.warc_file, r.warc_offset, r.record_id
-        FROM act_readings r
-        JOIN card c ON r.case_key = c.case_key AND r.version = c.v
-        JOIN case_versions cv ON cv.case_key = r.case_key AND cv.version = r.version
-        LEFT JOIN acts a
-          ON a.case_key = r.case_key AND a.version = r.version AND a.position = r.position
-        UNION ALL
-        SELECT * FROM (
-            SELECT case_key, act_number, 'page', page_version, 0, published, ruling, date,
-                   seen_at, warc_file, warc_offset, record_id
-            FROM act_pages WHERE seen_at < $act_cutoff
-            QUALIFY row_number() OVER (
-                PARTITION BY case_key, act_number ORDER BY page_version DESC) = 1)),
-    act AS (
-        SELECT * FROM act_read
-        QUALIFY row_number() OVER (
-            PARTITION BY case_key, act_number ORDER BY seen_at DESC, source) = 1),
+# The acts a selection's sentences are read from, as of `$act_cutoff` (one row per act:
+# `kartoteka.store.sentences.acts_sql`), their sentences, and the verdicts of the selection.
+_ACTS = (
+    ",\n"
+    + acts_sql("act_cutoff")
+    + """,
     act_sentence AS (
         SELECT a.case_key, a.act_number, a.source, a.warc_file, a.warc_offset, a.record_id,
                s.defendant_index, s.defendant, s.outcome, s.articles, s.punishment,
@@ -1127,6 +1104,7 @@ _ACTS = """,
         FROM act_sentence s JOIN verdict v ON v.case_key = s.case_key
         WHERE s.outcome = 'convicted' AND s.punishment <> 'none')
 """
+)
 
 # The sentences as they stand after appeal (`Filter.sentence_stage = "final"`). A ruling is
 # an appeal or cassation case seen by the cutoff, linked to the first-instance verdict of the

@@ -42,6 +42,28 @@ def cutoff_for(as_of: dt.date | dt.datetime | None) -> dt.datetime:
     return dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
 
 
+def sightings_ctes(pages: str) -> str:
+    """The CTEs `sighting_cases`, `sightings` and `counted` (no WITH) over the listing pages
+    of the relation `pages`: one sighting per window and run, with its span, its counters
+    and how many distinct cases its pages showed. The replay's removal rule (over the pages
+    seen by a cutoff) and the kept history (`kartoteka.store.history`, over all of them)
+    both build on these."""
+    return f"""sighting_cases AS (
+        SELECT DISTINCT p.window_key, p.run_key, o.case_key
+        FROM {pages} p JOIN observations o USING (warc_file, warc_offset)),
+    sightings AS (
+        SELECT window_key, run_key, min(fetched_at) AS began, max(fetched_at) AS at,
+               min(total) AS tmin, max(total) AS tmax,
+               any_value(court_code) AS court_code, any_value(coalesce(instance, '')) AS instance,
+               any_value(article) AS article,
+               any_value(coalesce(entry_from, DATE '0001-01-01')) AS entry_from,
+               any_value(coalesce(entry_to, DATE '9999-12-31')) AS entry_to
+        FROM {pages} GROUP BY window_key, run_key),
+    counted AS (
+        SELECT window_key, run_key, count(*) AS n FROM sighting_cases
+        GROUP BY window_key, run_key)"""
+
+
 def removal_sql() -> str:
     """Cases removed from the courts' indexes, with the time their absence was first seen.
 
@@ -57,22 +79,9 @@ def removal_sql() -> str:
     the case left the index). Empty pages never prove removal ("no data" can be a wrong
     query), so a window that drops to zero cases proves nothing. Parameter: `$cutoff`.
     """
-    return """
+    return f"""
     WITH pages AS (SELECT * FROM listing_pages WHERE fetched_at < $cutoff),
-    sighting_cases AS (
-        SELECT DISTINCT p.window_key, p.run_key, o.case_key
-        FROM pages p JOIN observations o USING (warc_file, warc_offset)),
-    sightings AS (
-        SELECT window_key, run_key, min(fetched_at) AS began, max(fetched_at) AS at,
-               min(total) AS tmin, max(total) AS tmax,
-               any_value(court_code) AS court_code, any_value(coalesce(instance, '')) AS instance,
-               any_value(article) AS article,
-               any_value(coalesce(entry_from, DATE '0001-01-01')) AS entry_from,
-               any_value(coalesce(entry_to, DATE '9999-12-31')) AS entry_to
-        FROM pages GROUP BY window_key, run_key),
-    counted AS (
-        SELECT window_key, run_key, count(*) AS n FROM sighting_cases
-        GROUP BY window_key, run_key),
+    {sightings_ctes("pages")},
     complete AS (
         SELECT s.* FROM sightings s JOIN counted c USING (window_key, run_key)
         WHERE s.tmin = s.tmax AND s.tmax > 0 AND c.n = s.tmax),

@@ -28,7 +28,7 @@ import datetime as dt
 
 import duckdb
 
-from kartoteka.store.derive import CHARGES_JOIN, case_columns, case_columns_sql
+from kartoteka.store.derive import CHARGES_JOIN, case_columns, case_columns_sql, sightings_ctes
 
 HISTORY_SETTING = "case_history"  # store_settings key: the history tables are up to date
 HISTORY_FORMAT = "1"
@@ -75,18 +75,7 @@ def _sighting_cases() -> str:
 def sightings_sql() -> str:
     """Every listing sighting whole, complete or not (the rule of `removal_sql`)."""
     return f"""
-    WITH sighting_cases AS ({_sighting_cases()}),
-    sightings AS (
-        SELECT window_key, run_key, min(fetched_at) AS began, max(fetched_at) AS at,
-               min(total) AS tmin, max(total) AS tmax,
-               any_value(court_code) AS court_code, any_value(coalesce(instance, '')) AS instance,
-               any_value(article) AS article,
-               any_value(coalesce(entry_from, DATE '0001-01-01')) AS entry_from,
-               any_value(coalesce(entry_to, DATE '9999-12-31')) AS entry_to
-        FROM listing_pages GROUP BY window_key, run_key),
-    counted AS (
-        SELECT window_key, run_key, count(*) AS n FROM sighting_cases
-        GROUP BY window_key, run_key)
+    WITH {sightings_ctes("listing_pages")}
     SELECT s.window_key, s.run_key, s.began, s.at AS ended,
            coalesce(s.tmin = s.tmax AND s.tmax > 0 AND c.n = s.tmax, false) AS complete,
            s.court_code, s.instance, s.article, s.entry_from, s.entry_to

@@ -29,6 +29,7 @@ from pathlib import Path
 import duckdb
 
 from kartoteka.acts.morph import analyser
+from kartoteka.store.sentences import acts_sql
 
 _WORD = re.compile(r"[А-ЯЁа-яёA-Za-z0-9]+")
 SNIPPET_CHARS = 160
@@ -64,34 +65,9 @@ def lemmatise(text: str) -> str:
     return " ".join(lemma(w) for w in _WORD.findall(text))
 
 
-# One act is one (case, act number), as the sentence metrics count it: the acts of each
-# case's latest card (the card's "#N", else its position) and the latest reading of each act
-# page (`name_op=doc`, its `text_number`); where both hold an act, the one seen last is
-# indexed (ties: the card), so a search never lists one act twice.
-_ACTS_SQL = """
-    WITH card AS (
-        SELECT case_key, max(version) AS v FROM case_versions
-        WHERE source = 'card' GROUP BY case_key),
-    act_read AS (
-        SELECT r.case_key, coalesce(a.number, CAST(r.position + 1 AS VARCHAR)) AS act_number,
-               'card' AS source, cv.first_seen_at AS seen_at, r.doc_type, r.date,
-               r.published, r.text_masked, r.warc_file, r.warc_offset
-        FROM act_readings r
-        JOIN card k ON r.case_key = k.case_key AND r.version = k.v
-        JOIN case_versions cv ON cv.case_key = r.case_key AND cv.version = r.version
-        LEFT JOIN acts a
-          ON a.case_key = r.case_key AND a.version = r.version AND a.position = r.position
-        UNION ALL
-        SELECT * FROM (
-            SELECT case_key, act_number, 'page', seen_at, doc_type, date, published,
-                   text_masked, warc_file, warc_offset
-            FROM act_pages
-            QUALIFY row_number() OVER (
-                PARTITION BY case_key, act_number ORDER BY page_version DESC) = 1)),
-    act AS (
-        SELECT * FROM act_read
-        QUALIFY row_number() OVER (
-            PARTITION BY case_key, act_number ORDER BY seen_at DESC, source) = 1)
+# The acts of both sources, one row per act by the rule the sentence metrics count them with.
+_ACTS_SQL = f"""
+    WITH {acts_sql()}
     SELECT r.case_key, r.act_number, c.court_code, c.case_number, r.doc_type,
            CAST(r.date AS VARCHAR), r.text_masked, r.warc_file, r.warc_offset
     FROM act r JOIN cases c ON c.case_key = r.case_key

@@ -303,3 +303,40 @@ def _sentence_values(s: ReadSentence) -> tuple[Any, ...]:
         s.span[0],
         s.span[1],
     )
+
+
+def acts_sql(cutoff: str | None = None) -> str:
+    """The CTEs `card`, `act_read` and `act` (no WITH): one row per act a case has, read from
+    the acts of its latest card (inline texts, `act_readings`) and the latest reading of each
+    of its act pages (`act_pages`). One act is one (case, act number): the card's "#N" (else
+    its position) and the page's `text_number`; where both hold it, the one seen last counts
+    (ties: the card), so an act is never counted twice. The sentence metrics and the search
+    index both read acts through this one rule. `cutoff`: the name of a SQL parameter bounding
+    what counts as seen ("as of"), None for everything."""
+    card_seen = f"AND first_seen_at < ${cutoff} " if cutoff else ""
+    page_seen = f"WHERE seen_at < ${cutoff}" if cutoff else ""
+    return f"""
+    card AS (
+        SELECT case_key, max(version) AS v FROM case_versions
+        WHERE source = 'card' {card_seen}GROUP BY case_key),
+    act_read AS (
+        SELECT r.case_key, coalesce(a.number, CAST(r.position + 1 AS VARCHAR)) AS act_number,
+               'card' AS source, r.version, r.position AS act_position, r.published,
+               r.ruling, r.date, r.doc_type, r.text_masked, cv.first_seen_at AS seen_at,
+               r.warc_file, r.warc_offset, r.record_id
+        FROM act_readings r
+        JOIN card c ON r.case_key = c.case_key AND r.version = c.v
+        JOIN case_versions cv ON cv.case_key = r.case_key AND cv.version = r.version
+        LEFT JOIN acts a
+          ON a.case_key = r.case_key AND a.version = r.version AND a.position = r.position
+        UNION ALL
+        SELECT * FROM (
+            SELECT case_key, act_number, 'page', page_version, 0, published, ruling, date,
+                   doc_type, text_masked, seen_at, warc_file, warc_offset, record_id
+            FROM act_pages {page_seen}
+            QUALIFY row_number() OVER (
+                PARTITION BY case_key, act_number ORDER BY page_version DESC) = 1)),
+    act AS (
+        SELECT * FROM act_read
+        QUALIFY row_number() OVER (
+            PARTITION BY case_key, act_number ORDER BY seen_at DESC, source) = 1)"""
