@@ -101,3 +101,22 @@ def write_pages(archive_dir: Path, site: Site, urls: Iterable[tuple[object, str]
             )
             written += 1
     return written
+
+
+def sentence_truth(t) -> tuple:
+    """A sandbox sentence as the columns the store tests read from `sentences` and
+    `act_page_sentences` (defendant ... service, then the articles as article.part keys)."""
+    return (
+        t.defendant,
+        t.punishment,
+        t.term_months,
+        t.suspended,
+        t.probation_months,
+        t.regime,
+        t.fine_rub,
+        t.pay_withheld_pct,
+        t.below_minimum,
+        list(t.additional),
+        t.service,
+        list(dict.fromkeys(f"{a}.{p}" if p else a for a, p, _ in t.articles)),
+    )

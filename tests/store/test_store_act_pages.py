@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlsplit
 import duckdb
 import pytest
 
-from act_archive import site_urls, write_pages
+from act_archive import sentence_truth, site_urls, write_pages
 from kartoteka.harvest.warc import WarcWriter
 from kartoteka.paths import DataDir
 from kartoteka.sandbox import SandboxConfig, build_site
@@ -84,23 +84,6 @@ def cases():
     }
 
 
-def _truth(t) -> tuple:
-    return (
-        t.defendant,
-        t.punishment,
-        t.term_months,
-        t.suspended,
-        t.probation_months,
-        t.regime,
-        t.fine_rub,
-        t.pay_withheld_pct,
-        t.below_minimum,
-        list(t.additional),
-        t.service,
-        list(dict.fromkeys(f"{a}.{p}" if p else a for a, p, _ in t.articles)),
-    )
-
-
 def test_every_act_page_sentence_is_the_sandbox_truth_of_its_act(con, cases) -> None:
     pages = con.execute(
         "SELECT case_key, act_number, page_version, published FROM act_pages ORDER BY ALL"
@@ -119,7 +102,7 @@ def test_every_act_page_sentence_is_the_sandbox_truth_of_its_act(con, cases) -> 
         got[(key, number, version)].append(tuple(values))
     checked = 0
     for key, number, version, _published in pages:
-        truth = [_truth(t) for t in act_sentences(cases[key])]
+        truth = [sentence_truth(t) for t in act_sentences(cases[key])]
         found = got.get((key, number, version), [])
         if cases[key].instance is not Instance.FIRST:
             # a ruling's new sentence names no articles (the sandbox's truth gives the charges)

@@ -11,6 +11,7 @@ import re
 import duckdb
 import pytest
 
+from act_archive import sentence_truth
 from kartoteka.paths import DataDir
 from kartoteka.sandbox import SandboxConfig, build_site
 from kartoteka.sandbox.acts import act_sentences
@@ -94,20 +95,7 @@ def test_every_stored_sentence_is_the_sandbox_truth_of_its_act(con, cases) -> No
     checked = 0
     for key, version, published in acts:
         truth = [
-            (
-                t.defendant,
-                t.punishment,
-                t.term_months,
-                t.suspended,
-                t.probation_months,
-                t.regime,
-                t.fine_rub,
-                t.pay_withheld_pct,
-                t.below_minimum,
-                list(t.additional),
-                t.service,
-                list(dict.fromkeys(f"{a}.{p}" if p else a for a, p, _ in t.articles)),
-            )
+            sentence_truth(t)
             for t in act_sentences(cases[key])
             if published  # a stub or an attachment only: no sentence read
         ]
