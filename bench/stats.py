@@ -13,7 +13,13 @@ Before it, `asof_p95_ms N`: the worst p95 of the same queries as of a date a yea
 (issue 11 target: < 300 ms at 1M cases), answered by the interval-valid history
 (`kartoteka.store.history`); each of them is checked equal to the replay of the history
 (`history_replay`, the reference), whose time is printed beside it. The time `refresh_derived`
-takes (every ingest: current and past states) is printed with the load.
+takes (a rebuild: current and past states of every case) is printed with the load.
+
+Then an incremental ingest into the loaded store, as a daily harvest brings one (a few
+thousand records through the real writer: two runs of a quarter's window in ten courts, the
+second without some cases, cards with verdicts, new cases): the refresh of only what it
+touched, against the full `refresh_derived` of the same store in the same run, both results
+checked equal, as the line `refresh_ratio N` (full / incremental).
 The last line is `p95_ms N`, the worst p95 of the headline queries (target: < 100 ms).
 Usage: python bench/stats.py [--cases N] [--repeat R] [--ingest-cases M]
 """
@@ -27,13 +33,16 @@ import tempfile
 import time
 from pathlib import Path
 
+import kartoteka.store.ingest as store_ingest
 from kartoteka.paths import DataDir
 from kartoteka.stats import metrics as m
 from kartoteka.stats.metrics import Filter
 from kartoteka.store.db import connect_path
 from kartoteka.store.derive import refresh_derived
-from kartoteka.store.ingest import ingest
+from kartoteka.store.ingest import ingest, ingest_records
+from kartoteka.store.privacy import NamePolicy
 from kartoteka.store.synthetic import SyntheticArchive, card, defendant, row
+from kartoteka.store.warcread import iter_responses_fast
 
 ARTICLES = [  # (article, part, mobilisation, weight per 100)
     ("337", "5", True, 60),
@@ -293,6 +302,108 @@ def time_real_ingest(root: Path, n_cards: int) -> tuple[int, float] | None:
     return summary.records, time.perf_counter() - t
 
 
+DERIVED = (
+    "cases",
+    "case_charges",
+    "case_states",
+    "listing_sightings",
+    "removal_evidence",
+    "removal_receipts",
+)
+QUARTER = (dt.date(2025, 10, 1), dt.date(2025, 12, 31))  # receipts listed by the daily harvest
+RUN_A, RUN_B = dt.datetime(2026, 3, 1, 6, tzinfo=dt.UTC), dt.datetime(2026, 3, 2, 6, tzinfo=dt.UTC)
+
+
+def _derived_digest(con) -> list[tuple]:  # type: ignore[no-untyped-def]
+    """Row count and an order-free sum of row hashes of every derived table (and of the
+    derived column of case_versions)."""
+    out = [
+        con.execute(f"SELECT count(*), sum(hash(t)) FROM {table} t").fetchone() for table in DERIVED
+    ]
+    out.append(
+        con.execute(
+            "SELECT sum(hash(case_key, version, last_seen_at)) FROM case_versions"
+        ).fetchone()
+    )
+    return out
+
+
+def time_incremental_refresh(path: Path, root: Path, courts: int = 10) -> tuple[int, float, float]:
+    """A daily harvest's ingest into the loaded store, through the real writer
+    (`ingest_records`): for `courts` courts, two runs a day apart of the window of a
+    quarter's receipts (every case the store has there, with a listing version of its own;
+    the second run without one case in fifty: removals), the cards of a third of those cases
+    with a verdict (new versions, changed outcomes), and ten new cases a court. Returns
+    (records, seconds of the refresh inside that ingest, seconds of the full
+    `refresh_derived` of the same store), after checking that both give the same rows."""
+    con = connect_path(path)
+    rows_by_court: dict[str, list[tuple[str, dt.date]]] = {}
+    for court_code, case_id, entry in con.execute(
+        "SELECT court_code, case_id, entry_date FROM cases WHERE entry_date BETWEEN ? AND ? "
+        "AND court_code IN (SELECT code FROM courts ORDER BY position LIMIT ?) ORDER BY ALL",
+        [*QUARTER, courts],
+    ).fetchall():
+        rows_by_court.setdefault(court_code, []).append((case_id, entry))
+    hosts = dict(con.execute("SELECT code, host FROM courts").fetchall())
+    archive = SyntheticArchive(root / "archive")
+    for n, (court_code, cases) in enumerate(rows_by_court.items()):
+        cases = cases + [(f"new-{n}-{i}", QUARTER[1]) for i in range(10)]
+        for run_id, at, keep in (("bench-a", RUN_A, 1), ("bench-b", RUN_B, 50)):
+            archive.run_id = run_id
+            shown = [c for i, c in enumerate(cases) if keep == 1 or i % keep != 7]
+            listed = [
+                row(
+                    cid,
+                    f"1-{cid}/2025",
+                    entry,
+                    [defendant(f"Фамилия{cid} Имя", "ст.337 ч.5 УК РФ")],
+                )
+                for cid, entry in shown
+            ]
+            archive.write_listing(hosts[court_code], court_code, listed, *QUARTER, at, article="")
+        for i, (cid, entry) in enumerate(cases[::3]):
+            verdict = card(
+                f"1-{cid}/2025",
+                entry,
+                [defendant(f"Фамилия{cid} Имя", "ст.337 ч.5 УК РФ")],
+                result="Вынесен ПРИГОВОР",
+                result_date=entry + dt.timedelta(days=30),
+            )
+            archive.write_card(
+                hosts[court_code], court_code, cid, verdict, RUN_B + dt.timedelta(seconds=60 + i)
+            )
+    archive.close()
+    timed: list[float] = []
+
+    def refresh(con, new_records=None):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        refresh_derived(con, new_records)
+        timed.append(time.perf_counter() - started)
+
+    store_ingest.refresh_derived = refresh  # type: ignore[assignment]
+    try:
+        summary = ingest_records(
+            con,
+            iter_responses_fast(root / "archive"),
+            NamePolicy(b"bench-secret"),
+            archive.book,
+            workers=1,
+        )
+    finally:
+        store_ingest.refresh_derived = refresh_derived
+    incremental = _derived_digest(con)
+    con.execute("BEGIN TRANSACTION")
+    started = time.perf_counter()
+    refresh_derived(con)
+    full_s = time.perf_counter() - started
+    full = _derived_digest(con)
+    con.execute("ROLLBACK")
+    con.close()
+    if incremental != full:
+        raise SystemExit("the incremental refresh and the full refresh_derived differ")
+    return summary.records, timed[0], full_s
+
+
 def _truth(site):  # type: ignore[no-untyped-def]
     from kartoteka.sandbox import truth_cases
 
@@ -344,6 +455,12 @@ def main() -> None:
                 f"ingest with the real parser (sandbox-rendered cards): {real[0]:,} records "
                 f"in {real[1]:.2f} s = {real[0] / real[1]:,.0f} records/s"
             )
+        records, incremental_s, full_s = time_incremental_refresh(path, Path(tmp) / "incr")
+        print(
+            f"refresh after an incremental ingest of {records:,} records: {incremental_s:.2f} s; "
+            f"full refresh_derived of the same store {full_s:.1f} s (same rows)"
+        )
+        print(f"refresh_ratio {full_s / incremental_s:.1f}")
         print(f"asof_p95_ms {asof_worst:.1f}")
         worst = max(p95 for _, p95 in headline.values())
         print(f"p95_ms {worst:.1f}")

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from kartoteka.store import history
 from kartoteka.store.derive import cutoff_for, facts_sql
 
 CHANGE_KINDS = ("new_case", "new_outcome", "removed", "returned", "revised_month")
@@ -141,15 +142,21 @@ def record_changes(con: duckdb.DuckDBPyConnection, *, rebuild: bool = False) -> 
 
 def _state(con: duckdb.DuckDBPyConnection, index: int, ended_at: dt.datetime, last: bool) -> str:
     """A temporary table of every case as known at the end of an epoch (the last epoch's
-    state is the `cases` table itself: nothing was seen after it)."""
+    state is the `cases` table itself: nothing was seen after it). An earlier epoch's state
+    is read from the interval-valid history where it answers that cutoff exactly (it is up
+    to date: `record_changes` runs after `refresh_derived`), else replayed (`facts_sql`):
+    the same rows (tests/store/test_incremental_refresh.py), a range lookup instead of a
+    regrouping of the whole history."""
     name = f"_kartoteka_state_{index}"
     con.execute(f"DROP TABLE IF EXISTS {name}")
     if last:
         con.execute(f"CREATE TEMP TABLE {name} AS SELECT {_STATE_COLUMNS} FROM cases")
     else:
+        cutoff = cutoff_for(ended_at)
+        facts = history.facts_at_sql(False) if history.answers(con, cutoff) else facts_sql()
         con.execute(
-            f"CREATE TEMP TABLE {name} AS SELECT {_STATE_COLUMNS} FROM ({facts_sql()})",
-            {"cutoff": cutoff_for(ended_at)},
+            f"CREATE TEMP TABLE {name} AS SELECT {_STATE_COLUMNS} FROM ({facts})",
+            {"cutoff": cutoff},
         )
     return name
 

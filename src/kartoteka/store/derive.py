@@ -22,6 +22,7 @@ Rules (why they are what they are):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import duckdb
 
@@ -64,7 +65,15 @@ def sightings_ctes(pages: str) -> str:
         GROUP BY window_key, run_key)"""
 
 
-def removal_sql() -> str:
+def among(keys: str | None, column: str = "case_key") -> str:
+    """SQL restricting `column` to the case keys of the relation `keys` (a table with a
+    `case_key` column), to follow a WHERE condition; nothing for None (every case). The
+    incremental refresh runs each rule of this module and of `kartoteka.store.history` with
+    it, restricted to the cases an ingest touched: the same SQL, fewer rows."""
+    return "" if keys is None else f" AND {column} IN (SELECT case_key FROM {keys})"
+
+
+def removal_sql(keys: str | None = None) -> str:
     """Cases removed from the courts' indexes, with the time their absence was first seen.
 
     A listing sighting is one window (court, instance, receipt dates, article) in one harvest
@@ -78,22 +87,33 @@ def removal_sql() -> str:
     A card fetched by its URL does not count as a sighting (a card can stay reachable after
     the case left the index). Empty pages never prove removal ("no data" can be a wrong
     query), so a window that drops to zero cases proves nothing. Parameter: `$cutoff`.
+
+    `keys`: only the cases of that relation (see `among`). A case's removal reads only the
+    listings of its court (its key begins with the court of the records that showed it, and
+    a window is one court's), so the pages read are those of the keys' courts.
     """
+    courts = (
+        ""
+        if keys is None
+        else f" AND court_code IN (SELECT DISTINCT split_part(case_key, '/', 1) FROM {keys})"
+    )
     return f"""
-    WITH pages AS (SELECT * FROM listing_pages WHERE fetched_at < $cutoff),
+    WITH pages AS (SELECT * FROM listing_pages WHERE fetched_at < $cutoff{courts}),
     {sightings_ctes("pages")},
     complete AS (
         SELECT s.* FROM sightings s JOIN counted c USING (window_key, run_key)
         WHERE s.tmin = s.tmax AND s.tmax > 0 AND c.n = s.tmax),
     present AS (
         SELECT DISTINCT sc.case_key, cp.court_code, cp.instance, cp.article
-        FROM sighting_cases sc JOIN complete cp USING (window_key, run_key)),
+        FROM sighting_cases sc JOIN complete cp USING (window_key, run_key)
+        WHERE true{among(keys, "sc.case_key")}),
     last_listed AS (
         SELECT case_key, max(fetched_at) AS at FROM observations
-        WHERE fetched_at < $cutoff AND source = 'listing' GROUP BY case_key),
+        WHERE fetched_at < $cutoff AND source = 'listing'{among(keys)} GROUP BY case_key),
     received AS (
         SELECT case_key, arg_max(entry_date, version) AS entry_date FROM case_versions
-        WHERE first_seen_at < $cutoff AND entry_date IS NOT NULL GROUP BY case_key)
+        WHERE first_seen_at < $cutoff AND entry_date IS NOT NULL{among(keys)}
+        GROUP BY case_key)
     SELECT p.case_key, min(cp.at) AS removed_at
     FROM present p
     JOIN last_listed l USING (case_key)
@@ -106,10 +126,11 @@ def removal_sql() -> str:
     """
 
 
-def facts_sql() -> str:
-    """One row per case known before `$cutoff`, with the columns of the `cases` table."""
+def facts_sql(keys: str | None = None) -> str:
+    """One row per case known before `$cutoff`, with the columns of the `cases` table
+    (`keys`: only the cases of that relation, see `among`)."""
     return f"""
-    WITH v AS (SELECT * FROM case_versions WHERE first_seen_at < $cutoff),
+    WITH v AS (SELECT * FROM case_versions WHERE first_seen_at < $cutoff{among(keys)}),
     pick AS (
         SELECT case_key,
                max(version) AS info_v,
@@ -120,11 +141,11 @@ def facts_sql() -> str:
         FROM v GROUP BY case_key),
     seen AS (
         SELECT case_key, max(fetched_at) AS last_seen_at FROM observations
-        WHERE fetched_at < $cutoff GROUP BY case_key),
-    removed AS ({removal_sql()}),
+        WHERE fetched_at < $cutoff{among(keys)} GROUP BY case_key),
+    removed AS ({removal_sql(keys)}),
     {case_columns_sql("pick", "s.last_seen_at, r.removed_at", SEEN_AND_REMOVED)}
     SELECT {case_columns("coalesce(j.last_seen_at, j.first_seen_at)", "j.removed_at")}
-    FROM joined j {CHARGES_JOIN}
+    FROM joined j {charges_join(keys)}
     """
 
 
@@ -135,7 +156,7 @@ SEEN_AND_REMOVED = """
 
 def case_columns(last_seen_at: str | None, removed_at: str | None) -> str:
     """The columns of `cases`, in its order, from the CTE `joined` of `case_columns_sql` and
-    the charges of `CHARGES_JOIN`. `last_seen_at` and `removed_at` depend on sightings, not
+    the charges of `charges_join`. `last_seen_at` and `removed_at` depend on sightings, not
     on versions: their expressions come from the caller (None: left out)."""
     columns = [
         "j.case_key",
@@ -163,13 +184,17 @@ def case_columns(last_seen_at: str | None, removed_at: str | None) -> str:
     return ",\n           ".join(c for c in columns if c is not None)
 
 
-CHARGES_JOIN = """
+def charges_join(keys: str | None = None) -> str:
+    """The joins that give the CTE `joined` its charges version (`ch`) and its charge lists
+    (`cl`), for `case_columns` (`keys`: only the charges of those cases, see `among`)."""
+    return f"""
     JOIN case_versions ch ON ch.case_key = j.case_key AND ch.version = j.charges_v
     LEFT JOIN (
         SELECT case_key, version, list_sort(list_distinct(list(article))) AS articles,
                list_sort(list_distinct(list(charge_key))) AS charge_keys
-        FROM charges GROUP BY case_key, version
+        FROM charges WHERE true{among(keys)} GROUP BY case_key, version
     ) cl ON cl.case_key = j.case_key AND cl.version = j.charges_v"""
+
 
 
 def case_columns_sql(pick: str, extra: str = "", joins: str = "") -> str:
@@ -206,11 +231,31 @@ def charges_sql(facts: str) -> str:
     """
 
 
-def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
+def refresh_derived(
+    con: duckdb.DuckDBPyConnection, new_records: Sequence[tuple[str, int]] | None = None
+) -> None:
     """Recompute the derived tables from the history (inside the caller's transaction): the
-    current state (`cases`, `case_charges`) and the past ones (`kartoteka.store.history`)."""
-    from kartoteka.store.history import refresh_history  # it builds on this module
+    current state (`cases`, `case_charges`) and the past ones (`kartoteka.store.history`).
 
+    `new_records`: the (warc_file, offset) of the records the caller has just written. With
+    them, and the history tables up to date, only what those records touched is recomputed
+    (`history.touched`: the cases they show, the listing sightings they add pages to, and
+    the cases those sightings can make removed or not), by the same rules restricted to those
+    keys; the rows are those of a full pass. None (a rebuild, a migrated store): every case.
+    """
+    from kartoteka.store import history  # it builds on this module
+
+    if new_records is None or not history.up_to_date(con):
+        _refresh_all_cases(con)
+        history.refresh_history(con)
+        return
+    touched = history.touched(con, new_records)
+    _refresh_cases(con, touched.cases)
+    history.refresh_history(con, touched)
+    touched.drop(con)
+
+
+def _refresh_all_cases(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("""
         UPDATE case_versions SET last_seen_at = o.last
         FROM (SELECT case_key, version, max(fetched_at) AS last FROM observations
@@ -222,10 +267,26 @@ def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DELETE FROM cases")
     con.execute(f"INSERT INTO cases {facts_sql()}", params)
     con.execute("DELETE FROM case_charges")
-    con.execute("""
-        INSERT INTO case_charges
+    con.execute(f"INSERT INTO case_charges {_CASE_CHARGES}")
+
+
+_CASE_CHARGES = """
         SELECT DISTINCT ch.case_key, ch.article, ch.part, ch.charge_key, ch.mobilisation
         FROM charges ch JOIN cases c
-          ON ch.case_key = c.case_key AND ch.version = c.charges_version
+          ON ch.case_key = c.case_key AND ch.version = c.charges_version"""
+
+
+def _refresh_cases(con: duckdb.DuckDBPyConnection, keys: str) -> None:
+    """`_refresh_all_cases` for the cases of the relation `keys` only."""
+    con.execute(f"""
+        UPDATE case_versions SET last_seen_at = o.last
+        FROM (SELECT case_key, version, max(fetched_at) AS last FROM observations
+              WHERE true{among(keys)} GROUP BY case_key, version) o
+        WHERE case_versions.case_key = o.case_key AND case_versions.version = o.version
+          AND case_versions.last_seen_at <> o.last
     """)
-    refresh_history(con)
+    params = {"cutoff": NO_CUTOFF}
+    con.execute(f"DELETE FROM cases WHERE true{among(keys)}")
+    con.execute(f"INSERT INTO cases {facts_sql(keys)}", params)
+    con.execute(f"DELETE FROM case_charges WHERE true{among(keys)}")
+    con.execute(f"INSERT INTO case_charges {_CASE_CHARGES} WHERE true{among(keys, 'c.case_key')}")

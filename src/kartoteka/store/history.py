@@ -17,29 +17,48 @@ looked like is a step function of time:
 - `last_seen_at` changes with every sighting; it is read back from `observations` only by
   the queries that ask for it (no metric does).
 
-Every ingest recomputes these tables (`refresh_history`, from `derive.refresh_derived`), so
-`ingest --rebuild` gives them exactly; `facts_sql` stays the reference, and the tests compare
-both at every day and at instants inside runs (tests/store/test_store_history.py).
+Every ingest brings these tables up to date (`refresh_history`, from
+`derive.refresh_derived`): a rebuild (or a store whose history is not up to date) computes
+them whole; any other ingest recomputes only the rows of what its records touched
+(`touched`), with the same SQL restricted to those keys, so the rows are those of
+`ingest --rebuild` (tests/store/test_incremental_refresh.py). `facts_sql` stays the
+reference, and the tests compare both at every day and at instants inside runs
+(tests/store/test_store_history.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import duckdb
+import pyarrow as pa
 
-from kartoteka.store.derive import CHARGES_JOIN, case_columns, case_columns_sql, sightings_ctes
+from kartoteka.store.derive import (
+    among,
+    case_columns,
+    case_columns_sql,
+    charges_join,
+    sightings_ctes,
+)
 
 HISTORY_SETTING = "case_history"  # store_settings key: the history tables are up to date
-HISTORY_FORMAT = "1"
+# The rules the derived tables were computed by (`kartoteka.store.derive`, this module).
+# An ingest recomputes only the rows its records touched, so a change to a rule (what a
+# column means, which cases are removed) must bump this: every store's next ingest then
+# recomputes every row, and until then as-of questions go to the replay. "2": the first
+# release with incremental refreshes (a store of format "1" may predate rule fixes that
+# relied on every ingest recomputing everything).
+HISTORY_FORMAT = "2"
 
 
-def states_sql() -> str:
+def states_sql(keys: str | None = None) -> str:
     """Every case's states: its versions grouped by first_seen_at, each group with the
     version picks of `facts_sql` over the versions seen up to it (window functions, one
     pass), valid until the next group; `entry_v` is the latest version with a receipt date
-    (the one the removal rule reads)."""
-    steps = """
+    (the one the removal rule reads). `keys`: only those cases (`derive.among`)."""
+    steps = f"""
     steps AS (
         SELECT case_key, first_seen_at AS valid_from,
                max(version) OVER w AS info_v,
@@ -48,7 +67,7 @@ def states_sql() -> str:
                max(CASE WHEN entry_date IS NOT NULL THEN version END) OVER w AS entry_v,
                min(first_seen_at) OVER w AS first_seen_at,
                bool_or(simulated) OVER w AS simulated
-        FROM case_versions
+        FROM case_versions WHERE true{among(keys)}
         WINDOW w AS (PARTITION BY case_key ORDER BY first_seen_at
                      RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)),
     grouped AS (  -- the versions first seen at one instant begin one state together
@@ -63,19 +82,24 @@ def states_sql() -> str:
     WITH {steps},
     {case_columns_sql("pick")}
     SELECT j.valid_from, j.valid_to, j.entry_v, {case_columns(None, None)}
-    FROM joined j {CHARGES_JOIN}
+    FROM joined j {charges_join(keys)}
     """
 
 
-def _sighting_cases() -> str:
-    return """SELECT DISTINCT p.window_key, p.run_key, o.case_key
-        FROM listing_pages p JOIN observations o USING (warc_file, warc_offset)"""
+def _sighting_cases(keys: str | None = None) -> str:
+    return f"""SELECT DISTINCT p.window_key, p.run_key, o.case_key
+        FROM listing_pages p JOIN observations o USING (warc_file, warc_offset)
+        WHERE true{among(keys, "o.case_key")}"""
 
 
-def sightings_sql() -> str:
-    """Every listing sighting whole, complete or not (the rule of `removal_sql`)."""
+def sightings_sql(sightings: str | None = None) -> str:
+    """Every listing sighting whole, complete or not (the rule of `removal_sql`);
+    `sightings`: only those of that relation (window_key, run_key), all of their pages."""
+    pages = "listing_pages"
+    if sightings is not None:
+        pages = f"(SELECT lp.* FROM listing_pages lp JOIN {sightings} USING (window_key, run_key))"
     return f"""
-    WITH {sightings_ctes("listing_pages")}
+    WITH {sightings_ctes(pages)}
     SELECT s.window_key, s.run_key, s.began, s.at AS ended,
            coalesce(s.tmin = s.tmax AND s.tmax > 0 AND c.n = s.tmax, false) AS complete,
            s.court_code, s.instance, s.article, s.entry_from, s.entry_to
@@ -83,23 +107,25 @@ def sightings_sql() -> str:
     """
 
 
-def evidence_sql() -> str:
+def evidence_sql(keys: str | None = None) -> str:
     """The listing sightings of the cases some cutoff could show as removed. Such a case was
     shown by a complete sighting of some court, instance and article filter, was listed
     before another complete sighting of the same began, which covers a receipt date the case
     ever had and does not show it: `removal_sql` needs all of these at its cutoff, so a case
-    without them is removed at no cutoff and needs no evidence here."""
+    without them is removed at no cutoff and needs no evidence here. Reads
+    `listing_sightings`; `keys`: only those cases (`derive.among`)."""
     return f"""
-    WITH sighting_cases AS ({_sighting_cases()}),
+    WITH sighting_cases AS ({_sighting_cases(keys)}),
     complete AS (SELECT * FROM listing_sightings WHERE complete),
     present AS (
         SELECT DISTINCT sc.case_key, cp.court_code, cp.instance, cp.article
         FROM sighting_cases sc JOIN complete cp USING (window_key, run_key)),
     first_listed AS (
-        SELECT case_key, min(fetched_at) AS at FROM observations WHERE source = 'listing'
-        GROUP BY case_key),
+        SELECT case_key, min(fetched_at) AS at FROM observations
+        WHERE source = 'listing'{among(keys)} GROUP BY case_key),
     entries AS (
-        SELECT DISTINCT case_key, entry_date FROM case_versions WHERE entry_date IS NOT NULL),
+        SELECT DISTINCT case_key, entry_date FROM case_versions
+        WHERE entry_date IS NOT NULL{among(keys)}),
     candidates AS (
         SELECT DISTINCT p.case_key
         FROM present p
@@ -121,9 +147,109 @@ def evidence_sql() -> str:
     """
 
 
-def refresh_history(con: duckdb.DuckDBPyConnection) -> None:
-    """Recompute the history tables from the store's history (inside the caller's
-    transaction, like the other derived tables)."""
+@dataclass(frozen=True, slots=True)
+class Touched:
+    """What an ingest's records touched, as temporary tables (`touched`): the keys of every
+    derived row they can change."""
+
+    versions: str  # case_key: cases with a new version (their states change)
+    cases: str  # case_key: cases whose current row, evidence or receipts can change
+    sightings: str  # (window_key, run_key): listing sightings with new pages
+
+    def drop(self, con: duckdb.DuckDBPyConnection) -> None:
+        for table in (self.versions, self.cases, self.sightings):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def touched(con: duckdb.DuckDBPyConnection, new_records: Sequence[tuple[str, int]]) -> Touched:
+    """The keys of the derived rows that the records `new_records` (warc_file, offset), just
+    written, can change. Found from the rows those records wrote, not from times (an archive
+    need not come in time order):
+
+    - cases with a new version: their states (`case_states`);
+    - listing sightings with a new page: the sighting is whole again only with all of its
+      pages, old and new (a run ingested in two parts grows its sightings);
+    - cases whose current row, removal evidence or receipts can change: every case a new
+      record shows (versions, last_seen_at, when it was last listed); every case a touched
+      sighting shows (a sighting that became complete, or stopped being so, changes where
+      the case is present, even when the case was on a page ingested before); and every case
+      of a touched sighting's court with a receipt date in its window (a complete sighting
+      that does not show a case is how the case becomes removed, and a sighting that is no
+      longer complete un-removes it). A case outside these keeps its rows: its versions,
+      sightings and the listings of its windows are as they were.
+    """
+    arrow = pa.table(
+        {
+            "warc_file": pa.array([r[0] for r in new_records], pa.string()),
+            "warc_offset": pa.array([int(r[1]) for r in new_records], pa.int64()),
+        }
+    )
+    con.register("_kartoteka_new_arrow", arrow)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _kartoteka_new_records AS "
+        "SELECT DISTINCT * FROM _kartoteka_new_arrow"
+    )
+    con.unregister("_kartoteka_new_arrow")
+    found = Touched(
+        "_kartoteka_touched_versions", "_kartoteka_touched_cases", "_kartoteka_touched_sightings"
+    )
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {found.sightings} AS
+        SELECT DISTINCT window_key, run_key
+        FROM listing_pages JOIN _kartoteka_new_records USING (warc_file, warc_offset)""")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {found.versions} AS
+        SELECT DISTINCT case_key
+        FROM case_versions JOIN _kartoteka_new_records USING (warc_file, warc_offset)""")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {found.cases} AS
+        WITH windows AS (
+            SELECT DISTINCT lp.court_code,
+                   coalesce(lp.entry_from, DATE '0001-01-01') AS entry_from,
+                   coalesce(lp.entry_to, DATE '9999-12-31') AS entry_to
+            FROM listing_pages lp JOIN {found.sightings} USING (window_key, run_key))
+        SELECT case_key
+        FROM observations JOIN _kartoteka_new_records USING (warc_file, warc_offset)
+        UNION
+        SELECT o.case_key
+        FROM listing_pages lp JOIN {found.sightings} USING (window_key, run_key)
+        JOIN observations o USING (warc_file, warc_offset)
+        UNION
+        SELECT v.case_key
+        FROM case_versions v JOIN windows w ON v.court_code = w.court_code
+        WHERE v.entry_date BETWEEN w.entry_from AND w.entry_to""")
+    con.execute("DROP TABLE _kartoteka_new_records")
+    return found
+
+
+def up_to_date(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the history tables hold the store's history (else the next refresh computes
+    them whole: a store migrated from a release before them, or never refreshed)."""
+    rows = con.execute("SELECT value FROM store_settings WHERE key = ?", [HISTORY_SETTING])
+    return rows.fetchall() == [(HISTORY_FORMAT,)]
+
+
+def refresh_history(con: duckdb.DuckDBPyConnection, touched: Touched | None = None) -> None:
+    """Bring the history tables up to date with the store's history (inside the caller's
+    transaction, like the other derived tables): all of them, or with `touched` the rows of
+    those keys only (`derive.refresh_derived`)."""
+    if touched is None:
+        _refresh_all(con)
+    else:
+        _refresh_touched(con, touched)
+    con.execute(
+        "INSERT OR REPLACE INTO store_settings VALUES (?, ?)", [HISTORY_SETTING, HISTORY_FORMAT]
+    )
+
+
+_RECEIPTS = """
+        SELECT s.case_key, s.valid_from, s.valid_to, v.entry_date
+        FROM _kartoteka_states s
+        LEFT JOIN case_versions v ON v.case_key = s.case_key AND v.version = s.entry_v
+        WHERE s.case_key IN (SELECT case_key FROM removal_evidence)"""
+
+
+def _refresh_all(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE OR REPLACE TEMP TABLE _kartoteka_states AS {states_sql()}")
     con.execute("DELETE FROM case_states")
     con.execute("INSERT INTO case_states BY NAME SELECT * EXCLUDE (entry_v) FROM _kartoteka_states")
@@ -132,16 +258,38 @@ def refresh_history(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DELETE FROM removal_evidence")
     con.execute(f"INSERT INTO removal_evidence {evidence_sql()}")
     con.execute("DELETE FROM removal_receipts")
-    con.execute("""
-        INSERT INTO removal_receipts
-        SELECT s.case_key, s.valid_from, s.valid_to, v.entry_date
-        FROM _kartoteka_states s
-        LEFT JOIN case_versions v ON v.case_key = s.case_key AND v.version = s.entry_v
-        WHERE s.case_key IN (SELECT case_key FROM removal_evidence)""")
+    con.execute(f"INSERT INTO removal_receipts {_RECEIPTS}")
     con.execute("DROP TABLE _kartoteka_states")
+
+
+def _refresh_touched(con: duckdb.DuckDBPyConnection, t: Touched) -> None:
+    """`_refresh_all` for the keys of `t`: the sightings first (the evidence reads them),
+    then the evidence and receipts of `t.cases`, and the states of `t.versions` (computed
+    with those of the cases that need receipts, which read the states' `entry_v`)."""
+    con.execute(f"""
+        DELETE FROM listing_sightings USING {t.sightings} t
+        WHERE listing_sightings.window_key = t.window_key
+          AND listing_sightings.run_key = t.run_key""")
+    con.execute(f"INSERT INTO listing_sightings {sightings_sql(t.sightings)}")
+    con.execute(f"DELETE FROM removal_evidence WHERE true{among(t.cases)}")
+    con.execute(f"INSERT INTO removal_evidence {evidence_sql(t.cases)}")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _kartoteka_state_keys AS
+        SELECT case_key FROM {t.versions}
+        UNION
+        SELECT DISTINCT case_key FROM removal_evidence WHERE true{among(t.cases)}""")
     con.execute(
-        "INSERT OR REPLACE INTO store_settings VALUES (?, ?)", [HISTORY_SETTING, HISTORY_FORMAT]
+        f"CREATE OR REPLACE TEMP TABLE _kartoteka_states AS {states_sql('_kartoteka_state_keys')}"
     )
+    con.execute(f"DELETE FROM case_states WHERE true{among(t.versions)}")
+    con.execute(
+        "INSERT INTO case_states BY NAME SELECT * EXCLUDE (entry_v) FROM _kartoteka_states "
+        f"WHERE true{among(t.versions)}"
+    )
+    con.execute(f"DELETE FROM removal_receipts WHERE true{among(t.cases)}")
+    con.execute(f"INSERT INTO removal_receipts {_RECEIPTS}{among(t.cases, 's.case_key')}")
+    con.execute("DROP TABLE _kartoteka_states")
+    con.execute("DROP TABLE _kartoteka_state_keys")
 
 
 def answers(con: duckdb.DuckDBPyConnection, cutoff: dt.datetime) -> bool:

@@ -5,8 +5,10 @@ The archive is the source of truth and the store its projection (DESIGN.md "Stor
   `(warc_file, offset)`), so running ingest again only adds what is new; closed WARC files
   already read to their end are not even opened again (`ingested_files`);
 - history tables are append-only (versions, observations, listing pages, fetch log); the
-  tables describing the present (`cases`, `case_charges`) are recomputed from that history at
-  the end, so an incremental ingest and `--rebuild` from an empty store give the same rows;
+  derived tables (`cases`, `case_charges`, the as-of history) are recomputed from that
+  history at the end, whole on a rebuild, else only the rows of what the new records
+  touched (`derive.refresh_derived`), so an incremental ingest and `--rebuild` from an empty
+  store give the same rows;
 - no wall-clock time enters the content: every time comes from the WARC record;
 - a page that cannot be read is recorded with its URL and reason and the ingest goes on.
 """
@@ -883,12 +885,16 @@ def ingest_records(
         ingestor = Ingestor(con, policy, reader or default_reader())
         fresh = (record for record in records if ingestor.is_new(record))
         pairs = (reading or _read_all)(ingestor, fresh, workers)
+        # what this ingest writes, for a refresh of only what it touched (none on a rebuild)
+        written: list[tuple[str, int]] | None = None if rebuild else []
         for n, (record, read) in enumerate(pairs, start=1):
             ingestor.apply(record, read)
+            if written is not None:
+                written.append((record.warc_file, int(record.offset)))
             if n % BATCH_RECORDS == 0:
                 ingestor.flush()
         ingestor.flush()
-        refresh_derived(con)
+        refresh_derived(con, written)
         record_changes(con, rebuild=rebuild)  # what changed per harvest run (store.changes)
         con.execute("COMMIT")
     except Exception:
