@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import duckdb
 
@@ -67,13 +68,46 @@ def sightings_ctes(pages: str) -> str:
 
 def among(keys: str | None, column: str = "case_key") -> str:
     """SQL restricting `column` to the case keys of the relation `keys` (a table with a
-    `case_key` column), to follow a WHERE condition; nothing for None (every case). The
-    incremental refresh runs each rule of this module and of `kartoteka.store.history` with
-    it, restricted to the cases an ingest touched: the same SQL, fewer rows."""
+    `case_key` column), to follow a WHERE condition; nothing for None (every case)."""
     return "" if keys is None else f" AND {column} IN (SELECT case_key FROM {keys})"
 
 
-def removal_sql(keys: str | None = None) -> str:
+@dataclass(frozen=True, slots=True)
+class Rows:
+    """Where the rules of this module and of `kartoteka.store.history` read a case's own
+    history (its versions, sightings and charges): the whole tables, or (`rows_of`)
+    temporary copies of the rows of a set of cases `keys`. The incremental refresh runs each
+    rule over such copies: the same SQL, the rows of fewer cases, each table read once."""
+
+    keys: str | None = None  # a relation of case_key; None: every case
+    versions: str = "case_versions"
+    observations: str = "observations"
+    charges: str = "charges"
+
+
+EVERY_CASE = Rows()
+_COPIED = (("versions", "case_versions"), ("observations", "observations"), ("charges", "charges"))
+
+
+def rows_of(con: duckdb.DuckDBPyConnection, keys: str) -> Rows:
+    """Temporary copies of the versions, observations and charges of the cases of `keys`
+    (drop them with `drop_rows`)."""
+    names = {}
+    for field, table in _COPIED:
+        names[field] = f"_kartoteka_{table}_of_keys"
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {names[field]} AS "
+            f"SELECT * FROM {table} WHERE true{among(keys)}"
+        )
+    return Rows(keys, **names)
+
+
+def drop_rows(con: duckdb.DuckDBPyConnection, rows: Rows) -> None:
+    for field, _ in _COPIED:
+        con.execute(f"DROP TABLE IF EXISTS {getattr(rows, field)}")
+
+
+def removal_sql(rows: Rows = EVERY_CASE) -> str:
     """Cases removed from the courts' indexes, with the time their absence was first seen.
 
     A listing sighting is one window (court, instance, receipt dates, article) in one harvest
@@ -88,10 +122,12 @@ def removal_sql(keys: str | None = None) -> str:
     the case left the index). Empty pages never prove removal ("no data" can be a wrong
     query), so a window that drops to zero cases proves nothing. Parameter: `$cutoff`.
 
-    `keys`: only the cases of that relation (see `among`). A case's removal reads only the
+    `rows`: only the cases of `rows.keys` (see `Rows`). A case's removal reads only the
     listings of its court (its key begins with the court of the records that showed it, and
-    a window is one court's), so the pages read are those of the keys' courts.
+    a window is one court's), so the pages read are those of those cases' courts; the
+    sightings count every case of their pages (the whole `observations`).
     """
+    keys = rows.keys
     courts = (
         ""
         if keys is None
@@ -108,12 +144,11 @@ def removal_sql(keys: str | None = None) -> str:
         FROM sighting_cases sc JOIN complete cp USING (window_key, run_key)
         WHERE true{among(keys, "sc.case_key")}),
     last_listed AS (
-        SELECT case_key, max(fetched_at) AS at FROM observations
-        WHERE fetched_at < $cutoff AND source = 'listing'{among(keys)} GROUP BY case_key),
+        SELECT case_key, max(fetched_at) AS at FROM {rows.observations}
+        WHERE fetched_at < $cutoff AND source = 'listing' GROUP BY case_key),
     received AS (
-        SELECT case_key, arg_max(entry_date, version) AS entry_date FROM case_versions
-        WHERE first_seen_at < $cutoff AND entry_date IS NOT NULL{among(keys)}
-        GROUP BY case_key)
+        SELECT case_key, arg_max(entry_date, version) AS entry_date FROM {rows.versions}
+        WHERE first_seen_at < $cutoff AND entry_date IS NOT NULL GROUP BY case_key)
     SELECT p.case_key, min(cp.at) AS removed_at
     FROM present p
     JOIN last_listed l USING (case_key)
@@ -126,11 +161,11 @@ def removal_sql(keys: str | None = None) -> str:
     """
 
 
-def facts_sql(keys: str | None = None) -> str:
+def facts_sql(rows: Rows = EVERY_CASE) -> str:
     """One row per case known before `$cutoff`, with the columns of the `cases` table
-    (`keys`: only the cases of that relation, see `among`)."""
+    (`rows`: only the cases of `rows.keys`, see `Rows`)."""
     return f"""
-    WITH v AS (SELECT * FROM case_versions WHERE first_seen_at < $cutoff{among(keys)}),
+    WITH v AS (SELECT * FROM {rows.versions} WHERE first_seen_at < $cutoff),
     pick AS (
         SELECT case_key,
                max(version) AS info_v,
@@ -140,12 +175,12 @@ def facts_sql(keys: str | None = None) -> str:
                bool_or(simulated) AS simulated
         FROM v GROUP BY case_key),
     seen AS (
-        SELECT case_key, max(fetched_at) AS last_seen_at FROM observations
-        WHERE fetched_at < $cutoff{among(keys)} GROUP BY case_key),
-    removed AS ({removal_sql(keys)}),
-    {case_columns_sql("pick", "s.last_seen_at, r.removed_at", SEEN_AND_REMOVED)}
+        SELECT case_key, max(fetched_at) AS last_seen_at FROM {rows.observations}
+        WHERE fetched_at < $cutoff GROUP BY case_key),
+    removed AS ({removal_sql(rows)}),
+    {case_columns_sql("pick", "s.last_seen_at, r.removed_at", SEEN_AND_REMOVED, rows)}
     SELECT {case_columns("coalesce(j.last_seen_at, j.first_seen_at)", "j.removed_at")}
-    FROM joined j {charges_join(keys)}
+    FROM joined j {charges_join(rows)}
     """
 
 
@@ -184,20 +219,19 @@ def case_columns(last_seen_at: str | None, removed_at: str | None) -> str:
     return ",\n           ".join(c for c in columns if c is not None)
 
 
-def charges_join(keys: str | None = None) -> str:
+def charges_join(rows: Rows = EVERY_CASE) -> str:
     """The joins that give the CTE `joined` its charges version (`ch`) and its charge lists
-    (`cl`), for `case_columns` (`keys`: only the charges of those cases, see `among`)."""
+    (`cl`), for `case_columns` (`rows`: see `Rows`)."""
     return f"""
-    JOIN case_versions ch ON ch.case_key = j.case_key AND ch.version = j.charges_v
+    JOIN {rows.versions} ch ON ch.case_key = j.case_key AND ch.version = j.charges_v
     LEFT JOIN (
         SELECT case_key, version, list_sort(list_distinct(list(article))) AS articles,
                list_sort(list_distinct(list(charge_key))) AS charge_keys
-        FROM charges WHERE true{among(keys)} GROUP BY case_key, version
+        FROM {rows.charges} GROUP BY case_key, version
     ) cl ON cl.case_key = j.case_key AND cl.version = j.charges_v"""
 
 
-
-def case_columns_sql(pick: str, extra: str = "", joins: str = "") -> str:
+def case_columns_sql(pick: str, extra: str = "", joins: str = "", rows: Rows = EVERY_CASE) -> str:
     """The CTE `joined`: each row of `pick` (case_key, the picked versions info_v, card_v,
     charged_v, first_seen_at, simulated) with the fields of those versions, which the rules
     in this module's docstring turn into the columns of `cases`. `extra` are more columns
@@ -218,8 +252,8 @@ def case_columns_sql(pick: str, extra: str = "", joins: str = "") -> str:
                (i.outcome = 'pending' AND c.outcome IS NOT NULL
                 AND c.outcome <> 'pending') AS card_decides
         FROM {pick} p
-        JOIN case_versions i ON i.case_key = p.case_key AND i.version = p.info_v
-        LEFT JOIN case_versions c ON c.case_key = p.case_key AND c.version = p.card_v{joins})"""
+        JOIN {rows.versions} i ON i.case_key = p.case_key AND i.version = p.info_v
+        LEFT JOIN {rows.versions} c ON c.case_key = p.case_key AND c.version = p.card_v{joins})"""
 
 
 def charges_sql(facts: str) -> str:
@@ -250,8 +284,11 @@ def refresh_derived(
         history.refresh_history(con)
         return
     touched = history.touched(con, new_records)
-    _refresh_cases(con, touched.cases)
-    history.refresh_history(con, touched)
+    _update_last_seen(con, touched.cases)
+    rows = rows_of(con, touched.cases)
+    _refresh_cases(con, rows)
+    history.refresh_history(con, touched, rows)
+    drop_rows(con, rows)
     touched.drop(con)
 
 
@@ -276,8 +313,7 @@ _CASE_CHARGES = """
           ON ch.case_key = c.case_key AND ch.version = c.charges_version"""
 
 
-def _refresh_cases(con: duckdb.DuckDBPyConnection, keys: str) -> None:
-    """`_refresh_all_cases` for the cases of the relation `keys` only."""
+def _update_last_seen(con: duckdb.DuckDBPyConnection, keys: str) -> None:
     con.execute(f"""
         UPDATE case_versions SET last_seen_at = o.last
         FROM (SELECT case_key, version, max(fetched_at) AS last FROM observations
@@ -285,8 +321,13 @@ def _refresh_cases(con: duckdb.DuckDBPyConnection, keys: str) -> None:
         WHERE case_versions.case_key = o.case_key AND case_versions.version = o.version
           AND case_versions.last_seen_at <> o.last
     """)
+
+
+def _refresh_cases(con: duckdb.DuckDBPyConnection, rows: Rows) -> None:
+    """`_refresh_all_cases` for the cases of `rows` only."""
+    keys = rows.keys
     params = {"cutoff": NO_CUTOFF}
     con.execute(f"DELETE FROM cases WHERE true{among(keys)}")
-    con.execute(f"INSERT INTO cases {facts_sql(keys)}", params)
+    con.execute(f"INSERT INTO cases {facts_sql(rows)}", params)
     con.execute(f"DELETE FROM case_charges WHERE true{among(keys)}")
     con.execute(f"INSERT INTO case_charges {_CASE_CHARGES} WHERE true{among(keys, 'c.case_key')}")

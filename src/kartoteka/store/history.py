@@ -36,6 +36,8 @@ import duckdb
 import pyarrow as pa
 
 from kartoteka.store.derive import (
+    EVERY_CASE,
+    Rows,
     among,
     case_columns,
     case_columns_sql,
@@ -53,11 +55,11 @@ HISTORY_SETTING = "case_history"  # store_settings key: the history tables are u
 HISTORY_FORMAT = "2"
 
 
-def states_sql(keys: str | None = None) -> str:
+def states_sql(rows: Rows = EVERY_CASE) -> str:
     """Every case's states: its versions grouped by first_seen_at, each group with the
     version picks of `facts_sql` over the versions seen up to it (window functions, one
     pass), valid until the next group; `entry_v` is the latest version with a receipt date
-    (the one the removal rule reads). `keys`: only those cases (`derive.among`)."""
+    (the one the removal rule reads). `rows`: only those cases (`derive.Rows`)."""
     steps = f"""
     steps AS (
         SELECT case_key, first_seen_at AS valid_from,
@@ -67,7 +69,7 @@ def states_sql(keys: str | None = None) -> str:
                max(CASE WHEN entry_date IS NOT NULL THEN version END) OVER w AS entry_v,
                min(first_seen_at) OVER w AS first_seen_at,
                bool_or(simulated) OVER w AS simulated
-        FROM case_versions WHERE true{among(keys)}
+        FROM {rows.versions}
         WINDOW w AS (PARTITION BY case_key ORDER BY first_seen_at
                      RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)),
     grouped AS (  -- the versions first seen at one instant begin one state together
@@ -80,16 +82,15 @@ def states_sql(keys: str | None = None) -> str:
         FROM grouped)"""
     return f"""
     WITH {steps},
-    {case_columns_sql("pick")}
+    {case_columns_sql("pick", rows=rows)}
     SELECT j.valid_from, j.valid_to, j.entry_v, {case_columns(None, None)}
-    FROM joined j {charges_join(keys)}
+    FROM joined j {charges_join(rows)}
     """
 
 
-def _sighting_cases(keys: str | None = None) -> str:
+def _sighting_cases(rows: Rows) -> str:
     return f"""SELECT DISTINCT p.window_key, p.run_key, o.case_key
-        FROM listing_pages p JOIN observations o USING (warc_file, warc_offset)
-        WHERE true{among(keys, "o.case_key")}"""
+        FROM listing_pages p JOIN {rows.observations} o USING (warc_file, warc_offset)"""
 
 
 def sightings_sql(sightings: str | None = None) -> str:
@@ -107,25 +108,24 @@ def sightings_sql(sightings: str | None = None) -> str:
     """
 
 
-def evidence_sql(keys: str | None = None) -> str:
+def evidence_sql(rows: Rows = EVERY_CASE) -> str:
     """The listing sightings of the cases some cutoff could show as removed. Such a case was
     shown by a complete sighting of some court, instance and article filter, was listed
     before another complete sighting of the same began, which covers a receipt date the case
     ever had and does not show it: `removal_sql` needs all of these at its cutoff, so a case
     without them is removed at no cutoff and needs no evidence here. Reads
-    `listing_sightings`; `keys`: only those cases (`derive.among`)."""
+    `listing_sightings`; `rows`: only those cases (`derive.Rows`)."""
     return f"""
-    WITH sighting_cases AS ({_sighting_cases(keys)}),
+    WITH sighting_cases AS ({_sighting_cases(rows)}),
     complete AS (SELECT * FROM listing_sightings WHERE complete),
     present AS (
         SELECT DISTINCT sc.case_key, cp.court_code, cp.instance, cp.article
         FROM sighting_cases sc JOIN complete cp USING (window_key, run_key)),
     first_listed AS (
-        SELECT case_key, min(fetched_at) AS at FROM observations
-        WHERE source = 'listing'{among(keys)} GROUP BY case_key),
+        SELECT case_key, min(fetched_at) AS at FROM {rows.observations}
+        WHERE source = 'listing' GROUP BY case_key),
     entries AS (
-        SELECT DISTINCT case_key, entry_date FROM case_versions
-        WHERE entry_date IS NOT NULL{among(keys)}),
+        SELECT DISTINCT case_key, entry_date FROM {rows.versions} WHERE entry_date IS NOT NULL),
     candidates AS (
         SELECT DISTINCT p.case_key
         FROM present p
@@ -140,7 +140,7 @@ def evidence_sql(keys: str | None = None) -> str:
             WHERE x.window_key = cp.window_key AND x.run_key = cp.run_key
               AND x.case_key = p.case_key))
     SELECT o.case_key, o.source, o.fetched_at, lp.window_key, lp.run_key
-    FROM observations o
+    FROM {rows.observations} o
     JOIN candidates USING (case_key)
     LEFT JOIN listing_pages lp USING (warc_file, warc_offset)
     WHERE o.source = 'listing' OR lp.window_key IS NOT NULL
@@ -229,23 +229,29 @@ def up_to_date(con: duckdb.DuckDBPyConnection) -> bool:
     return rows.fetchall() == [(HISTORY_FORMAT,)]
 
 
-def refresh_history(con: duckdb.DuckDBPyConnection, touched: Touched | None = None) -> None:
+def refresh_history(
+    con: duckdb.DuckDBPyConnection, touched: Touched | None = None, rows: Rows | None = None
+) -> None:
     """Bring the history tables up to date with the store's history (inside the caller's
     transaction, like the other derived tables): all of them, or with `touched` the rows of
-    those keys only (`derive.refresh_derived`)."""
-    if touched is None:
+    those keys only, read from `rows`, the copies of the history of `touched.cases`
+    (`derive.refresh_derived`)."""
+    if touched is None or rows is None:
         _refresh_all(con)
     else:
-        _refresh_touched(con, touched)
+        _refresh_touched(con, touched, rows)
     con.execute(
         "INSERT OR REPLACE INTO store_settings VALUES (?, ?)", [HISTORY_SETTING, HISTORY_FORMAT]
     )
 
 
-_RECEIPTS = """
+def _receipts_sql(rows: Rows = EVERY_CASE) -> str:
+    """The receipt dates of the cases with removal evidence, from the temporary table of
+    their states (`_kartoteka_states`, with `entry_v`)."""
+    return f"""
         SELECT s.case_key, s.valid_from, s.valid_to, v.entry_date
         FROM _kartoteka_states s
-        LEFT JOIN case_versions v ON v.case_key = s.case_key AND v.version = s.entry_v
+        LEFT JOIN {rows.versions} v ON v.case_key = s.case_key AND v.version = s.entry_v
         WHERE s.case_key IN (SELECT case_key FROM removal_evidence)"""
 
 
@@ -258,38 +264,30 @@ def _refresh_all(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DELETE FROM removal_evidence")
     con.execute(f"INSERT INTO removal_evidence {evidence_sql()}")
     con.execute("DELETE FROM removal_receipts")
-    con.execute(f"INSERT INTO removal_receipts {_RECEIPTS}")
+    con.execute(f"INSERT INTO removal_receipts {_receipts_sql()}")
     con.execute("DROP TABLE _kartoteka_states")
 
 
-def _refresh_touched(con: duckdb.DuckDBPyConnection, t: Touched) -> None:
+def _refresh_touched(con: duckdb.DuckDBPyConnection, t: Touched, rows: Rows) -> None:
     """`_refresh_all` for the keys of `t`: the sightings first (the evidence reads them),
     then the evidence and receipts of `t.cases`, and the states of `t.versions` (computed
-    with those of the cases that need receipts, which read the states' `entry_v`)."""
+    for all of `t.cases`, whose receipts read the states' `entry_v`)."""
     con.execute(f"""
         DELETE FROM listing_sightings USING {t.sightings} t
         WHERE listing_sightings.window_key = t.window_key
           AND listing_sightings.run_key = t.run_key""")
     con.execute(f"INSERT INTO listing_sightings {sightings_sql(t.sightings)}")
     con.execute(f"DELETE FROM removal_evidence WHERE true{among(t.cases)}")
-    con.execute(f"INSERT INTO removal_evidence {evidence_sql(t.cases)}")
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _kartoteka_state_keys AS
-        SELECT case_key FROM {t.versions}
-        UNION
-        SELECT DISTINCT case_key FROM removal_evidence WHERE true{among(t.cases)}""")
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _kartoteka_states AS {states_sql('_kartoteka_state_keys')}"
-    )
+    con.execute(f"INSERT INTO removal_evidence {evidence_sql(rows)}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _kartoteka_states AS {states_sql(rows)}")
     con.execute(f"DELETE FROM case_states WHERE true{among(t.versions)}")
     con.execute(
         "INSERT INTO case_states BY NAME SELECT * EXCLUDE (entry_v) FROM _kartoteka_states "
         f"WHERE true{among(t.versions)}"
     )
     con.execute(f"DELETE FROM removal_receipts WHERE true{among(t.cases)}")
-    con.execute(f"INSERT INTO removal_receipts {_RECEIPTS}{among(t.cases, 's.case_key')}")
+    con.execute(f"INSERT INTO removal_receipts {_receipts_sql(rows)}")
     con.execute("DROP TABLE _kartoteka_states")
-    con.execute("DROP TABLE _kartoteka_state_keys")
 
 
 def answers(con: duckdb.DuckDBPyConnection, cutoff: dt.datetime) -> bool:
