@@ -304,12 +304,14 @@ def _refresh_all_cases(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DELETE FROM cases")
     con.execute(f"INSERT INTO cases {facts_sql()}", params)
     con.execute("DELETE FROM case_charges")
-    con.execute(f"INSERT INTO case_charges {_CASE_CHARGES}")
+    con.execute(f"INSERT INTO case_charges {_case_charges_sql()}")
 
 
-_CASE_CHARGES = """
+def _case_charges_sql(rows: Rows = EVERY_CASE) -> str:
+    """`case_charges` from `cases` (with `rows`: of those cases only)."""
+    return f"""
         SELECT DISTINCT ch.case_key, ch.article, ch.part, ch.charge_key, ch.mobilisation
-        FROM charges ch JOIN cases c
+        FROM {rows.charges} ch JOIN cases c
           ON ch.case_key = c.case_key AND ch.version = c.charges_version"""
 
 
@@ -330,4 +332,4 @@ def _refresh_cases(con: duckdb.DuckDBPyConnection, rows: Rows) -> None:
     con.execute(f"DELETE FROM cases WHERE true{among(keys)}")
     con.execute(f"INSERT INTO cases {facts_sql(rows)}", params)
     con.execute(f"DELETE FROM case_charges WHERE true{among(keys)}")
-    con.execute(f"INSERT INTO case_charges {_CASE_CHARGES} WHERE true{among(keys, 'c.case_key')}")
+    con.execute(f"INSERT INTO case_charges {_case_charges_sql(rows)}")
