@@ -66,13 +66,13 @@ def _cluster_dump(tmp_path, archive) -> tuple[dict, object]:
 
 def _spy_on_the_pool(monkeypatch) -> list[int]:
     """Lower the pool's threshold and note the worker count of every pool started."""
-    monkeypatch.setattr(ingest_module, "POOL_MIN_RECORDS", 1)
+    monkeypatch.setattr(ingest_module, "POOL_MIN_BYTES", 1)
     started: list[int] = []
     real = pool.read_in_pool
 
-    def spy(reader, records, workers):
+    def spy(reader, archive_dir, names, done, workers):
         started.append(workers)
-        return real(reader, records, workers)
+        return real(reader, archive_dir, names, done, workers)
 
     monkeypatch.setattr(pool, "read_in_pool", spy)
     return started
