@@ -89,6 +89,8 @@ class SpanRead:
     first: int | None
     next: int | None
     records: list[ReadResponse]
+    # Why reading stopped short (a fault in the file, or a false start: see read_in_pool).
+    error: Exception | None = None
 
 
 def _start(reader: RecordReader) -> None:
@@ -116,7 +118,10 @@ def _read_span(span: Span) -> SpanRead:
         first = first_record(fh, span.start, span.stop)
     if first is None:
         return SpanRead(None, None, [])
-    records, following = _read(_reader, span, first)
+    try:
+        records, following = _read(_reader, span, first)
+    except Exception as exc:  # the writer decides: a false start, or the file's fault
+        return SpanRead(first, None, [], exc)
     return SpanRead(first, following, records)
 
 
@@ -170,11 +175,25 @@ def read_in_pool(
                 continue  # the file ended before this span, or no record starts in it
             if got.first != expected:
                 # Not where the span before stopped: read the rest of the file here.
-                offsets = sorted(done.get(span.warc_file, ()))
-                rest = _span(span.warc_file, Path(span.path), expected, span.end, span.end, offsets)
-                records, _ = _read(reader, rest, expected)
-                yield from records
+                yield from _read_rest(reader, span, expected, done.get(span.warc_file, []))
                 expected = None
                 continue
+            if got.error is not None:  # the file itself: as reading it here would raise
+                raise got.error
             yield from got.records
             expected = got.next
+
+
+def _read_rest(
+    reader: RecordReader, span: Span, start: int, done: list[int]
+) -> Iterator[ReadResponse]:
+    """The records of a span's file from `start` (where a record starts) to its end, read
+    in this process span by span, each from where the one before stopped."""
+    offsets = sorted(done)
+    at: int | None = start
+    while at is not None and at < span.end:
+        rest = _span(
+            span.warc_file, Path(span.path), at, min(span.end, at + SPAN_BYTES), span.end, offsets
+        )
+        records, at = _read(reader, rest, at)
+        yield from records
