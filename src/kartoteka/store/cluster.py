@@ -33,7 +33,6 @@ same content); a task that kills its workers three times is reported like an unr
 from __future__ import annotations
 
 import contextlib
-import io
 import logging
 import os
 import pickle
@@ -165,16 +164,16 @@ def plan_slices(
     archive_dir: Path, names: list[str], newest: str | None, slice_bytes: int = SLICE_BYTES
 ) -> list[Slice]:
     """The tasks for reading `names` (in writing order): each file cut into slices of about
-    `slice_bytes`, at most `MAX_SLICES_PER_FILE`. The newest file's sound end is found here,
-    once, by the harvest stage's verifying scan (only it can have a torn tail), as a local
-    ingest does."""
-    from kartoteka.harvest.warc import _scan
+    `slice_bytes`, at most `MAX_SLICES_PER_FILE`. The newest file's sound end (only it can
+    have a torn tail) is found here, once, by the harvest stage's rule
+    (`warcread.sound_end`), as a local ingest does."""
+    from kartoteka.store.warcread import sound_end as sound_end_of
 
     slices: list[Slice] = []
     for name in names:
         path = (archive_dir / name).resolve()
         size = path.stat().st_size
-        sound_end = _scan(path, 0)[1] if name == newest else None
+        sound_end = sound_end_of(path) if name == newest else None
         end = max(1, size if sound_end is None else min(size, sound_end))
         count = min(MAX_SLICES_PER_FILE, -(-end // max(1, slice_bytes)))
         length = -(-end // count)
@@ -214,12 +213,12 @@ def _slice_records(task: Slice) -> Iterator[Any]:
     start at a record (nor a gzip member), so the file is read from its start and the
     records before the slice are skipped unparsed: reading a record costs ~0.05 ms against
     ~5 ms to parse it (docs/scaling.md)."""
-    from kartoteka.store.warcread import _responses
+    from kartoteka.store.warcread import _Bounded, _responses
 
     with open(task.path, "rb") as fh:
         stream: Any = fh
         if task.sound_end is not None and task.sound_end < os.fstat(fh.fileno()).st_size:
-            stream = io.BytesIO(fh.read(task.sound_end))  # a torn tail: the sound part only
+            stream = _Bounded(fh, task.sound_end)  # a torn tail: the sound part only
         for record in _responses(stream, task.warc_file):
             if record.offset < task.start:
                 continue
