@@ -395,10 +395,6 @@ class RecordReader:
         """`read`, ready to be sent to the writer in another process (`ReadRecord.packed`)."""
         return self.read(record).packed(record, self.parser_version)
 
-    def read_many(self, records: list[ResponseRecord]) -> list[ReadRecord]:
-        """One pool task: a chunk of records (fewer, larger messages between processes)."""
-        return [self.read_packed(record) for record in records]
-
     # -- listings ------------------------------------------------------------------------
     def _listing(self, record: ResponseRecord, page: Page, read: ReadRecord) -> None:
         assert page.listing is not None and record.court_code
