@@ -5,7 +5,8 @@ handling of a torn tail), read about fifteen times faster: warcio parses headers
 which made reading the archive a third of a one-process ingest and most of the writer's work
 when a pool parses (docs/scaling.md). Only the newest file can have a torn tail (every writer
 repairs the archive before it starts a new file); its sound end is found by the harvest
-stage's own verifying scan, and FastWARC reads no further than that.
+stage's rule, with the harvest stage's own gzip member walk (`sound_end`), and FastWARC
+reads no further than that, streaming.
 
 The ingest pool's workers read the archive themselves, a *span* (a byte range) of a file each
 (`read_span`): a span's first record is found by its gzip member's header (`first_record`),
