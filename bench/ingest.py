@@ -13,7 +13,9 @@ the wall clock (the pool's workers are other processes), pool start-up included.
                                      [--dask local|ADDRESS]
 
 Also printed: the CPU seconds of the writer and of the workers, and the ratio those allow on
-idle cores (on a machine shared with other work the wall clock says less than they do).
+idle cores (on a machine shared with other work the wall clock says less than they do), and
+beside every run the load average when it ended (another process busy on a core shows in the
+wall clock, not in the CPU times).
 Target (issue 11): ratio ≥ 1.7 on 2 cores. The last line is `ratio N` (all cores over one,
 wall clock). With `--dask`, a line before it gives `ingest --rebuild --dask` on that cluster
 (`local`: `--workers` processes here), cluster start-up and parts included, over one worker.
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import resource
 import tempfile
 import time
@@ -59,6 +62,12 @@ def _archive(path: Path, records: int) -> Path:
 def _children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
+
+
+def _load() -> str:
+    """The load average (1, 5, 15 min) as the run ends."""
+    one, five, fifteen = os.getloadavg()
+    return f"[load {one:.2f} {five:.2f} {fifteen:.2f}]"
 
 
 def _run(archive: Path, workers: int) -> tuple[float, int, float, float]:
@@ -102,11 +111,11 @@ def main() -> int:
     archive = _archive(args.archive, args.records)
     one, count, one_cpu, _ = _run(archive, 1)
     print(f"records: {count}")
-    print(f"1 worker:   {one:8.0f} records/s (CPU {one_cpu:.1f} s)")
+    print(f"1 worker:   {one:8.0f} records/s (CPU {one_cpu:.1f} s) {_load()}")
     many, _, writer_cpu, workers_cpu = _run(archive, args.workers)
     print(
         f"{args.workers} workers:  {many:8.0f} records/s (CPU: writer {writer_cpu:.1f} s, "
-        f"workers {workers_cpu:.1f} s)"
+        f"workers {workers_cpu:.1f} s) {_load()}"
     )
     # What the CPU times allow on idle cores: every process busy, none waiting for a core.
     cores = machine_workers()
@@ -114,7 +123,10 @@ def main() -> int:
     print(f"ratio the CPU times allow on {cores} idle cores: {one_cpu / bound:.2f}")
     if args.dask:
         on_dask = _run_dask(archive, args.dask, args.workers)
-        print(f"dask {args.dask}: {on_dask:8.0f} records/s, {on_dask / one:.2f} × one worker")
+        print(
+            f"dask {args.dask}: {on_dask:8.0f} records/s, {on_dask / one:.2f} × one worker "
+            f"{_load()}"
+        )
     print(f"ratio {many / one:.2f}")
     return 0
 

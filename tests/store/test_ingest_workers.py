@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from act_archive import site_urls, write_pages
-from kartoteka.harvest.warc import WarcWriter
+from kartoteka.harvest.warc import WarcWriter, iter_responses, warc_files
 from kartoteka.paths import DataDir
 from kartoteka.sandbox import SandboxConfig, build_site
 from kartoteka.sandbox.archive import write_sandbox_archive
@@ -66,13 +66,13 @@ def _cluster_dump(tmp_path, archive) -> tuple[dict, object]:
 
 def _spy_on_the_pool(monkeypatch) -> list[int]:
     """Lower the pool's threshold and note the worker count of every pool started."""
-    monkeypatch.setattr(ingest_module, "POOL_MIN_RECORDS", 1)
+    monkeypatch.setattr(ingest_module, "POOL_MIN_BYTES", 1)
     started: list[int] = []
     real = pool.read_in_pool
 
-    def spy(reader, records, workers):
+    def spy(reader, archive_dir, names, done, workers):
         started.append(workers)
-        return real(reader, records, workers)
+        return real(reader, archive_dir, names, done, workers)
 
     monkeypatch.setattr(pool, "read_in_pool", spy)
     return started
@@ -154,3 +154,34 @@ def test_a_reader_that_cannot_be_sent_to_workers_is_run_here(tmp_path, monkeypat
         con.close()
     assert started == [2], "only the default reader goes to the pool"
     assert dumps[0] == dumps[1]
+
+
+def test_an_incremental_ingest_through_the_pool_is_the_one_process_one(
+    tmp_path, sandbox_archive, monkeypatch
+):
+    """The newest file read again after it grew: the pool's workers skip what is already
+    ingested, unparsed, and the store is the one a single process builds in the same steps."""
+    started = _spy_on_the_pool(monkeypatch)
+    names = warc_files(sandbox_archive)
+    responses = [r for r in iter_responses(sandbox_archive) if r.warc_file == names[-1]]
+    cut = responses[len(responses) // 2].offset  # an exchange's response: its request stays
+    dumps, summaries = {}, {}
+    for workers in (1, 2):
+        early = tmp_path / f"early-{workers}"
+        early.mkdir()
+        for name in names:
+            data = (sandbox_archive / name).read_bytes()
+            (early / name).write_bytes(data[:cut] if name == names[-1] else data)
+        data_dir = DataDir(tmp_path / f"incremental-{workers}").ensure()
+        data_dir.secret.write_text(SECRET + "\n", encoding="ascii")
+        first = ingest(data_dir, archive=early, workers=workers)
+        for name in names:
+            (early / name).write_bytes((sandbox_archive / name).read_bytes())
+        summaries[workers] = (first, ingest(data_dir, archive=early, workers=workers))
+        con = duckdb.connect(str(data_dir.store), read_only=True)
+        dumps[workers] = dump_tables(con)
+        con.close()
+    assert started == [2, 2], "both ingests at 2 workers went through the pool"
+    assert summaries[2] == summaries[1]
+    assert summaries[1][1].already_ingested > 0, "the second ingest met records it had"
+    assert dumps[2] == dumps[1]

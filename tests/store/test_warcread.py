@@ -62,3 +62,33 @@ def test_a_torn_newest_file_ends_where_the_harvest_reader_ends(tmp_path, sandbox
     expected = list(iter_responses(archive))
     assert 0 < len(expected) < 90
     assert list(iter_responses_fast(archive)) == expected
+
+
+def test_the_sound_end_is_the_harvest_stages_on_torn_and_damaged_files(tmp_path, sandbox_archive):
+    """`sound_end` (zlib + FastWARC) against the harvest stage's verifying scan (warcio):
+    a sound file, one cut mid-record, one whose last exchange lost its response, one with
+    garbage after its last record."""
+    from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+    from kartoteka.harvest.warc import _scan
+    from kartoteka.store.warcread import sound_end
+
+    name = warc_files(sandbox_archive)[-1]
+    data = (sandbox_archive / name).read_bytes()
+    with open(sandbox_archive / name, "rb") as fh:
+        kinds = [
+            (r.stream_pos, r.record_type)
+            for r in ArchiveIterator(fh, parse_http=False, fsspec_args=False)
+        ]
+    last_response = max(pos for pos, kind in kinds if kind == WarcRecordType.response)
+    variants = {
+        "sound": data,
+        "cut mid-record": data[: len(data) - 700],
+        "request without its response": data[:last_response],
+        "garbage after the last record": data + b"\x1f\x8b\x08 not a member" * 10,
+    }
+    for label, content in variants.items():
+        path = tmp_path / f"{label.replace(' ', '-')}-{name}"
+        path.write_bytes(content)
+        assert sound_end(path) == _scan(path, 0)[1], label
+    assert sound_end(tmp_path / f"request-without-its-response-{name}") < last_response

@@ -13,9 +13,10 @@ or a row.
 
 A part is one row per record: the fields the writer needs of the WARC record (never its
 body), a few columns to inspect with DuckDB (outcome, failures, observations), and the
-`ReadRecord` itself, pickled. Before it is pickled, the raw parsed values the store never
-keeps are dropped from it (defendants' names, act texts, the free text of events: the writer
-takes them from the privacy-processed contents), so the parts hold no more than the store.
+`ReadRecord` itself, packed and pickled (`ReadRecord.packed`: each sighting carries the rows a
+new version of its case would write, made from the privacy-processed contents, and none of
+the raw parsed values the store never keeps: defendants' names, act texts, the free text of
+events), so the parts hold no more than the store.
 Each part's Parquet metadata names the parser and act-reader versions that made it; the
 writer refuses parts of another version (a cluster of workers with another install would
 otherwise put a wrong parser version in `fetch_log`).
@@ -32,8 +33,6 @@ same content); a task that kills its workers three times is reported like an unr
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import io
 import logging
 import os
 import pickle
@@ -51,12 +50,12 @@ from kartoteka.errors import KartotekaError
 from kartoteka.paths import DataDir
 from kartoteka.store.db import connect
 from kartoteka.store.ingest import (
-    Ingestor,
     IngestSummary,
     PageReader,
     ReadRecord,
+    ReadResponse,
     RecordReader,
-    ResponseRecord,
+    already_read,
     default_reader,
     files_to_read,
     ingest_records,
@@ -64,8 +63,6 @@ from kartoteka.store.ingest import (
 )
 
 if TYPE_CHECKING:
-    import datetime as dt
-
     from distributed import Client
 
 # Slices: enough tasks to keep every worker thread busy (several each, so that a slow one
@@ -77,7 +74,7 @@ MIN_SLICE_BYTES = 256 * 1024
 MAX_SLICES_PER_FILE = 8
 TASKS_PER_THREAD = 4
 # Names the format of a part; bumped when its columns or payload change.
-PART_FORMAT = "kartoteka-part-1"
+PART_FORMAT = "kartoteka-part-2"
 LOCAL = "local"
 _META_FORMAT = b"kartoteka.part_format"
 _META_PARSER = b"kartoteka.parser_version"
@@ -107,7 +104,7 @@ PART_SCHEMA = pa.schema(
             "failures",
             pa.list_(pa.struct([("row", pa.int32()), ("reason", pa.string())])),
         ),
-        ("read", pa.binary()),  # the pickled ReadRecord, raw texts dropped
+        ("read", pa.binary()),  # the pickled ReadRecord, packed (no raw text)
     ]
 )
 
@@ -155,25 +152,6 @@ class ClusterIngest:
     parts_dir: Path | None = None  # where the parts were written (kept only on request)
 
 
-@dataclass(frozen=True, slots=True)
-class PartRecord:
-    """A record as the writer gets it from a part: what `Ingestor.apply` uses of a WARC
-    response, and what reading it gave. The body stays in the archive."""
-
-    url: str
-    fetched_at: dt.datetime
-    court_code: str | None
-    page_kind: str | None
-    simulated: bool
-    status: int
-    warc_file: str
-    offset: int
-    record_id: str
-    run_id: str | None
-    read: ReadRecord
-    body: bytes = b""
-
-
 # -- planning ---------------------------------------------------------------------------
 def slice_bytes_for(total_bytes: int, threads: int) -> int:
     """The slice size that gives each of `threads` worker threads `TASKS_PER_THREAD` tasks
@@ -186,16 +164,16 @@ def plan_slices(
     archive_dir: Path, names: list[str], newest: str | None, slice_bytes: int = SLICE_BYTES
 ) -> list[Slice]:
     """The tasks for reading `names` (in writing order): each file cut into slices of about
-    `slice_bytes`, at most `MAX_SLICES_PER_FILE`. The newest file's sound end is found here,
-    once, by the harvest stage's verifying scan (only it can have a torn tail), as a local
-    ingest does."""
-    from kartoteka.harvest.warc import _scan
+    `slice_bytes`, at most `MAX_SLICES_PER_FILE`. The newest file's sound end (only it can
+    have a torn tail) is found here, once, by the harvest stage's rule
+    (`warcread.sound_end`), as a local ingest does."""
+    from kartoteka.store.warcread import sound_end as sound_end_of
 
     slices: list[Slice] = []
     for name in names:
         path = (archive_dir / name).resolve()
         size = path.stat().st_size
-        sound_end = _scan(path, 0)[1] if name == newest else None
+        sound_end = sound_end_of(path) if name == newest else None
         end = max(1, size if sound_end is None else min(size, sound_end))
         count = min(MAX_SLICES_PER_FILE, -(-end // max(1, slice_bytes)))
         length = -(-end // count)
@@ -207,18 +185,8 @@ def plan_slices(
 
 
 # -- the task (runs on a worker) ----------------------------------------------------------
-def _without_raw_text(read: ReadRecord) -> ReadRecord:
-    """The read record without the parsed values the store never keeps raw: the writer takes
-    names, act texts and the free text of events from the privacy-processed contents."""
-    for observation in read.observations:
-        facts = observation.facts
-        facts.defendants = [dataclasses.replace(d, name=None) for d in facts.defendants]
-        facts.acts = [dataclasses.replace(a, text=None) for a in facts.acts]
-        facts.events = [dataclasses.replace(e, basis=None, note=None) for e in facts.events]
-    return read
-
-
 def _row(record: Any, read: ReadRecord) -> dict[str, Any]:
+    assert all(isinstance(o.version, bytes) for o in read.observations), "pack it first"
     return {
         "warc_file": record.warc_file,
         "offset": int(record.offset),
@@ -236,7 +204,7 @@ def _row(record: Any, read: ReadRecord) -> dict[str, Any]:
         "template": read.template,
         "observations": len(read.observations),
         "failures": [{"row": row, "reason": reason} for row, reason in read.failures],
-        "read": pickle.dumps(_without_raw_text(read), protocol=pickle.HIGHEST_PROTOCOL),
+        "read": pickle.dumps(read, protocol=pickle.HIGHEST_PROTOCOL),  # packed: no raw text
     }
 
 
@@ -245,12 +213,12 @@ def _slice_records(task: Slice) -> Iterator[Any]:
     start at a record (nor a gzip member), so the file is read from its start and the
     records before the slice are skipped unparsed: reading a record costs ~0.05 ms against
     ~5 ms to parse it (docs/scaling.md)."""
-    from kartoteka.store.warcread import _responses
+    from kartoteka.store.warcread import _Bounded, _responses
 
     with open(task.path, "rb") as fh:
         stream: Any = fh
         if task.sound_end is not None and task.sound_end < os.fstat(fh.fileno()).st_size:
-            stream = io.BytesIO(fh.read(task.sound_end))  # a torn tail: the sound part only
+            stream = _Bounded(fh, task.sound_end)  # a torn tail: the sound part only
         for record in _responses(stream, task.warc_file):
             if record.offset < task.start:
                 continue
@@ -279,7 +247,7 @@ def read_slice(reader: RecordReader, task: Slice, parts_dir: str) -> SliceResult
     error: str | None = None
     try:
         for record in _slice_records(task):
-            rows.append(_row(record, reader.read(record)))
+            rows.append(_row(record, reader.read_packed(record)))
     except Exception as exc:  # a missing, unreadable or broken file must not stop the run
         error = f"{type(exc).__name__}: {exc}"
         if rows:  # the record read just before the fault may be cut by it (its body short)
@@ -310,7 +278,7 @@ def read_slice(reader: RecordReader, task: Slice, parts_dir: str) -> SliceResult
 
 
 # -- the writer's side --------------------------------------------------------------------
-def read_part(path: Path, expected: dict[bytes, bytes]) -> Iterator[PartRecord]:
+def read_part(path: Path, expected: dict[bytes, bytes]) -> Iterator[ReadResponse]:
     """The records of one part, in file order, after checking it was made by the same
     parser, act reader and name policy as this writer's."""
     try:
@@ -333,7 +301,7 @@ def read_part(path: Path, expected: dict[bytes, bytes]) -> Iterator[PartRecord]:
     for batch in part.iter_batches(batch_size=512):
         for row in batch.to_pylist():
             fetched_at = row["fetched_at"]
-            yield PartRecord(
+            yield ReadResponse(
                 url=row["url"],
                 fetched_at=fetched_at,
                 court_code=row["court_code"],
@@ -348,20 +316,11 @@ def read_part(path: Path, expected: dict[bytes, bytes]) -> Iterator[PartRecord]:
             )
 
 
-def _already_read(
-    ingestor: Ingestor, records: Iterator[ResponseRecord], workers: int | None
-) -> Iterator[tuple[ResponseRecord, ReadRecord]]:
-    """`ingest_records`' reading step for records a cluster has read already."""
-    for record in records:
-        assert isinstance(record, PartRecord)
-        yield record, record.read
-
-
 def _loaded_in_order(
     futures: list[tuple[Slice, Any]],
     expected: dict[bytes, bytes],
     unreadable: list[tuple[str, str]],
-) -> Iterator[PartRecord]:
+) -> Iterator[ReadResponse]:
     """Every part's records in archive order, each part as soon as its task is done (the
     later ones go on running meanwhile); failed tasks go to `unreadable`."""
     for task, future in futures:
@@ -453,7 +412,7 @@ def ingest_on_cluster(
         slices: list[Slice] = []
         try:
             with contextlib.ExitStack() as stack:
-                records: Iterator[PartRecord] = iter(())
+                records: Iterator[ReadResponse] = iter(())
                 if todo:  # nothing to read: no cluster to start
                     client = stack.enter_context(connect_cluster(address, workers))
                     length = slice_bytes or slice_bytes_for(
@@ -464,7 +423,7 @@ def ingest_on_cluster(
                     futures = _submit(client, record_reader, slices, run_parts)
                     records = _loaded_in_order(futures, expected, unreadable)
                 summary = ingest_records(
-                    con, records, policy, reader, rebuild=rebuild, reading=_already_read
+                    con, records, policy, reader, rebuild=rebuild, reading=already_read
                 )
             failed = {Path(path).name for path, _ in unreadable}
             finished = [(n, size) for n, size in closed if n not in failed]

@@ -18,9 +18,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import itertools
 import json
 import os
+import pickle
 import re
 import tempfile
 from collections import defaultdict
@@ -234,17 +234,46 @@ class _Batch:
 
 @dataclass(slots=True)
 class Observation:
-    """One sighting of a case in a record (a listing row or a card), with its content as
-    the store keeps it (privacy applied) and that content's hash."""
+    """One sighting of a case in a record (a listing row or a card): where it is, its
+    content's hash (the content as the store keeps it, privacy applied), and what the rows
+    of a new version would be made of, should the hash be new to the writer.
+
+    `version` is a `VersionSource` while the record stays in one process; a record sent to
+    another process carries the rows themselves, made where it was read and pickled
+    (`ReadRecord.packed`): most sightings repeat a version already stored, and then the
+    writer never unpickles them (docs/scaling.md)."""
 
     position: int
     key: str
     source: str  # "listing" | "card"
-    content: dict[str, Any]
     content_hash: str
-    content_json: str  # what case_versions.content holds, should this be a new version
+    version: VersionSource | bytes
+
+
+@dataclass(slots=True)
+class VersionSource:
+    """What a new version's rows are made of: the content as stored, its JSON, the parsed
+    facts and the acts read (`version_rows` makes the rows)."""
+
+    content: dict[str, Any]
+    content_json: str  # what case_versions.content holds
     facts: _Facts
     acts_read: list[ReadAct] = field(default_factory=list)  # a card's acts with a text
+
+
+# The tables a case version writes, in the order `version_rows` gives their rows.
+VERSION_TABLES = (
+    "case_versions",
+    "defendants",
+    "charges",
+    "events",
+    "acts",
+    "act_readings",
+    "sentences",
+)
+# Per table of VERSION_TABLES, its rows without their first two columns (case_key, version):
+# the version number is the writer's to give.
+VersionRows = tuple[list[tuple[Any, ...]], ...]
 
 
 @dataclass(slots=True)
@@ -263,6 +292,53 @@ class ReadRecord:
     observations: list[Observation] = field(default_factory=list)
     failures: list[tuple[int, str]] = field(default_factory=list)  # (row or -1, reason)
 
+    def packed(self, record: ResponseRecord, parser_version: str | None) -> ReadRecord:
+        """This record ready to go to another process: every observation's version rows
+        made here and pickled (see `Observation`). Changes it in place and returns it."""
+        for observation in self.observations:
+            if isinstance(observation.version, VersionSource):
+                rows = version_rows(
+                    record, self.fetched_at, parser_version, observation, observation.version
+                )
+                observation.version = pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class ReadResponse:
+    """A response record as the writer gets it from another process (a pool worker, a
+    cluster's part): what `Ingestor.apply` uses of the WARC record, never its body (that
+    stays in the archive), and what reading it gave (None: already ingested, not read)."""
+
+    url: str
+    fetched_at: dt.datetime
+    court_code: str | None
+    page_kind: str | None
+    simulated: bool
+    status: int
+    warc_file: str
+    offset: int
+    record_id: str
+    run_id: str | None
+    read: ReadRecord | None
+    body: bytes = b""
+
+    @classmethod
+    def of(cls, record: ResponseRecord, read: ReadRecord | None) -> ReadResponse:
+        return cls(
+            url=record.url,
+            fetched_at=record.fetched_at,
+            court_code=record.court_code,
+            page_kind=record.page_kind,
+            simulated=bool(record.simulated),
+            status=int(record.status),
+            warc_file=record.warc_file,
+            offset=int(record.offset),
+            record_id=record.record_id,
+            run_id=getattr(record, "run_id", None),
+            read=read,
+        )
+
 
 class RecordReader:
     """Reads records into `ReadRecord`s: the parser and the privacy policy, no store. Pure
@@ -271,6 +347,7 @@ class RecordReader:
     def __init__(self, policy: NamePolicy, reader: PageReader) -> None:
         self.policy = policy
         self.reader = reader
+        self.parser_version = getattr(reader, "parser_version", None) or _parser_version()
 
     def read(self, record: ResponseRecord) -> ReadRecord:
         # The time a page counts as seen (on the sandbox's calendar for simulated pages).
@@ -316,9 +393,9 @@ class RecordReader:
             read.failures.append((-1, failure))
         return read
 
-    def read_many(self, records: list[ResponseRecord]) -> list[ReadRecord]:
-        """One pool task: a chunk of records (fewer, larger messages between processes)."""
-        return [self.read(record) for record in records]
+    def read_packed(self, record: ResponseRecord) -> ReadRecord:
+        """`read`, ready to be sent to the writer in another process (`ReadRecord.packed`)."""
+        return self.read(record).packed(record, self.parser_version)
 
     # -- listings ------------------------------------------------------------------------
     def _listing(self, record: ResponseRecord, page: Page, read: ReadRecord) -> None:
@@ -375,7 +452,8 @@ class RecordReader:
         key = case_key(record.court_code, _instance(delo_id), case_id)
         observation = _observation(0, key, "card", self._card_content(card), _card_facts(card))
         names = [d.name for d in card.defendants if d.name]
-        observation.acts_read = read_card_acts(card.acts, names, self.policy)
+        assert isinstance(observation.version, VersionSource)
+        observation.version.acts_read = read_card_acts(card.acts, names, self.policy)
         read.observations.append(observation)
         return None
 
@@ -455,14 +533,113 @@ class RecordReader:
 def _observation(
     position: int, key: str, source: str, content: dict[str, Any], facts: _Facts
 ) -> Observation:
+    content_json = json.dumps(content, ensure_ascii=False, sort_keys=True)
     return Observation(
-        position,
-        key,
-        source,
-        content,
-        _hash(content),
-        json.dumps(content, ensure_ascii=False, sort_keys=True),
-        facts,
+        position, key, source, _hash(content), VersionSource(content, content_json, facts)
+    )
+
+
+def version_rows(
+    record: ResponseRecord,
+    fetched_at: dt.datetime,
+    parser_version: str | None,
+    observation: Observation,
+    source: VersionSource,
+) -> VersionRows:
+    """The rows a new version of `observation`'s case writes, per table of VERSION_TABLES
+    and without (case_key, version). Pure: made in the reading half when the record goes to
+    another process, else by the writer for the versions that are new."""
+    key, content, facts = observation.key, source.content, source.facts
+    court_code, instance, case_id = key.split("/", 2)
+    all_charges = [c for d in facts.defendants for c in d.charges]
+    principal = principal_article(all_charges)
+    version = (
+        observation.source,
+        court_code,
+        instance,
+        case_id,
+        observation.content_hash,
+        fetched_at,
+        fetched_at,
+        record.warc_file,
+        int(record.offset),
+        bool(record.simulated),
+        facts.uid,
+        facts.uid_valid,
+        facts.case_number,
+        facts.case_number_raw,
+        facts.entry_date,
+        facts.judge,
+        facts.category,
+        facts.result,
+        facts.result_date,
+        facts.legal_force_date,
+        classify_result(facts.result, facts.events).value,
+        len(facts.defendants),
+        len(all_charges),
+        principal.article if principal else None,
+        principal.key if principal else None,
+        source.content_json,
+    )
+    defendants: list[tuple[Any, ...]] = []
+    charges: list[tuple[Any, ...]] = []
+    for dpos, (d, dj) in enumerate(zip(facts.defendants, content["defendants"], strict=True)):
+        defendants.append(
+            (
+                dpos,
+                dj["initials"],
+                dj["name_hash"],
+                dj["name"],
+                dj["name_hidden"],
+                d.charges_raw,
+                d.result,
+                d.result_date,
+            )
+        )
+        for cpos, charge in enumerate(d.charges):
+            charges.append((dpos, cpos, *_charge_row(charge)))
+    events = [
+        (
+            epos,
+            e.name,
+            e.date,
+            e.time,
+            e.place,
+            e.result,
+            content["events"][epos]["basis"],
+            content["events"][epos]["note"],
+            e.published,
+        )
+        for epos, e in enumerate(facts.events)
+    ]
+    acts = [
+        (
+            apos,
+            a.title,
+            a.number,
+            a.date,
+            a.url,
+            aj["text_chars"],
+            aj["text_sha256"],
+            aj.get("text"),
+        )
+        for apos, (a, aj) in enumerate(zip(facts.acts, content["acts"], strict=True))
+    ]
+    provenance = (
+        record.warc_file,
+        int(record.offset),
+        record.record_id,
+        stored_version(parser_version),
+    )
+    readings, sentences = act_rows(key, 0, source.acts_read, provenance)
+    return (
+        [version],
+        defendants,
+        charges,
+        events,
+        acts,
+        [row[2:] for row in readings],
+        [row[2:] for row in sentences],
     )
 
 
@@ -598,108 +775,16 @@ class Ingestor:
         version: int,
         observation: Observation,
     ) -> None:
-        key, source, facts = observation.key, observation.source, observation.facts
-        content, content_hash = observation.content, observation.content_hash
-        court_code, instance, case_id = key.split("/", 2)
-        all_charges = [c for d in facts.defendants for c in d.charges]
-        principal = principal_article(all_charges)
-        self.batch.add(
-            "case_versions",
-            (
-                key,
-                version,
-                source,
-                court_code,
-                instance,
-                case_id,
-                content_hash,
-                fetched_at,
-                fetched_at,
-                record.warc_file,
-                int(record.offset),
-                bool(record.simulated),
-                facts.uid,
-                facts.uid_valid,
-                facts.case_number,
-                facts.case_number_raw,
-                facts.entry_date,
-                facts.judge,
-                facts.category,
-                facts.result,
-                facts.result_date,
-                facts.legal_force_date,
-                classify_result(facts.result, facts.events).value,
-                len(facts.defendants),
-                len(all_charges),
-                principal.article if principal else None,
-                principal.key if principal else None,
-                observation.content_json,
-            ),
+        made = observation.version
+        rows = (
+            pickle.loads(made)  # our own reading half's output (ReadRecord.packed)
+            if isinstance(made, bytes)
+            else version_rows(record, fetched_at, self.parser_version, observation, made)
         )
-        for dpos, (d, dj) in enumerate(zip(facts.defendants, content["defendants"], strict=True)):
-            self.batch.add(
-                "defendants",
-                (
-                    key,
-                    version,
-                    dpos,
-                    dj["initials"],
-                    dj["name_hash"],
-                    dj["name"],
-                    dj["name_hidden"],
-                    d.charges_raw,
-                    d.result,
-                    d.result_date,
-                ),
-            )
-            for cpos, charge in enumerate(d.charges):
-                self.batch.add("charges", (key, version, dpos, cpos, *_charge_row(charge)))
-        for epos, e in enumerate(facts.events):
-            ej = content["events"][epos]
-            self.batch.add(
-                "events",
-                (
-                    key,
-                    version,
-                    epos,
-                    e.name,
-                    e.date,
-                    e.time,
-                    e.place,
-                    e.result,
-                    ej["basis"],
-                    ej["note"],
-                    e.published,
-                ),
-            )
-        for apos, a in enumerate(facts.acts):
-            aj = content["acts"][apos]
-            self.batch.add(
-                "acts",
-                (
-                    key,
-                    version,
-                    apos,
-                    a.title,
-                    a.number,
-                    a.date,
-                    a.url,
-                    aj["text_chars"],
-                    aj["text_sha256"],
-                    aj.get("text"),
-                ),
-            )
-        provenance = (
-            record.warc_file,
-            int(record.offset),
-            record.record_id,
-            stored_version(self.parser_version),
-        )
-        readings, sentences = act_rows(key, version, observation.acts_read, provenance)
-        for row in readings:
-            self.batch.add("act_readings", row)
-        for row in sentences:
-            self.batch.add("sentences", row)
+        head = (observation.key, version)
+        for table, table_rows in zip(VERSION_TABLES, rows, strict=True):
+            for row in table_rows:
+                self.batch.add(table, (*head, *row))
 
     def _write_act_page(self, record: ResponseRecord, read: ReadRecord) -> None:
         """An act page's rows (`act_pages`, `act_page_sentences`) when it says something new
@@ -855,11 +940,6 @@ def _check_name_policy(con: duckdb.DuckDBPyConnection, keep_names: bool) -> None
         )
 
 
-# A pool costs a second or so to start (each worker imports the parser): below this many new
-# records the one process reads them itself.
-POOL_MIN_RECORDS = 500
-
-
 def ingest_records(
     con: duckdb.DuckDBPyConnection,
     records: Iterable[ResponseRecord],
@@ -867,15 +947,14 @@ def ingest_records(
     reader: PageReader | None = None,
     *,
     rebuild: bool = False,
-    workers: int | None = None,
     reading: Reading | None = None,
 ) -> IngestSummary:
     """Ingest records into an open store in one transaction (all or nothing).
 
-    `workers`: processes that read (parse) records, default every core this process may use;
-    the writing stays here, in archive order, so the result does not depend on it.
-    `reading`: where the records are read (default: here or in a local pool, `_read_all`;
-    `kartoteka.store.cluster` passes records a Dask cluster has read already)."""
+    `reading`: where the records are read (default: here, `read_here`; records that other
+    processes have read already, `ReadResponse`s from the local pool or a Dask cluster's
+    parts, come with `already_read`). The writing stays here, in archive order, so the
+    result does not depend on where they were read."""
     con.execute("BEGIN TRANSACTION")
     try:
         if rebuild:
@@ -884,7 +963,7 @@ def ingest_records(
         _check_name_policy(con, policy.keep_names)
         ingestor = Ingestor(con, policy, reader or default_reader())
         fresh = (record for record in records if ingestor.is_new(record))
-        pairs = (reading or _read_all)(ingestor, fresh, workers)
+        pairs = (reading or read_here)(ingestor, fresh)
         # what this ingest writes, for a refresh of only what it touched (none on a rebuild)
         written: list[tuple[str, int]] | None = None if rebuild else []
         for n, (record, read) in enumerate(pairs, start=1):
@@ -906,27 +985,65 @@ def ingest_records(
     return summary
 
 
-# (ingestor, new records in archive order, workers) → (record, read record) in that order.
+# (ingestor, new records in archive order) → (record, read record) in that order.
 Reading = Callable[
-    ["Ingestor", Iterator[ResponseRecord], int | None],
+    ["Ingestor", Iterator[ResponseRecord]],
     Iterator[tuple[ResponseRecord, ReadRecord]],
 ]
 
 
-def _read_all(
-    ingestor: Ingestor, records: Iterator[ResponseRecord], workers: int | None
+def read_here(
+    ingestor: Ingestor, records: Iterator[ResponseRecord]
 ) -> Iterator[tuple[ResponseRecord, ReadRecord]]:
-    """(record, read record) in archive order: read here, or by a pool of `workers`
-    processes when there are more than a few hundred records and the reader can be sent."""
+    """(record, read record) in archive order, read in this process."""
+    for record in records:
+        yield record, ingestor.records.read(record)
+
+
+def already_read(
+    ingestor: Ingestor, records: Iterator[ResponseRecord]
+) -> Iterator[tuple[ResponseRecord, ReadRecord]]:
+    """`ingest_records`' reading step for records other processes have read already."""
+    for record in records:
+        assert isinstance(record, ReadResponse) and record.read is not None
+        yield record, record.read
+
+
+# Starting a pool costs about a second of CPU per worker (each imports the parser and loads
+# the act reader's models): below this many bytes of WARC files still to read (about 450
+# sandbox exchanges) the one process reads them itself.
+POOL_MIN_BYTES = 2 * 1024 * 1024
+
+
+def _pooled_records(
+    con: duckdb.DuckDBPyConnection,
+    archive_dir: Path,
+    rebuild: bool,
+    record_reader: RecordReader,
+    workers: int | None,
+) -> tuple[Iterator[ReadResponse], list[tuple[str, int]]] | None:
+    """The archive's unread records as a pool of `workers` processes reads them (see
+    `kartoteka.store.pool`), and the closed files this read will have finished; None when
+    one process is to read them: one worker asked for, little to read, or a reader that
+    cannot be sent to another process (a test's lambda)."""
     from kartoteka.store import pool
 
     count = pool.machine_workers() if workers is None else max(1, workers)
-    head = list(itertools.islice(records, POOL_MIN_RECORDS)) if count > 1 else []
-    if count > 1 and len(head) == POOL_MIN_RECORDS and pool.can_ship(ingestor.records):
-        yield from pool.read_in_pool(ingestor.records, itertools.chain(head, records), count)
-        return
-    for record in itertools.chain(head, records):
-        yield record, ingestor.records.read(record)
+    if count < 2:
+        return None
+    todo, closed = files_to_read(con, archive_dir, rebuild)
+    done: dict[str, list[int]] = defaultdict(list)
+    if not rebuild and todo:
+        for name, offset in con.execute(
+            "SELECT warc_file, warc_offset FROM fetch_log WHERE list_contains(?, warc_file)",
+            [todo],
+        ).fetchall():
+            done[name].append(int(offset))
+    # New records are appended: what a file holds after its last ingested record.
+    unread = sum((archive_dir / name).stat().st_size - max(done.get(name, [0])) for name in todo)
+    if unread < POOL_MIN_BYTES or not pool.can_ship(record_reader):
+        return None
+    return pool.read_in_pool(record_reader, archive_dir, todo, dict(done), count), closed
 
 
 def name_policy(data_dir: DataDir, keep_names: bool | None = None) -> NamePolicy:
@@ -950,8 +1067,16 @@ def ingest(
     policy = name_policy(data_dir.ensure(), keep_names)
     con = connect(data_dir)
     try:
-        with _unread_records(con, archive_dir, rebuild) as (records, closed):
-            summary = ingest_records(con, records, policy, reader, rebuild=rebuild, workers=workers)
+        record_reader = RecordReader(policy, reader or default_reader())
+        pooled = _pooled_records(con, archive_dir, rebuild, record_reader, workers)
+        if pooled is not None:
+            read_records, closed = pooled
+            summary = ingest_records(
+                con, read_records, policy, reader, rebuild=rebuild, reading=already_read
+            )
+        else:
+            with _unread_records(con, archive_dir, rebuild) as (records, closed):
+                summary = ingest_records(con, records, policy, reader, rebuild=rebuild)
         if closed:
             con.executemany("INSERT OR REPLACE INTO ingested_files VALUES (?, ?)", closed)
         return summary
