@@ -815,35 +815,38 @@ def reporting_lag(
     if reference is None:
         return [LagPoint(n, None, 0) for n in days]
     began = {court[0]: court[4] for court in _per_court(con, flt)}
-    if not began:
+    if not began or not days:
         return [LagPoint(n, None, 0) for n in days]
+    thresholds = sorted({int(n) for n in days})
+    # one pass over the cases into at most (len + 1)^2 groups: `within`, the first threshold
+    # the case's lag is within (len: none); `old`, how many thresholds its receipt is old
+    # enough for (entry_date <= reference - n); the shares are sums over these groups
+    within = " ".join(f"WHEN lag <= {n} THEN {i}" for i, n in enumerate(thresholds))
+    old = " ".join(f"WHEN age < {n} THEN {i}" for i, n in enumerate(thresholds))
     rows = _rows(
         con,
         flt,
-        """
+        f"""
         , began AS (SELECT unnest($codes) AS court_code, unnest($began) AS began),
-        lags AS (  -- one pass over the cases, then the thresholds over the small groups
-            SELECT s.entry_date, CAST(s.first_seen_at AS DATE) - s.entry_date AS lag,
-                   count(*) AS n_cases
+        lags AS (
+            SELECT CAST(s.first_seen_at AS DATE) - s.entry_date AS lag,
+                   $reference - s.entry_date AS age
             FROM sel s JOIN began b USING (court_code)
-            WHERE s.entry_date IS NOT NULL AND s.entry_date >= b.began
-            GROUP BY ALL)
-        SELECT n, coalesce(sum(n_cases) FILTER (WHERE lag <= n), 0), sum(n_cases)
-        FROM lags, unnest($days) AS t(n)
-        WHERE entry_date <= $reference - CAST(n AS INTEGER)
-        GROUP BY n""",
-        extra={
-            "days": list(days),
-            "reference": reference,
-            "codes": list(began),
-            "began": list(began.values()),
-        },
+            WHERE s.entry_date IS NOT NULL AND s.entry_date >= b.began)
+        SELECT CASE {within} ELSE {len(thresholds)} END AS within,
+               CASE {old} ELSE {len(thresholds)} END AS old, count(*)
+        FROM lags GROUP BY ALL""",
+        extra={"reference": reference, "codes": list(began), "began": list(began.values())},
     )
-    counted = {int(n): (int(within), int(basis)) for n, within, basis in rows}
+    counted: dict[int, tuple[int, int]] = {}
+    for k, n in enumerate(thresholds):
+        basis = sum(int(c) for _, old_enough, c in rows if old_enough > k)
+        seen = sum(int(c) for first, old_enough, c in rows if old_enough > k and first <= k)
+        counted[n] = (seen, basis)
     points = []
     for n in days:
-        within, basis = counted.get(n, (0, 0))
-        points.append(LagPoint(n, within / basis if basis else None, basis))
+        seen, basis = counted.get(n, (0, 0))
+        points.append(LagPoint(n, seen / basis if basis else None, basis))
     return points
 
 
