@@ -222,3 +222,11 @@ def test_revisions_show_a_figure_growing_as_late_cases_appear(con):
     assert [p.as_of for p in points] == [RUN1.date(), RUN2.date()]
     january = [c for c in CASES if c.entry.strftime("%Y-%m") == "2024-01"]
     assert [p.cases for p in points] == [sum(1 for c in january if c.first_run == 1), len(january)]
+
+
+def test_reporting_lag_thresholds_in_any_order_each_counted_once(con):
+    sorted_days = {p.days: p for p in m.reporting_lag(con, Filter(), days=(1, 7, 10, 21))}
+    shuffled = m.reporting_lag(con, Filter(), days=(21, 7, 1, 7, 10))
+    assert [p.days for p in shuffled] == [21, 7, 1, 7, 10]  # as asked
+    assert all(p == sorted_days[p.days] for p in shuffled)
+    assert m.reporting_lag(con, Filter(), days=()) == []

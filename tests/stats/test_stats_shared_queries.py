@@ -1,13 +1,15 @@
 """The overview's speed-ups keep the figures: the month x principal-article split adds up to
-the metrics it splits, and `shared_queries` answers repeated questions without changing any
-result (inside the block, outside it, as of an earlier day, without removed cases)."""
+the metrics it splits, and `shared_queries` answers repeated questions (and chooses how an
+as-of is answered once) without changing any result (inside the block, outside it, as of an
+earlier day or an instant inside a run, without removed cases), against every metric run
+on its own (`reference_queries`)."""
 
 import datetime as dt
 from collections import Counter
 from dataclasses import replace
 
 import pytest
-from stats_history import CASES, RUN1
+from stats_history import CASES, RUN1, RUN2
 
 from kartoteka.stats import metrics as m
 from kartoteka.stats.metrics import Filter
@@ -26,9 +28,11 @@ class CountingConnection:
     def __init__(self, con):
         self.con = con
         self.queries = 0
+        self.asked = []
 
     def execute(self, *args):
         self.queries += 1
+        self.asked.append(args[0])
         return self.con.execute(*args)
 
 
@@ -62,6 +66,8 @@ FILTERS = [
     Filter(since=dt.date(2024, 1, 1)),
     Filter(include_removed=False),
     Filter(as_of=RUN1.date() + dt.timedelta(days=1)),
+    Filter(as_of=RUN1.date() + dt.timedelta(days=1), include_removed=False),
+    Filter(as_of=RUN2 + dt.timedelta(minutes=30), article="352.1"),  # during run 2
 ]
 
 
@@ -89,6 +95,8 @@ def test_shared_queries_change_no_result(con, flt):
         again = _everything(con, flt)
     assert shared == alone
     assert again == alone
+    with m.reference_queries():
+        assert _everything(con, flt) == alone
 
 
 def test_shared_queries_ask_each_question_once_and_only_inside_the_block(con):
@@ -105,3 +113,34 @@ def test_shared_queries_ask_each_question_once_and_only_inside_the_block(con):
         assert counting.queries == asked + 1
     m.outcomes(counting, flt)  # outside the block: asked again
     assert counting.queries == asked + 2
+
+
+def _source_questions(counting):
+    return sum(1 for sql in counting.asked if "max(fetched_at) FROM fetch_log" in sql)
+
+
+def test_an_as_of_source_is_chosen_once_per_block(con):
+    flt = Filter(as_of=RUN1.date() + dt.timedelta(days=1))
+    alone = CountingConnection(con)
+    m.outcomes(alone, flt)
+    m.cumulative_cases(alone, flt)
+    assert _source_questions(alone) == 2  # outside a block: each metric asks
+    counting = CountingConnection(con)
+    with m.shared_queries():
+        m.headline_figures(counting, flt)
+        m.completeness_by_month(counting, flt)
+        m.cases_by_court(counting, flt)
+    assert _source_questions(counting) == 1
+    with m.shared_queries():  # a new block asks again (a new snapshot may have come)
+        m.outcomes(counting, flt)
+    assert _source_questions(counting) == 2
+
+
+def test_reference_queries_share_nothing(con):
+    counting = CountingConnection(con)
+    flt = Filter(article="337")
+    with m.reference_queries(), m.shared_queries():
+        m.outcomes(counting, flt)
+        asked = counting.queries
+        m.outcomes(counting, flt)
+        assert counting.queries == 2 * asked

@@ -42,7 +42,7 @@ import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, ParamSpec, TypeVar
 
 import duckdb
@@ -198,6 +198,7 @@ class CaseRef:
 
 # -- the selection every metric shares ---------------------------------------------------------
 REPLAY, HISTORY = "replay", "history"  # the two ways to answer an as-of (`_source`)
+CURRENT = "current"  # an as-of after everything seen: the current tables answer it
 
 
 def _selection(
@@ -206,17 +207,20 @@ def _selection(
     with_courts: bool = False,
     source: str = REPLAY,
     last_seen: bool = True,
+    removed: bool = True,
 ) -> tuple[str, dict[str, Any]]:
     """CTEs `f` (the cases: the `cases` table now; as of a cutoff, the same columns from the
-    interval-valid history (`source` HISTORY, `last_seen` False: without last_seen_at) or
-    recomputed from the history (REPLAY)) and `sel` (the cases the filter keeps, with their
-    court's name, region and district when asked for). Returns (SQL prefix, parameters)."""
+    interval-valid history (`source` HISTORY; `last_seen` / `removed` False: without
+    last_seen_at / removed_at, for queries that do not read them) or recomputed from the
+    history (REPLAY)) and `sel` (the cases the filter keeps, with their court's name, region
+    and district when asked for). Returns (SQL prefix, parameters)."""
     params: dict[str, Any] = {"instance": flt.instance}
     if flt.as_of is None:
         base = "WITH f AS (SELECT * FROM cases)"
     else:
         params["cutoff"] = cutoff_for(flt.as_of)
-        facts = history.facts_at_sql(last_seen) if source == HISTORY else facts_sql()
+        removed = removed or not flt.include_removed or _reference.get()
+        facts = history.facts_at_sql(last_seen, removed) if source == HISTORY else facts_sql()
         base = f"WITH f AS ({facts})"
     where = ["f.instance = $instance"]
     several = article_set(flt.article) if flt.article else None
@@ -336,15 +340,30 @@ def _seen_nothing_since(con: duckdb.DuckDBPyConnection, cutoff: dt.datetime) -> 
 def _source(con: duckdb.DuckDBPyConnection, flt: Filter) -> tuple[Filter, str]:
     """How to answer the filter's as-of: from the current tables when nothing was seen
     since (the filter comes back without as-of), else from the interval-valid history
-    (`kartoteka.store.history`) where it answers exactly, else by the replay."""
+    (`kartoteka.store.history`) where it answers exactly, else by the replay. Within
+    `shared_queries` the choice is made once per connection and cutoff: it costs three
+    scans of the history's timestamps, which every metric of an overview would repeat."""
     if flt.as_of is None:
         return flt, REPLAY
     cutoff = cutoff_for(flt.as_of)
-    if _seen_nothing_since(con, cutoff):
+    block = None if _reference.get() else _block.get()
+    key = (id(con), cutoff, _replay_only.get())
+    way = block.sources.get(key) if block is not None else None
+    if way is None:
+        way = _choose_source(con, cutoff)
+        if block is not None:
+            block.sources[key] = way
+    if way == CURRENT:
         return replace(flt, as_of=None), REPLAY  # same answer, from the materialised tables
+    return flt, way
+
+
+def _choose_source(con: duckdb.DuckDBPyConnection, cutoff: dt.datetime) -> str:
+    if _seen_nothing_since(con, cutoff):
+        return CURRENT
     if not _replay_only.get() and history.answers(con, cutoff):
-        return flt, HISTORY
-    return flt, REPLAY
+        return HISTORY
+    return REPLAY
 
 
 def _as_of_day(flt: Filter) -> dt.date | None:
@@ -363,40 +382,65 @@ def _rows(
     with_courts: bool = False,
 ) -> list[tuple[Any, ...]]:
     flt, source = _source(con, flt)
-    # last_seen_at as of a cutoff costs a pass over every sighting: only when the query reads it
-    prefix, params = _selection(flt, date_column, with_courts, source, "last_seen_at" in body)
+    # as of a cutoff, last_seen_at costs a pass over every sighting and removed_at a join by
+    # case key over every case: each only when the query reads it
+    prefix, params = _selection(
+        flt, date_column, with_courts, source, "last_seen_at" in body, "removed_at" in body
+    )
     sql = prefix + body
     used = {k: v for k, v in {**params, **(extra or {})}.items() if f"${k}" in sql}
-    answered = _answered.get()
-    if answered is None:
+    block = None if _reference.get() else _block.get()
+    if block is None:
         return con.execute(sql, used).fetchall()
     key = (id(con), sql, repr(sorted(used.items())))
-    if key not in answered:
-        answered[key] = con.execute(sql, used).fetchall()
-    return answered[key]
+    if key not in block.answers:
+        block.answers[key] = con.execute(sql, used).fetchall()
+    return block.answers[key]
 
 
-_answered: ContextVar[dict[tuple[int, str, str], list[tuple[Any, ...]]] | None] = ContextVar(
-    "kartoteka_stats_answered", default=None
-)
+@dataclass(slots=True)
+class _Block:
+    """What one `shared_queries` block remembers: each query's answer (by connection, SQL
+    and parameters) and how each as-of cutoff is answered (`_source`)."""
+
+    answers: dict[tuple[int, str, str], list[tuple[Any, ...]]] = field(default_factory=dict)
+    sources: dict[tuple[int, dt.datetime, bool], str] = field(default_factory=dict)
+
+
+_block: ContextVar[_Block | None] = ContextVar("kartoteka_stats_block", default=None)
+_reference: ContextVar[bool] = ContextVar("kartoteka_stats_reference", default=False)
 
 
 @contextmanager
 def shared_queries() -> Iterator[None]:
     """Within the block, a query the metrics already ran (same connection, same SQL, same
-    parameters) answers from memory instead of scanning again. Metrics built on others ask
-    some of the same questions (`headline_figures` and `outcomes`, `completeness_by_month`
-    and `cases_received_by_month`, the reference day of `reporting_lag`), so a page showing
+    parameters) answers from memory instead of scanning again, and the way each as-of is
+    answered (`_source`) is chosen once. Metrics built on others ask some of the same
+    questions (`headline_figures` and `outcomes`, `completeness_by_month` and
+    `cases_received_by_month`, the reference day of `reporting_lag`), so a page showing
     several of them runs each once. Only for a store that does not change during the block
     (a read-only snapshot, as the web app uses); results are not copied, so do not mutate."""
-    if _answered.get() is not None:  # already inside a block: share its answers
+    if _block.get() is not None or _reference.get():  # inside a block, or checking: as is
         yield
         return
-    token = _answered.set({})
+    token = _block.set(_Block())
     try:
         yield
     finally:
-        _answered.reset(token)
+        _block.reset(token)
+
+
+@contextmanager
+def reference_queries() -> Iterator[None]:
+    """Within the block, every metric runs on its own, as the definitions read: no answers
+    shared (`shared_queries` does nothing), the as-of source chosen for every query, and as
+    of a cutoff every column of the selection computed. For checking that the speed-ups
+    change no figure (tests, bench/web.py), not for speed."""
+    token = _reference.set(True)
+    try:
+        yield
+    finally:
+        _reference.reset(token)
 
 
 def _sharing(metric: Callable[P, R]) -> Callable[P, R]:
@@ -771,35 +815,38 @@ def reporting_lag(
     if reference is None:
         return [LagPoint(n, None, 0) for n in days]
     began = {court[0]: court[4] for court in _per_court(con, flt)}
-    if not began:
+    if not began or not days:
         return [LagPoint(n, None, 0) for n in days]
+    thresholds = sorted({int(n) for n in days})
+    # one pass over the cases into at most (len + 1)^2 groups: `within`, the first threshold
+    # the case's lag is within (len: none); `old`, how many thresholds its receipt is old
+    # enough for (entry_date <= reference - n); the shares are sums over these groups
+    within = " ".join(f"WHEN lag <= {n} THEN {i}" for i, n in enumerate(thresholds))
+    old = " ".join(f"WHEN age < {n} THEN {i}" for i, n in enumerate(thresholds))
     rows = _rows(
         con,
         flt,
-        """
+        f"""
         , began AS (SELECT unnest($codes) AS court_code, unnest($began) AS began),
-        lags AS (  -- one pass over the cases, then the thresholds over the small groups
-            SELECT s.entry_date, CAST(s.first_seen_at AS DATE) - s.entry_date AS lag,
-                   count(*) AS n_cases
+        lags AS (
+            SELECT CAST(s.first_seen_at AS DATE) - s.entry_date AS lag,
+                   $reference - s.entry_date AS age
             FROM sel s JOIN began b USING (court_code)
-            WHERE s.entry_date IS NOT NULL AND s.entry_date >= b.began
-            GROUP BY ALL)
-        SELECT n, coalesce(sum(n_cases) FILTER (WHERE lag <= n), 0), sum(n_cases)
-        FROM lags, unnest($days) AS t(n)
-        WHERE entry_date <= $reference - CAST(n AS INTEGER)
-        GROUP BY n""",
-        extra={
-            "days": list(days),
-            "reference": reference,
-            "codes": list(began),
-            "began": list(began.values()),
-        },
+            WHERE s.entry_date IS NOT NULL AND s.entry_date >= b.began)
+        SELECT CASE {within} ELSE {len(thresholds)} END AS within,
+               CASE {old} ELSE {len(thresholds)} END AS old, count(*)
+        FROM lags GROUP BY ALL""",
+        extra={"reference": reference, "codes": list(began), "began": list(began.values())},
     )
-    counted = {int(n): (int(within), int(basis)) for n, within, basis in rows}
+    counted: dict[int, tuple[int, int]] = {}
+    for k, n in enumerate(thresholds):
+        basis = sum(int(c) for _, old_enough, c in rows if old_enough > k)
+        seen = sum(int(c) for first, old_enough, c in rows if old_enough > k and first <= k)
+        counted[n] = (seen, basis)
     points = []
     for n in days:
-        within, basis = counted.get(n, (0, 0))
-        points.append(LagPoint(n, within / basis if basis else None, basis))
+        seen, basis = counted.get(n, (0, 0))
+        points.append(LagPoint(n, seen / basis if basis else None, basis))
     return points
 
 

@@ -308,10 +308,23 @@ def _valid(alias: str) -> str:
     return f"{alias}.valid_from < $cutoff AND {until}"
 
 
-def facts_at_sql(with_last_seen: bool = True) -> str:
+def _state_columns(last_seen: str, removed: str) -> str:
+    """The columns of `derive.facts_sql()` from `case_states s`, with the expressions for
+    the two that sightings decide."""
+    return f"""SELECT s.case_key, s.court_code, s.instance, s.case_id, s.uid, s.case_number,
+           s.entry_date, s.result_raw, s.result_date, s.outcome, s.principal_article,
+           s.principal_charge, s.n_defendants, s.info_version, s.charges_version,
+           s.first_seen_at, {last_seen} AS last_seen_at, {removed} AS removed_at, s.simulated,
+           s.articles, s.charge_keys
+    FROM case_states s"""
+
+
+def facts_at_sql(with_last_seen: bool = True, with_removed: bool = True) -> str:
     """The rows of `derive.facts_sql()` at `$cutoff` from the history tables (where
     `answers` holds). `with_last_seen=False` leaves `last_seen_at` NULL and skips reading
-    the sightings for it: for queries that do not read it."""
+    the sightings for it; `with_removed=False` leaves `removed_at` NULL and skips the
+    removal rule, whose join by case key reads every case's key (the costliest column of a
+    scan): both for queries that do not read the column."""
     last_seen = "NULL::TIMESTAMP"
     seen = ""
     if with_last_seen:
@@ -319,6 +332,11 @@ def facts_at_sql(with_last_seen: bool = True) -> str:
         seen = """
         LEFT JOIN (SELECT case_key, max(fetched_at) AS last_seen_at FROM observations
                    WHERE fetched_at < $cutoff GROUP BY case_key) ls ON ls.case_key = s.case_key"""
+    if not with_removed:
+        return f"""
+    {_state_columns(last_seen, "NULL::TIMESTAMP")}{seen}
+    WHERE {_valid("s")}
+    """
     return f"""
     WITH ev AS (SELECT * FROM removal_evidence WHERE fetched_at < $cutoff),
     complete AS (SELECT * FROM listing_sightings WHERE complete AND ended < $cutoff),
@@ -340,12 +358,7 @@ def facts_at_sql(with_last_seen: bool = True) -> str:
         FROM absent a JOIN removal_receipts r ON r.case_key = a.case_key AND {_valid("r")}
         WHERE r.entry_date BETWEEN a.entry_from AND a.entry_to
         GROUP BY a.case_key)
-    SELECT s.case_key, s.court_code, s.instance, s.case_id, s.uid, s.case_number,
-           s.entry_date, s.result_raw, s.result_date, s.outcome, s.principal_article,
-           s.principal_charge, s.n_defendants, s.info_version, s.charges_version,
-           s.first_seen_at, {last_seen} AS last_seen_at, rm.removed_at, s.simulated,
-           s.articles, s.charge_keys
-    FROM case_states s
+    {_state_columns(last_seen, "rm.removed_at")}
     LEFT JOIN removed rm ON rm.case_key = s.case_key{seen}
     WHERE {_valid("s")}
     """

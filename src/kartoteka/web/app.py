@@ -114,6 +114,7 @@ def create_app(
     app.state.figures_cache = FiguresCache()
     app.state.revisions_cache = SnapshotCache[Filters, list[dict[str, Any]]](size=32)
     app.state.window_notes_cache = SnapshotCache[tuple[Any, ...], list[dict[str, Any]]](size=32)
+    app.state.page_cache = SnapshotCache[tuple[str, str], Any](size=8)  # pages.per_snapshot
 
     def warm_up() -> None:
         """Compute the most asked-for overviews of a new snapshot before anyone asks: the

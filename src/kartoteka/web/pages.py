@@ -67,7 +67,7 @@ def page_context(request: Request, t: Translator, con: Any, **extra: Any) -> dic
     ctx = base_context(
         t,
         offline=False,
-        simulated=records.is_simulated(con),
+        simulated=per_snapshot(request, ("simulated", ""), lambda: records.is_simulated(con)),
         link=link,
         switch_lang_url=switch,
         csv_href=csv_href,
@@ -96,7 +96,7 @@ def filter_page_context(
         con,
         filters=filters,
         filter_error=error,
-        choices=data.choices(con, t),
+        choices=per_snapshot(request, ("choices", t.lang), lambda: data.choices(con, t)),
         form_action=form_action,
         **extra,
     )
@@ -129,6 +129,14 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
         message=message,
     )
     return render("error.html", ctx, status=status)
+
+
+def per_snapshot(request: Request, key: tuple[str, str], compute: Callable[[], Any]) -> Any:
+    """What every page shows and a snapshot fixes (the filter form's choices, with each
+    court's number of cases: a scan of every case; whether the data is simulated), computed
+    once per store snapshot."""
+    cache = request.app.state.page_cache
+    return cache.get(request.app.state.reader.info().taken_at, key, compute)
 
 
 def _filters(request: Request) -> tuple[Filters, str | None]:

@@ -123,6 +123,13 @@ class StoreReader:
                 shutil.rmtree(self._dir, ignore_errors=True)
                 self._dir = None
 
+    def wait_for_hooks(self, timeout: float | None = None) -> None:
+        """Wait until the hooks of the snapshots taken so far (e.g. the cache warm-up) have
+        finished: for a benchmark that times requests without a warm-up running beside
+        them."""
+        for thread in list(self._hooks):
+            thread.join(timeout)
+
     @staticmethod
     def _remove_copy(copy: Path) -> None:
         for p in (copy, copy.with_name(copy.name + ".wal")):
