@@ -1363,13 +1363,14 @@ def sentences_by_punishment(con: duckdb.DuckDBPyConnection, flt: Filter) -> list
     `sentences_by_service`, `list_sentences`) counts only the sentences of defendants whose
     act states that status, at either stage (the status is the verdict's). The published
     share of such a selection stays that of **all** verdicts in the selection: the status
-    is read from the text, so a verdict without a published text has no known status and the
-    number of verdicts of mobilised defendants is not known. What it implies: a count within a status
-    ("120 mobilised sent to a colony") is a lower bound, since the unpublished verdicts and
-    the published texts that state no status (the None row of `sentences_by_service`) may
-    hold more of them; a share within a status ("real terms for 35 % of the mobilised") is a
-    share over the texts read, which stands for all of that status's sentences only as far
-    as courts publish, and state the status, as often for one punishment as for another."""
+    is read from the text, so a verdict without a published text has no known status, and
+    how many verdicts the mobilised (say) had is not known. What it implies: a count within
+    a status ("120 mobilised sent to a colony") is a lower bound, since the unpublished
+    verdicts and the published texts that state no status (the None row of
+    `sentences_by_service`) may hold more of them; a share within a status ("real terms for
+    35 % of the mobilised") is a share over the texts read, which stands for all of that
+    status's sentences only as far as courts publish, and state the status, as often for
+    one punishment as for another."""
     return _grouped_sentences(con, flt, "punishment")
 
 
