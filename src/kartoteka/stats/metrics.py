@@ -1523,13 +1523,13 @@ def real_terms_overall(
         extra,
     )
     n, quartiles, verdicts, published = rows[0]
-    median, q1, q3 = (float(q) for q in quartiles) if quartiles else (None, None, None)
+    q: list[float | None] = [float(x) for x in quartiles] if quartiles else [None, None, None]
     return TermSummary(
         tuple(sorted(set(convicted_under))) if convicted_under else None,
         int(n),
-        median,
-        q1,
-        q3,
+        q[0],
+        q[1],
+        q[2],
         _share(int(published or 0), int(verdicts)),
         int(verdicts),
     )
