@@ -120,3 +120,48 @@ def sentence_truth(t) -> tuple:
         t.service,
         list(dict.fromkeys(f"{a}.{p}" if p else a for a, p, _ in t.articles)),
     )
+
+
+def busiest_garrison_courts(sb) -> list:
+    """The busiest garrison court of each template ("classic", then "new") of a running
+    sandbox that a harvest can read whole (no captcha, never down): most first-instance
+    cases in the truth, then the lowest code. The sentence tests harvest these, so that both
+    templates' cards and acts are read."""
+    load: dict[str, int] = {}
+    for case in sb.truth:
+        if case.instance == "first":
+            load[case.court_code] = load.get(case.court_code, 0) + 1
+    usable = [
+        c
+        for c in sb.courts
+        if not c.captcha and not c.always_down and c.court.level.value == "garrison"
+    ]
+    picked = []
+    for template in ("classic", "new"):
+        ranked = sorted(
+            (c for c in usable if c.template.value == template),
+            key=lambda c: (-load.get(c.code, 0), c.code),
+        )
+        picked.append(ranked[0].court)
+    return picked
+
+
+SMALL_STORE_CONFIG = {"seed": 3, "now": dt.date(2025, 3, 1), "scale": 0.05}
+
+
+def small_sentence_store(tmp: Path, max_records: int = 900):
+    """A store ingested from a small sandbox archive (monthly listings and the cards they
+    list, with their inline acts, from March 2024; no harvest): enough sentences of each
+    service status for the tests of the sentence figures, the CLI and the API."""
+    from kartoteka.paths import DataDir
+    from kartoteka.sandbox import SandboxConfig
+    from kartoteka.sandbox.archive import write_sandbox_archive
+    from kartoteka.store.ingest import ingest
+
+    config = SandboxConfig(faults="none", **SMALL_STORE_CONFIG)  # type: ignore[arg-type]
+    archive = tmp / "archive"
+    archive.mkdir()
+    write_sandbox_archive(archive, config, since=dt.date(2024, 3, 1), max_records=max_records)
+    data_dir = DataDir(tmp / "data").ensure()
+    ingest(data_dir, archive=archive, workers=1)
+    return data_dir

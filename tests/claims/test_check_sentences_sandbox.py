@@ -14,6 +14,7 @@ from collections import Counter
 
 import pytest
 
+from act_archive import busiest_garrison_courts
 from kartoteka.claims.check import CheckReport, check_text
 from kartoteka.paths import DataDir
 from kartoteka.store.courts import import_courts
@@ -93,19 +94,7 @@ def harvested(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("claims-sentences")
     config = sandbox.SandboxConfig(seed=1, faults="none", scale=0.2, now=NOW)
     with sandbox.run_sandbox(config) as sb:
-        load = Counter(c.court_code for c in sb.truth if c.instance == "first")
-        usable = [
-            c
-            for c in sb.courts
-            if not c.captcha and not c.always_down and c.court.level.value == "garrison"
-        ]
-        picked = []
-        for template in ("classic", "new"):
-            ranked = sorted(
-                (c for c in usable if c.template.value == template),
-                key=lambda c: (-load[c.code], c.code),
-            )
-            picked.append(ranked[0].court)
+        picked = busiest_garrison_courts(sb)
         data_dir = DataDir(tmp / "data").ensure()
         import_courts(data_dir, [c.court for c in sb.courts])
         options = PlanOptions(
@@ -239,6 +228,29 @@ def _claims(truth: Truth) -> list[tuple[str, str, str, str | None]]:
             f"Медианный срок по ч. {part} ст. {article} — {months(part_median + 24)} месяцев.",
             "inconsistent",
             "median +2 years",
+            None,
+        ),
+    ]
+    # the median term within a service status (counted over every status before
+    # `Filter.service`): the truth's terms of the mobilised alone
+    mob_terms = [
+        int(r["term_months"])
+        for r in service["mobilised"]
+        if r["punishment"] == "imprisonment" and r["term_months"] != ""
+    ]
+    assert len(mob_terms) >= 3, mob_terms
+    mob_median = statistics.median(mob_terms)
+    claims += [
+        (
+            f"Медианный срок мобилизованных — {months(mob_median)} месяцев.",
+            "consistent",
+            "median, mobilised (ru)",
+            None,
+        ),
+        (
+            f"The median prison term of mobilised soldiers is {months(mob_median + 24)} months.",
+            "inconsistent",
+            "median, mobilised, +2 years (en)",
             None,
         ),
     ]
@@ -386,10 +398,10 @@ def test_kartoteka_check_prints_the_verdict_and_its_published_share(harvested) -
     assert "whose text is published" in result.output
 
 
-def test_the_crossed_figures_agree_with_the_public_sentence_metrics(harvested) -> None:
-    """The service × punishment table and the article median (decision 21) count the same
-    sentences as the public metrics: their margins are `sentences_by_punishment`,
-    `sentences_by_service`, `sentences_by_regime`, and a part's median is `real_terms`'."""
+def test_the_crossed_figures_are_the_truth(harvested) -> None:
+    """The figures a claim within a service status rests on (`Filter.service`) are the
+    truth's sentences of that status by punishment and regime, and the median terms a claim
+    checks (`real_terms_overall`: a part's, an article's, within a status) are the truth's."""
     from kartoteka.claims import sentence_figures as sf
     from kartoteka.claims.model import Side
     from kartoteka.stats import metrics as m
@@ -399,22 +411,25 @@ def test_the_crossed_figures_agree_with_the_public_sentence_metrics(harvested) -
     con = connect(data_dir, read_only=True)
     try:
         flt = Filter(as_of=NOW)
-        table = sf._table(con, flt)
-        by = Counter()
-        for punishment, regime, service, n in table:
-            by["p", punishment] += n
-            by["s", service] += n
-            if punishment == "imprisonment":
-                by["r", regime] += n
-        assert {k: v for (kind, k), v in by.items() if kind == "p"} == {
-            g.key: g.sentences for g in m.sentences_by_punishment(con, flt)
-        }
-        assert {k: v for (kind, k), v in by.items() if kind == "s"} == {
-            g.key: g.sentences for g in m.sentences_by_service(con, flt)
-        }
-        assert {k: v for (kind, k), v in by.items() if kind == "r"} == {
-            g.key: g.sentences for g in m.sentences_by_regime(con, flt)
-        }
+        for service in m.SERVICE_STATUSES:
+            rows = [r for r in truth.rows if r["service"] == service]
+            within = Filter(as_of=NOW, service=service)
+            assert {g.key: g.sentences for g in m.sentences_by_punishment(con, within)} == (
+                Counter(r["punishment"] for r in rows)
+            )
+            regimes = Counter(
+                r["regime"] or None for r in rows if r["punishment"] == "imprisonment"
+            )
+            assert {g.key: g.sentences for g in m.sentences_by_regime(con, within)} == regimes
+            terms = [
+                int(r["term_months"])
+                for r in rows
+                if r["punishment"] == "imprisonment" and r["term_months"] != ""
+            ]
+            side = Side("sentence_term", service=service, statistic="median")
+            figure = sf.sentence_figure(con, side, flt)
+            assert figure.sentences == len(terms)
+            assert figure.value == (statistics.median(terms) if terms else None)
         for row in m.real_terms(con, flt):
             if row.part is None:
                 continue
@@ -423,5 +438,7 @@ def test_the_crossed_figures_agree_with_the_public_sentence_metrics(harvested) -
             assert figure.value == row.median_months and figure.sentences == row.sentences
             terms = truth.terms(row.charge)
             assert row.median_months == statistics.median(terms)
+            whole = sf.sentence_figure(con, Side("sentence_term", (row.article,)), flt)
+            assert whole.value == statistics.median(truth.terms(row.article))
     finally:
         con.close()

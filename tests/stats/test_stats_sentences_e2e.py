@@ -15,7 +15,7 @@ from dataclasses import replace
 
 import pytest
 
-from act_archive import site_urls, write_pages
+from act_archive import busiest_garrison_courts, site_urls, write_pages
 from kartoteka.paths import DataDir
 from kartoteka.stats import metrics as m
 from kartoteka.stats.metrics import Filter
@@ -39,19 +39,7 @@ T2 = dt.date(2024, 7, 31)
 def _pick(sb) -> list:
     """The busiest usable garrison court of each template, the one whose verdicts were most
     often changed on appeal, and the courts above them."""
-    load = Counter(c.court_code for c in sb.truth if c.instance == "first")
-    usable = [
-        c
-        for c in sb.courts
-        if not c.captcha and not c.always_down and c.court.level.value == "garrison"
-    ]
-    out = []
-    for template in ("classic", "new"):
-        ranked = sorted(
-            (c for c in usable if c.template.value == template),
-            key=lambda c: (-load[c.code], c.code),
-        )
-        out.append(ranked[0].court)
+    out = busiest_garrison_courts(sb)
     # the court whose verdicts were most often changed on appeal by T2, verdict and ruling
     # published, the ruling stating the new sentence (so that the final stage is exercised)
     changed: Counter = Counter()
@@ -63,7 +51,11 @@ def _pick(sb) -> list:
             both = case.act_published_at(T2) and lower.act_published_at(T2)
             if case.appeal_outcome == "changed" and both:
                 changed[lower.court_code] += bool(act_sentences(case))
-    by_code = {c.code: c for c in usable}
+    by_code = {
+        c.code: c
+        for c in sb.courts
+        if not c.captcha and not c.always_down and c.court.level.value == "garrison"
+    }
     best = [code for code, n in changed.most_common() if n and code in by_code]
     if best and by_code[best[0]].court not in out:
         out.append(by_code[best[0]].court)
@@ -138,10 +130,17 @@ def _after_appeal(sb, codes: set[str], now: dt.date, rows: list[dict]) -> list[d
 
 
 def _truth_figures(
-    sb, codes: set[str], now: dt.date, article: str | None = None, final: bool = False
+    sb,
+    codes: set[str],
+    now: dt.date,
+    article: str | None = None,
+    final: bool = False,
+    service: str | None = None,
 ) -> dict[str, object]:
     """Every sentence figure from the ground truth alone (of the cases charged under
-    `article`, multi-label, when given; as they stand after appeal when `final`)."""
+    `article`, multi-label, when given; as they stand after appeal when `final`; only the
+    sentences of defendants whose act states `service`, when given, the verdicts and so the
+    published shares staying those of all verdicts)."""
     verdicts = {
         (t.court_code, t.case_id): t
         for t in sb.truth
@@ -161,6 +160,8 @@ def _truth_figures(
     ]
     if final:
         rows = _after_appeal(sb, codes, now, rows)
+    if service is not None:
+        rows = [r for r in rows if r["service"] == service]
 
     def grouped(column: str, keep=lambda r: True) -> dict[object, tuple[int, int]]:
         out: dict[object, set] = defaultdict(set)
@@ -191,7 +192,13 @@ def _truth_figures(
         month[0] += 1
         month[1].add(r["case_id"])
     suspended = sum(1 for r in rows if r["punishment"] == "suspended_imprisonment")
+    real = [
+        int(r["term_months"])
+        for r in rows
+        if r["punishment"] == "imprisonment" and r["term_months"] not in ("", None)
+    ]
     return {
+        "overall": (len(real), *(_terms(real) if real else (None,) * 3), share),
         "verdicts": (len(verdicts), share),
         "punishment": grouped("punishment"),
         "service": grouped("service"),
@@ -210,7 +217,15 @@ def _store_figures(con, flt: Filter) -> dict[str, object]:
     suspended = m.suspended_share(con, flt)
     shares = {g.published_share for g in punish} | {suspended.published_share}
     assert len(shares) == 1, "one selection, one published share"
+    overall = m.real_terms_overall(con, flt)
     return {
+        "overall": (
+            overall.sentences,
+            overall.median_months,
+            overall.q1_months,
+            overall.q3_months,
+            overall.published_share,
+        ),
         "verdicts": (suspended.verdicts, suspended.published_share),
         "punishment": {g.key: (g.sentences, g.cases) for g in punish},
         "service": {g.key: (g.sentences, g.cases) for g in m.sentences_by_service(con, flt)},
@@ -245,6 +260,27 @@ def test_sentence_metrics_equal_the_sandbox_truth_now_and_as_of_an_earlier_date(
         assert _store_figures(con, flt_337) == _truth_figures(sb, codes, T1, "337")
         final1 = _store_figures(con, Filter(include_removed=False, sentence_stage="final"))
         assert final1 == _truth_figures(sb, codes, T1, final=True)
+        # within one service status, at both stages: the truth's sentences of the mobilised
+        # (and of contract soldiers), the published share that of all verdicts
+        mobilised1 = {}
+        for service in ("mobilised", "contract"):
+            for stage in ("handed_down", "final"):
+                flt = Filter(include_removed=False, sentence_stage=stage, service=service)
+                got = _store_figures(con, flt)
+                truth = _truth_figures(sb, codes, T1, final=stage == "final", service=service)
+                assert got == truth, (service, stage)
+                assert got["verdicts"] == at_t1["verdicts"]
+                if service == "mobilised":
+                    mobilised1[stage] = got
+        n_mobilised = sum(n for n, _ in mobilised1["handed_down"]["punishment"].values())
+        n_all = sum(n for n, _ in at_t1["punishment"].values())
+        assert 0 < n_mobilised < n_all, (n_mobilised, n_all)
+        assert mobilised1["handed_down"]["terms"], "real terms of the mobilised to compare"
+        # ... also of the cases charged under ст. 337
+        mob_337 = replace(flt_337, service="mobilised")
+        assert _store_figures(con, mob_337) == _truth_figures(
+            sb, codes, T1, "337", service="mobilised"
+        )
         con.close()
         # the figures exercise what they claim to
         assert len(at_t1["punishment"]) >= 3 and at_t1["terms"] and at_t1["suspended"][1]
@@ -262,6 +298,12 @@ def test_sentence_metrics_equal_the_sandbox_truth_now_and_as_of_an_earlier_date(
             final2 = _store_figures(con, final)
             assert final2 == _truth_figures(sb, codes, T2, final=True)
             assert _store_figures(con, replace(final, as_of=T1)) == final1
+            for stage, expected in mobilised1.items():
+                mob = Filter(include_removed=False, sentence_stage=stage, service="mobilised")
+                assert _store_figures(con, mob) == _truth_figures(
+                    sb, codes, T2, final=stage == "final", service="mobilised"
+                )
+                assert _store_figures(con, replace(mob, as_of=T1)) == expected
             changed = [r for r in m.list_sentences(con, final) if r.changed_by]
             assert changed and all("/appeal/" in r.changed_by for r in changed)
         finally:
@@ -340,6 +382,29 @@ def _cli_after_appeal_and_cases(data_dir: DataDir) -> None:
         for row in m.cases_by(con, Filter(), "service"):
             key = row["service"] or "none"
             assert len(_cli(data_dir, "--by", "service", "--cases", key)) == row["sentences"]
+        # `--service mobilised`: the metrics with Filter.service, at both stages, and the
+        # defendants behind each row all of that status
+        for stage, flags in ((Filter(), ()), (final, ("--after-appeal",))):
+            mob = replace(stage, service="mobilised")
+            rows = m.cases_by(con, mob, "punishment")
+            printed = _cli(data_dir, "--by", "punishment", "--service", "mobilised", *flags)
+            assert rows and printed == rows
+            for row in rows:
+                listed = _cli(
+                    data_dir,
+                    "--by",
+                    "punishment",
+                    "--cases",
+                    row["punishment"],
+                    "--service",
+                    "mobilised",
+                    *flags,
+                )
+                assert len(listed) == row["sentences"]
+                assert {r["service"] for r in listed} == {"mobilised"}
+        mobilised_terms = m.cases_by(con, Filter(service="mobilised"), "term")
+        assert _cli(data_dir, "--by", "term", "--service", "mobilised") == mobilised_terms
+        expected_mobilised = m.cases_by(con, Filter(service="mobilised"), "punishment")
         expected = {
             stage: m.cases_by(con, Filter(sentence_stage=stage), "regime")
             for stage in ("handed_down", "final")
@@ -354,3 +419,7 @@ def _cli_after_appeal_and_cases(data_dir: DataDir) -> None:
         for flag, stage in (("false", "handed_down"), ("true", "final")):
             answer = client.get("/api/v1/stats", params={"by": "regime", "after_appeal": flag})
             assert answer.status_code == 200 and answer.json() == expected[stage]
+        answer = client.get("/api/v1/stats", params={"by": "punishment", "service": "mobilised"})
+        assert answer.status_code == 200 and answer.json() == expected_mobilised
+        answer = client.get("/api/v1/stats", params={"by": "term", "service": "mobilised"})
+        assert answer.status_code == 200 and answer.json() == mobilised_terms

@@ -8,20 +8,18 @@ real count; a share ("more than half are suspended") is a share over the publish
 not over all verdicts. `SentenceFigure` carries both, and the bounds the unpublished texts
 leave open, for the checker's verdict.
 
-The figures come from the public metrics (`suspended_share`, `sentences_by_punishment`,
-`sentences_by_regime`, `sentences_by_service`, `real_terms`) where one of them answers the
-claim. Two claims no public metric answers — a punishment within one service status ("real
-terms for 35 % of the mobilised") and the median term over every part of an article — are
-counted from the same selection of sentences the metrics use (`metrics._sentence_rows`: the
-same cases, as-of cutoff and card versions), so the figures agree with the metrics by
-construction (docs/decisions.md, entry 21).
+The figures come from the public sentence metrics (`suspended_share`,
+`sentences_by_punishment`, `sentences_by_regime`, `sentences_by_service`,
+`real_terms_overall`): a punishment or regime within one service status ("real terms for
+35 % of the mobilised") is the metric with `Filter.service`, a median term over one part,
+every part of an article or several articles is `real_terms_overall` with the claim's
+charges. The published share of a selection within a service status is that of all its
+verdicts (a verdict without a text has no known status: see `sentences_by_punishment`).
 """
 
 from __future__ import annotations
 
-import statistics
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 
@@ -51,71 +49,48 @@ class SentenceFigure:
         )
 
 
-def _table(
-    con: duckdb.DuckDBPyConnection, flt: Filter
-) -> list[tuple[str, str | None, str | None, int]]:
-    """(punishment, regime, service, sentences) of the selection: the sentences the metrics
-    count, crossed the way no single metric crosses them."""
-    rows = m._sentence_rows(
-        con,
-        flt,
-        "SELECT punishment, regime, service, count(*) FROM sentenced GROUP BY ALL",
-    )
-    return [(p, r, s, int(n)) for p, r, s, n in rows]
-
-
-def _terms(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[tuple[list[str], int]]:
-    rows = m._sentence_rows(
-        con,
-        flt,
-        "SELECT articles, term_months FROM sentenced "
-        "WHERE punishment = 'imprisonment' AND term_months IS NOT NULL",
-    )
-    return [(list(a), int(t)) for a, t in rows]
-
-
-def _matches(side: Side, punishment: str, regime: str | None, service: str | None) -> bool:
-    if side.punishment and punishment != side.punishment:
-        return False
-    if side.regime and regime != side.regime:
-        return False
-    return not side.service or service == side.service
-
-
 def sentence_figure(con: duckdb.DuckDBPyConnection, side: Side, flt: Filter) -> SentenceFigure:
     """The figure of a sentences side (`sentences`, `share_suspended`, `share_sentences`,
-    `sentence_term`) for the selection `flt` (its since/until are verdict dates)."""
+    `sentence_term`) for the selection `flt` (its since/until are verdict dates), within the
+    side's service status when it names one."""
     base = m.suspended_share(con, flt)
     verdicts = base.verdicts
     share = base.published_share
     published = round((share or 0) * verdicts)
+    within = replace(flt, service=side.service) if side.service else flt
 
     def out(value: float | None, n: int, upper: float | None = None) -> SentenceFigure:
         return SentenceFigure(value, n, verdicts, published, share, upper)
 
-    if side.quantity == "share_suspended" and not side.service:
-        return out(base.share, base.sentences)
+    if side.quantity == "share_suspended":
+        found = m.suspended_share(con, within) if side.service else base
+        return out(found.share, found.sentences)
     if side.quantity == "sentence_term":
-        return _median_term(con, side, flt, out)
-    if side.service or (side.quantity == "share_sentences" and side.regime):
-        table = _table(con, flt)
-        selected = sum(n for p, r, s, n in table if _matches(side, p, r, s))
-        if side.quantity == "sentences":
-            return out(selected, base.sentences, _upper(con, flt, selected, base))
-        if side.punishment or side.regime:  # within the service status (or all sentences)
-            whole = sum(n for p, r, s, n in table if not side.service or s == side.service)
-        else:  # "мобилизованные составили 40 % осуждённых": a status among all sentences
-            whole = base.sentences
-        return out(selected / whole if whole else None, whole)
-    if side.regime:
-        regimes = m.sentences_by_regime(con, flt)
-        selected = next((g.sentences for g in regimes if g.key == side.regime), 0)
-        return out(selected, base.sentences, _upper(con, flt, selected, base))
-    rows = m.sentences_by_punishment(con, flt)
-    selected = sum(g.sentences for g in rows if side.punishment in (None, g.key))
+        return _median_term(con, side, within)
+    if side.regime:  # a regime is one of real terms: the punishment, if named, is imprisonment
+        regimes = m.sentences_by_regime(con, within)
+        wrong = side.punishment not in (None, "imprisonment")
+        selected = 0 if wrong else next((g.sentences for g in regimes if g.key == side.regime), 0)
+    else:
+        rows = m.sentences_by_punishment(con, within)
+        selected = sum(g.sentences for g in rows if side.punishment in (None, g.key))
     if side.quantity == "sentences":
-        return out(selected, base.sentences, _upper(con, flt, selected, base))
-    return out(selected / base.sentences if base.sentences else None, base.sentences)
+        upper = _upper(con, flt, selected, base)
+        if side.service:  # a text that states no status could be of this one
+            upper += sum(1 for r in m.list_sentences(con, flt, "service", "none") if _fits(side, r))
+        return out(selected, base.sentences, upper)
+    if side.service and (side.punishment or side.regime):  # a share within the status
+        whole = sum(g.sentences for g in m.sentences_by_punishment(con, within))
+    else:  # of all sentences ("мобилизованные составили 40 % осуждённых")
+        whole = base.sentences
+    return out(selected / whole if whole else None, whole)
+
+
+def _fits(side: Side, sentence: m.SentenceRef) -> bool:
+    """Whether a sentence read is of the side's punishment and regime (its status aside)."""
+    if side.regime:
+        return sentence.punishment == "imprisonment" and sentence.regime == side.regime
+    return side.punishment in (None, sentence.punishment)
 
 
 def _upper(
@@ -129,35 +104,16 @@ def _upper(
     return float(selected + max(0, defendants - base.sentences))
 
 
-def _median_term(
-    con: duckdb.DuckDBPyConnection,
-    side: Side,
-    flt: Filter,
-    out: Callable[[float | None, int], SentenceFigure],
-) -> SentenceFigure:
-    """The median real term: a part's is the `real_terms` row (with its own published share);
-    an article's, or several articles', the median over every defendant convicted under any
-    of their parts, each once."""
-    if side.parts and len(side.parts) == 1:
-        row = next((t for t in m.real_terms(con, flt) if t.charge == side.parts[0]), None)
-        if row is None:
-            return out(None, 0)
-        return SentenceFigure(
-            row.median_months,
-            row.sentences,
-            row.verdicts,
-            round((row.published_share or 0) * row.verdicts),
-            row.published_share,
-        )
-    wanted = set(side.parts or side.articles or ())
-    terms = [
-        t
-        for articles, t in _terms(con, flt)
-        if not wanted or any(_charge_in(a, wanted) for a in articles)
-    ]
-    return out(float(statistics.median(terms)) if terms else None, len(terms))
-
-
-def _charge_in(charge: str, wanted: set[str]) -> bool:
-    """Whether a conviction charge ("338.1", "352.1") is one of the claim's articles or parts."""
-    return any(charge == w or charge.startswith(w + ".") for w in wanted)
+def _median_term(con: duckdb.DuckDBPyConnection, side: Side, flt: Filter) -> SentenceFigure:
+    """The median real term (`real_terms_overall`) of the defendants convicted under the
+    claim's parts, else its articles (every part, each defendant once), else of all, with
+    the published share of the verdicts charged under them."""
+    under = side.parts or side.articles
+    terms = m.real_terms_overall(con, flt, tuple(under) if under else None)
+    return SentenceFigure(
+        terms.median_months,
+        terms.sentences,
+        terms.verdicts,
+        round((terms.published_share or 0) * terms.verdicts),
+        terms.published_share,
+    )

@@ -36,6 +36,7 @@ class By(StrEnum):
     PUNISHMENT = "punishment"
     SERVICE = "service"
     REGIME = "regime"
+    TERM = "term"
 
 
 class OutputFormat(StrEnum):
@@ -223,14 +224,24 @@ def register(app: typer.Typer) -> None:
         after_appeal: bool = typer.Option(
             False,
             "--after-appeal",
-            help="Sentences (--by punishment|service|regime) as they stand after the appeal "
-            "and cassation rulings seen, instead of as handed down.",
+            help="Sentences (--by punishment|service|regime|term) as they stand after the "
+            "appeal and cassation rulings seen, instead of as handed down.",
+        ),
+        service: str | None = typer.Option(
+            None,
+            "--service",
+            help="Only the sentences of defendants of this service status as their verdict "
+            "states it: mobilised, contract or conscript (several comma-separated). For the "
+            "sentence groupings (--by punishment|service|regime|term) and their --cases; "
+            "the published share stays that of all verdicts (docs/metrics.md); case figures "
+            "refuse it.",
         ),
         fmt: OutputFormat = typer.Option(OutputFormat.TABLE, "--format"),
         data_dir: str | None = DATA_DIR_OPTION,
     ) -> None:
         """Cases received, grouped by month, court, district, region, part, article or
-        outcome; sentences by punishment, service or regime; or the headline figures
+        outcome; sentences by punishment, service or regime, and real terms by article and
+        part (term), optionally of one service status; or the headline figures
         (definitions: docs/metrics.md)."""
         from kartoteka.stats.metrics import (
             SENTENCE_GROUPINGS,
@@ -241,18 +252,22 @@ def register(app: typer.Typer) -> None:
             list_sentences,
         )
 
-        flt = Filter(
-            article=article,
-            part=part,
-            court=court,
-            district=district,
-            region=region,
-            since=parse_date(since),
-            until=parse_date(until),
-            as_of=_moment(as_of),
-            principal=principal,
-            sentence_stage="final" if after_appeal else "handed_down",
-        )
+        try:
+            flt = Filter(
+                article=article,
+                part=part,
+                court=court,
+                district=district,
+                region=region,
+                since=parse_date(since),
+                until=parse_date(until),
+                as_of=_moment(as_of),
+                principal=principal,
+                sentence_stage="final" if after_appeal else "handed_down",
+                service=service,
+            )
+        except ValueError as exc:  # an unknown service status
+            raise typer.BadParameter(str(exc), param_hint="--service") from exc
         con = _open_read_only(data_dir)
         try:
             try:
@@ -268,7 +283,8 @@ def register(app: typer.Typer) -> None:
                     rows = headline_figures(con, flt)
                 else:
                     rows = cases_by(con, flt, by.value)
-            except ValueError as exc:  # a filter that cannot be applied, e.g. part + group
+            except ValueError as exc:  # a filter that cannot be applied: part + group, or
+                # --service with a figure of cases (metrics.FilterNotApplicable)
                 typer.echo(f"error: {exc}", err=True)
                 raise typer.Exit(2) from exc
             simulated = _simulated(con)

@@ -32,6 +32,10 @@ Conventions shared by every metric:
   their card is read.
 - Every number can be listed case by case with `list_cases` using the same filter and the
   group's key.
+- **Service status** (`Filter.service`: mobilised, contract, conscript) belongs to a
+  sentenced defendant and is read from the verdict's text: only the sentence metrics apply
+  it (see `sentences_by_punishment`); every case metric raises `FilterNotApplicable` when
+  given it, rather than count all cases under a filter it cannot apply.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import duckdb
 
+from kartoteka.errors import KartotekaError
 from kartoteka.registry.articles import (
     ARTICLES,
     CHAPTER_33,
@@ -84,6 +89,60 @@ class Filter:
     # sentence metrics: "handed_down" (the verdicts' sentences) or "final" (as they stand
     # after the appeal and cassation rulings seen, `sentences_by_punishment`)
     sentence_stage: str = "handed_down"
+    # sentence metrics only: sentences of defendants of this service status, as the act's
+    # text states it (SERVICE_STATUSES; several comma-separated); case metrics refuse it
+    service: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.service is not None:
+            service_set(self.service)  # an unknown status is an error here, not an empty row
+
+
+SERVICE_STATUSES = ("mobilised", "contract", "conscript")  # as the sentences' `service` column
+
+
+def service_set(service: str) -> tuple[str, ...]:
+    """A Filter's `service` as its statuses, in SERVICE_STATUSES order: one status or a
+    comma-separated list ("mobilised,contract"). Anything else is a ValueError naming the
+    allowed values (an unknown status would otherwise select nothing, an unproven zero)."""
+    given = {s.strip().casefold() for s in service.split(",")}
+    unknown = sorted(given - set(SERVICE_STATUSES))
+    if unknown or not given:
+        raise ValueError(
+            f"service {service!r}: one of {', '.join(SERVICE_STATUSES)} "
+            "(several comma-separated, e.g. mobilised,contract)"
+        )
+    return tuple(s for s in SERVICE_STATUSES if s in given)
+
+
+class FilterNotApplicable(KartotekaError, ValueError):
+    """A filter a metric cannot apply: a case metric given `Filter.service`. Raised rather
+    than ignored, since an ignored filter gives a wrong number that looks right."""
+
+
+def _cases_only(metric: Callable[P, R]) -> Callable[P, R]:
+    """A metric of cases refuses `Filter.service`: a case has no service status (it is read
+    from each defendant's verdict text), so only the sentence metrics can apply it."""
+
+    @functools.wraps(metric)
+    def refusing(*args: P.args, **kwargs: P.kwargs) -> R:
+        flt = kwargs.get("flt", args[1] if len(args) > 1 else None)
+        if isinstance(flt, Filter) and flt.service is not None:
+            raise FilterNotApplicable(_service_refusal(metric.__name__, flt.service))
+        return metric(*args, **kwargs)
+
+    return refusing
+
+
+def _service_refusal(what: str, service: str) -> str:
+    return (
+        f"{what} counts cases, and a case has no service status: the service filter "
+        f"({service}) applies only to the sentence metrics (sentences_by_punishment, "
+        "sentences_by_month, suspended_share, real_terms, real_terms_overall, "
+        "sentences_by_regime, sentences_by_service, list_sentences; `stats --by "
+        "punishment|service|regime|term`), whose service status is read from each "
+        "defendant's verdict text"
+    )
 
 
 # -- result records ---------------------------------------------------------------------------
@@ -456,6 +515,7 @@ def _sharing(metric: Callable[P, R]) -> Callable[P, R]:
 
 
 # -- metrics ------------------------------------------------------------------------------------
+@_cases_only
 def cases_received_by_month(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[MonthCount]:
     """Cases received per month: first-instance cases counted in the month of their receipt
     date ("Дата поступления"), with the number of defendants in those cases. Months without
@@ -467,6 +527,7 @@ def cases_received_by_month(con: duckdb.DuckDBPyConnection, flt: Filter) -> list
     return [MonthCount(period, n, d) for period, (n, d) in sorted(months.items())]
 
 
+@_cases_only
 def cases_received_by_month_and_article(
     con: duckdb.DuckDBPyConnection, flt: Filter
 ) -> list[ArticleMonthCount]:
@@ -487,6 +548,7 @@ def cases_received_by_month_and_article(
     return [ArticleMonthCount(_period(ym), a, int(n), int(d or 0)) for ym, a, n, d in rows]
 
 
+@_cases_only
 def cases_by_charge(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[ChargeCount]:
     """Cases by article and part, multi-label: a case counts once under every distinct
     (article, part) charged to any of its defendants, so the rows add up to more than the
@@ -521,6 +583,7 @@ def split_charge_key(key: str) -> tuple[str, str | None]:
     return article, part or None
 
 
+@_cases_only
 def cases_by_principal_article(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[ArticleCount]:
     """Cases by principal article: each case counts exactly once, under the article that
     ranks highest among its charges (352.1 > 338 > 337 > 332 > 339 > 334 > 333 > other
@@ -536,6 +599,7 @@ def cases_by_principal_article(con: duckdb.DuckDBPyConnection, flt: Filter) -> l
     return [ArticleCount(a, int(n), int(d or 0)) for a, n, d in rows]
 
 
+@_cases_only
 def cumulative_cases(
     con: duckdb.DuckDBPyConnection, flt: Filter, since: dt.date | None = MOBILISATION
 ) -> Total:
@@ -562,6 +626,7 @@ def _cumulative_counts(con: duckdb.DuckDBPyConnection, flt: Filter) -> tuple[int
     return int(cases), int(defendants), int(removed)
 
 
+@_cases_only
 def ytd_vs_previous_year(
     con: duckdb.DuckDBPyConnection, flt: Filter, year: int | None = None
 ) -> YearToDate:
@@ -602,6 +667,7 @@ def _latest_entry_date(con: duckdb.DuckDBPyConnection, flt: Filter) -> dt.date |
     return max(days, default=None)
 
 
+@_cases_only
 def verdicts_by_month(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[MonthCount]:
     """Verdicts per month: cases whose result is a verdict ("Вынесен ПРИГОВОР"), counted in the
     month of the verdict date; `since`/`until` apply to the verdict date. `defendants` is the
@@ -618,12 +684,14 @@ def verdicts_by_month(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[Month
     return [MonthCount(_period(ym), int(n), int(d or 0)) for ym, n, d in rows]
 
 
+@_cases_only
 def defendants_total(con: duckdb.DuckDBPyConnection, flt: Filter) -> int:
     """Defendants: the number of persons tried in the cases received (a case with three
     defendants counts three; a person tried in two cases counts twice). Hidden names count."""
     return int(_rows(con, flt, "SELECT coalesce(sum(n_defendants), 0) FROM sel")[0][0])
 
 
+@_cases_only
 def outcomes(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[OutcomeCount]:
     """Outcomes of the cases received: verdict ("Вынесен ПРИГОВОР"), terminated ("ПРЕКРАЩЕНО",
     e.g. with a court fine), returned to the prosecutor, transferred to another court,
@@ -656,6 +724,7 @@ def _outcomes_and_days(
     return [(o, None if d is None else int(d), int(n), int(nd or 0)) for o, d, n, nd in rows]
 
 
+@_cases_only
 def days_to_verdict(con: duckdb.DuckDBPyConnection, flt: Filter) -> DurationStats:
     """Days from receipt to verdict: for cases received in the filter's period whose result is
     a verdict, the days between the receipt date and the verdict date; median and quartiles
@@ -699,6 +768,7 @@ def _quantile(histogram: list[tuple[int, int]], q: float) -> float | None:
     return low + (value_at(low_rank + 1) - low) * fraction
 
 
+@_cases_only
 def appeals(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[AppealCount]:
     """Appeals and their results: appeal-instance cases (district, fleet and the Appellate
     Military Court) received in the period, by result: upheld ("оставлен БЕЗ ИЗМЕНЕНИЯ"),
@@ -718,6 +788,7 @@ def appeals(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[AppealCount]:
     return [AppealCount(r.value, counts[r.value]) for r in AppealResult if r.value in counts]
 
 
+@_cases_only
 def appeals_against(
     con: duckdb.DuckDBPyConnection, flt: Filter, first_instance_court: str
 ) -> list[AppealCount]:
@@ -783,12 +854,14 @@ def _grouped(con: duckdb.DuckDBPyConnection, flt: Filter, key: str, name: str) -
     return [GroupCount(k, nm, int(n), int(d), int(v)) for k, nm, n, d, v in rows]
 
 
+@_cases_only
 def cases_by_court(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[GroupCount]:
     """Cases received by court (the court's code and name), with defendants and verdicts
     among them."""
     return _grouped(con, flt, "per_court.court_code", "k.name")
 
 
+@_cases_only
 def cases_by_district(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[GroupCount]:
     """Cases received by military district: a garrison court counts under the district or
     fleet court above it (the one whose code shares its two leading digits); district and
@@ -796,12 +869,14 @@ def cases_by_district(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[Group
     return _grouped(con, flt, "k.district", "(SELECT name FROM courts d WHERE d.code = k.district)")
 
 
+@_cases_only
 def cases_by_region(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[GroupCount]:
     """Cases received by the region where the court sits (from the imported registry; not
     where the defendant serves). `key` None: courts not in the registry."""
     return _grouped(con, flt, "k.region", "k.region_code")
 
 
+@_cases_only
 def reporting_lag(
     con: duckdb.DuckDBPyConnection, flt: Filter, days: tuple[int, ...] = (7, 14, 30, 60, 90, 180)
 ) -> list[LagPoint]:
@@ -860,6 +935,7 @@ def _latest_seen_day(con: duckdb.DuckDBPyConnection, flt: Filter) -> dt.date | N
     return day
 
 
+@_cases_only
 @_sharing
 def completeness_by_month(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[MonthCompleteness]:
     """The monthly series of cases received beside how complete each month is expected to
@@ -902,6 +978,7 @@ GROUPINGS = (
 )
 
 
+@_cases_only
 def list_cases(
     con: duckdb.DuckDBPyConnection,
     flt: Filter,
@@ -969,6 +1046,7 @@ BY_KEYS = {
     "punishment": "punishment",
     "service": "service",
     "regime": "regime",
+    "term": "charge",
 }
 
 
@@ -979,7 +1057,27 @@ def cases_by(con: duckdb.DuckDBPyConnection, flt: Filter, by: str) -> list[dict[
     `article` (principal), `outcome`) and `cases`, `defendants`; the monthly grouping also
     has `expected_complete` (see `completeness_by_month`). The sentence groupings
     `punishment`, `service` and `regime` (see `sentences_by_punishment`) give `sentences`
-    (sentenced defendants), `cases`, `published_share` and its denominator `verdicts`."""
+    (sentenced defendants), `cases`, `published_share` and its denominator `verdicts`;
+    `term` gives the rows of `real_terms` (`charge`, `article`, `part`, `sentences`,
+    `median_months`, `q1_months`, `q3_months`, `published_share`, `verdicts`). With
+    `Filter.service` only the sentence groupings answer; the others refuse it."""
+    if flt.service is not None and by not in SENTENCE_GROUPINGS:
+        raise FilterNotApplicable(_service_refusal(f"--by {by}", flt.service))
+    if by == "term":
+        return [
+            {
+                "charge": t.charge,
+                "article": t.article,
+                "part": t.part,
+                "sentences": t.sentences,
+                "median_months": t.median_months,
+                "q1_months": t.q1_months,
+                "q3_months": t.q3_months,
+                "published_share": t.published_share,
+                "verdicts": t.verdicts,
+            }
+            for t in real_terms(con, flt)
+        ]
     if by == "month":
         complete = {m.period: m.expected_complete for m in completeness_by_month(con, flt)}
         return [
@@ -1043,6 +1141,7 @@ def cases_by(con: duckdb.DuckDBPyConnection, flt: Filter, by: str) -> list[dict[
     raise ValueError(f"unknown grouping {by!r}: one of {', '.join(BY_KEYS)}")
 
 
+@_cases_only
 def revisions(
     con: duckdb.DuckDBPyConnection,
     flt: Filter,
@@ -1061,6 +1160,7 @@ def revisions(
     return [cumulative_cases(con, replace(flt, as_of=day), since=flt.since) for day in as_of]
 
 
+@_cases_only
 @_sharing
 def headline_figures(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[dict[str, Any]]:
     """The figures a story quotes, in one list of `{metric, value}` objects: cases and
@@ -1223,11 +1323,15 @@ SENTENCE_STAGES = ("handed_down", "final")
 
 def _sentenced_sql(flt: Filter) -> str:
     """The sentence CTEs of a filter's stage: `verdict` (the selection's verdicts, with
-    `has_text`) and `sentenced` (one row per sentenced defendant)."""
+    `has_text`: all of them, whatever `Filter.service`, since a verdict without a text has
+    no known service status) and `sentenced` (one row per sentenced defendant, only those of
+    `$services` with `Filter.service`)."""
+    # the status is the verdict's reading in both stages: a ruling on appeal does not change it
+    services = " WHERE list_contains(CAST($services AS VARCHAR[]), service)" if flt.service else ""
     if flt.sentence_stage == "handed_down":
-        return _ACTS + ", sentenced AS (SELECT * FROM handed)\n"
+        return _ACTS + f", sentenced AS (SELECT * FROM handed{services})\n"
     if flt.sentence_stage == "final":
-        return _ACTS + _AFTER_APPEAL + ", sentenced AS (SELECT * FROM final)\n"
+        return _ACTS + _AFTER_APPEAL + f", sentenced AS (SELECT * FROM final{services})\n"
     raise ValueError(f"sentence stage {flt.sentence_stage!r}: one of {', '.join(SENTENCE_STAGES)}")
 
 
@@ -1253,6 +1357,8 @@ def _sentence_rows(
 ) -> list[tuple[Any, ...]]:
     """`_rows` over the sentence CTEs (`verdict`, `sentenced`), verdict dates filtered."""
     extra: dict[str, Any] = {"act_cutoff": cutoff_for(flt.as_of), **(params or {})}
+    if flt.service is not None:
+        extra["services"] = list(service_set(flt.service))
     if flt.sentence_stage == "final":
         extra["overturned"] = _overturned_results(con)
     return _rows(con, flt, _sentenced_sql(flt) + body, date_column="result_date", extra=extra)
@@ -1298,7 +1404,20 @@ def sentences_by_punishment(con: duckdb.DuckDBPyConnection, flt: Filter) -> list
     that changes a sentence and names the new punishment ("смягчить назначенное наказание
     до …") replaces it (the regime stays the verdict's unless the ruling sets another), a
     verdict overturned on appeal has no sentence left; the published share stays that of
-    the verdicts."""
+    the verdicts. **Service status**: with `Filter.service` (`--service mobilised`; several
+    comma-separated), every sentence metric (this one, `sentences_by_month`,
+    `suspended_share`, `real_terms`, `real_terms_overall`, `sentences_by_regime`,
+    `sentences_by_service`, `list_sentences`) counts only the sentences of defendants whose
+    act states that status, at either stage (the status is the verdict's). The published
+    share of such a selection stays that of **all** verdicts in the selection: the status
+    is read from the text, so a verdict without a published text has no known status, and
+    how many verdicts the mobilised (say) had is not known. What it implies: a count within
+    a status ("120 mobilised sent to a colony") is a lower bound, since the unpublished
+    verdicts and the published texts that state no status (the None row of
+    `sentences_by_service`) may hold more of them; a share within a status ("real terms for
+    35 % of the mobilised") is a share over the texts read, which stands for all of that
+    status's sentences only as far as courts publish, and state the status, as often for
+    one punishment as for another."""
     return _grouped_sentences(con, flt, "punishment")
 
 
@@ -1400,6 +1519,70 @@ def real_terms(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[TermStats]:
 
 
 @dataclass(frozen=True, slots=True)
+class TermSummary:
+    convicted_under: tuple[str, ...] | None  # the charges asked for; None: every real term
+    sentences: int  # sentenced defendants with a real term read, each once
+    median_months: float | None  # None: no real term read
+    q1_months: float | None
+    q3_months: float | None
+    published_share: float | None  # among the verdicts of cases charged under them
+    verdicts: int
+
+
+def real_terms_overall(
+    con: duckdb.DuckDBPyConnection, flt: Filter, convicted_under: tuple[str, ...] | None = None
+) -> TermSummary:
+    """Real terms of imprisonment (as in `real_terms`) pooled over the selection: every
+    sentenced defendant with a real term read counts once, however many articles they were
+    convicted under; with `convicted_under` (whole articles such as "337", or article.part
+    keys such as "337.5"), only those convicted under any of them ("the median term under
+    ст. 337": every part of it, each defendant once). Median and quartiles as in
+    `real_terms`. The published share is that of the selection's verdicts, with
+    `convicted_under` of those in cases charged under any of them."""
+    extra: dict[str, Any] = {}
+    kept = "t"
+    charged = "verdict"
+    if convicted_under:
+        extra["under"] = sorted(set(convicted_under))
+        # a conviction charge is "under" a whole article when it is one of its parts
+        kept = """(SELECT t.* FROM t SEMI JOIN (
+                SELECT DISTINCT u.case_key, u.act_number, u.defendant_index
+                FROM (SELECT case_key, act_number, defendant_index, unnest(articles) AS c
+                      FROM t) u
+                JOIN (SELECT unnest(CAST($under AS VARCHAR[])) AS w) x
+                  ON u.c = x.w OR starts_with(u.c, x.w || '.')) h
+              USING (case_key, act_number, defendant_index))"""
+        charged = """(SELECT v.case_key, any_value(v.has_text) AS has_text FROM (
+                SELECT case_key, has_text, unnest(charge_keys) AS c FROM verdict) v
+              JOIN (SELECT unnest(CAST($under AS VARCHAR[])) AS w) x
+                ON v.c = x.w OR starts_with(v.c, x.w || '.')
+              GROUP BY v.case_key)"""
+    rows = _sentence_rows(
+        con,
+        flt,
+        f""",
+        t AS (SELECT case_key, act_number, defendant_index, articles, term_months
+              FROM sentenced WHERE punishment = 'imprisonment' AND term_months IS NOT NULL)
+        SELECT (SELECT count(*) FROM {kept} k),
+               (SELECT quantile_cont(k.term_months, [0.5, 0.25, 0.75]) FROM {kept} k),
+               (SELECT count(*) FROM {charged} c),
+               (SELECT count(*) FILTER (WHERE c.has_text) FROM {charged} c)""",
+        extra,
+    )
+    n, quartiles, verdicts, published = rows[0]
+    q: list[float | None] = [float(x) for x in quartiles] if quartiles else [None, None, None]
+    return TermSummary(
+        tuple(sorted(set(convicted_under))) if convicted_under else None,
+        int(n),
+        q[0],
+        q[1],
+        q[2],
+        _share(int(published or 0), int(verdicts)),
+        int(verdicts),
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class SentenceRef:
     """One sentenced defendant behind a sentence figure, and the act it was read from."""
 
@@ -1420,7 +1603,7 @@ class SentenceRef:
     changed_by: str | None  # stage "final": the ruling's case that set this sentence
 
 
-SENTENCE_GROUPINGS = ("punishment", "service", "regime")
+SENTENCE_GROUPINGS = ("punishment", "service", "regime", "term")
 _NO_KEY = frozenset({"", "none", "null", "-", "—"})
 
 
@@ -1432,21 +1615,29 @@ def list_sentences(
     limit: int | None = None,
 ) -> list[SentenceRef]:
     """The sentenced defendants behind a sentence figure (`sentences_by_punishment`,
-    `_by_service`, `_by_regime` with the same filter and stage), restricted to one row's
-    `key` (`by` one of SENTENCE_GROUPINGS; for service and regime "none" is the row of
-    texts that state none), each with its case and the WARC record of its act."""
+    `_by_service`, `_by_regime`, `real_terms` with the same filter, stage and service
+    status), restricted to one row's `key` (`by` one of SENTENCE_GROUPINGS; for service and
+    regime "none" is the row of texts that state none; for term the row's charge, e.g.
+    "337.5": the real terms convicted under it), each with its case and the WARC record of
+    its act."""
     if by is not None and by not in SENTENCE_GROUPINGS:
         raise ValueError(f"unknown grouping {by!r}: one of {', '.join(SENTENCE_GROUPINGS)}")
     where = "TRUE"
     extra: dict[str, Any] = {}
     if by is not None:
         value = None if key is None or key.strip().casefold() in _NO_KEY else key.strip()
-        if by == "punishment" and value is None:
-            raise ValueError("--by punishment needs a punishment, e.g. imprisonment")
+        if by in ("punishment", "term") and value is None:
+            example = "imprisonment" if by == "punishment" else "337.5"
+            raise ValueError(f"--by {by} needs a key, e.g. {example}")
         where = f"s.{by} IS NOT DISTINCT FROM $key"
         extra["key"] = value
         if by == "regime":
             where += " AND s.punishment = 'imprisonment'"
+        if by == "term":
+            where = (
+                "s.punishment = 'imprisonment' AND s.term_months IS NOT NULL "
+                "AND list_contains(s.articles, $key)"
+            )
     rows = _sentence_rows(
         con,
         flt,
@@ -1488,6 +1679,7 @@ METRICS: tuple[Callable[..., Any], ...] = (
     sentences_by_month,
     suspended_share,
     real_terms,
+    real_terms_overall,
     sentences_by_regime,
     sentences_by_service,
     list_cases,

@@ -7,6 +7,9 @@
 - `/api/v1/courts`, `/api/v1/courts/{code}`.
 
 Errors are JSON `{"detail": ...}`; a bad parameter answers 422 naming it and saying why.
+`service=` (mobilised, contract, conscript) restricts the sentence figures (`/stats` by
+punishment, service, regime or term; the overview's sentence table); an endpoint or grouping
+of cases answers 422 for it, since a case has no service status.
 """
 
 from __future__ import annotations
@@ -20,9 +23,16 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from kartoteka.stats import metrics as m
-from kartoteka.stats.metrics import ARTICLE_GROUPS
+from kartoteka.stats.metrics import ARTICLE_GROUPS, SERVICE_STATUSES
 from kartoteka.web import data, pages, records
-from kartoteka.web.filters import ARTICLE, COURT, PART, Filters, parse_filters
+from kartoteka.web.filters import (
+    ARTICLE,
+    COURT,
+    PART,
+    Filters,
+    parse_filters,
+    service_refused,
+)
 from kartoteka.web.i18n import Translator
 
 router = APIRouter(prefix="/api/v1", tags=["kartoteka"])
@@ -62,10 +72,21 @@ def filters_dependency(
     as_of: Annotated[
         dt.date | None, Query(description="Count only what had been seen by the end of this day")
     ] = None,
+    service: Annotated[
+        str | None,
+        Query(
+            description="Sentence figures only: sentences of defendants whose verdict states "
+            f"this service status, one of {', '.join(SERVICE_STATUSES)} (several "
+            "comma-separated). The published share stays that of all verdicts; an endpoint "
+            "or grouping of cases answers 422 (a case has no service status).",
+            max_length=60,
+        ),
+    ] = None,
 ) -> Filters:
     """Query parameters shared by every counting endpoint, validated by `parse_filters`."""
     return parse_filters(
         {
+            "service": service,
             "article": article,
             "part": part,
             "court": court,
@@ -108,10 +129,12 @@ def stats(
             "punishment",
             "service",
             "regime",
+            "term",
         ],
         Query(
             description="How to group the cases (or, for punishment, service and regime, "
-            "the sentences read from the published verdicts)"
+            "the sentences read from the published verdicts; term: their real terms by "
+            "article and part)"
         ),
     ] = "month",
     principal: Annotated[
@@ -128,8 +151,9 @@ def stats(
     """One object per group with its key (`period` as YYYY-MM, `court_code`, `district`,
     `region`, `part` (article.part, multi-label), `article` (principal), `outcome`) and
     `cases`, plus the other counts `kartoteka.stats.metrics.cases_by` gives; `punishment`,
-    `service` and `regime` give `sentences`, `cases`, `published_share` and `verdicts`
-    (`after_appeal`: as `kartoteka stats --after-appeal`)."""
+    `service` and `regime` give `sentences`, `cases`, `published_share` and `verdicts`,
+    `term` the real terms by article and part (`after_appeal`: as `kartoteka stats
+    --after-appeal`; `service`: as `--service`, the sentence groupings only)."""
     con = _con(request)
     try:
         return data.stats_rows(con, filters, by, principal=principal, after_appeal=after_appeal)
@@ -173,6 +197,8 @@ def revisions(
     """Cases of the filters' period (`since`..`until`) as counted on up to `points` days on
     which the archive saw something (`metrics.revisions`). Each point replays the store's
     history: allow about a second per point on a million cases."""
+    if filters.service:
+        raise service_refused("/api/v1/revisions", filters.service)
     con = _con(request)
     try:
         rows = data.revision_rows(con, filters, points)
@@ -205,6 +231,8 @@ def cases(
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 50,
 ) -> Page:
+    if filters.service:
+        raise service_refused("/api/v1/cases", filters.service)
     con = _con(request)
     try:
         listing = data.case_list(con, filters, page=page, per_page=per_page)

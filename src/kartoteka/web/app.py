@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kartoteka import __version__
 from kartoteka.paths import DataDir
+from kartoteka.stats.metrics import FilterNotApplicable
 from kartoteka.store.privacy import keep_names_configured
 from kartoteka.web import api, check, feeds, pages, search
 from kartoteka.web.assets import vega_bundle
@@ -172,6 +173,11 @@ def create_app(
                 status_code=422,
             )
         return pages.error_page(request, 422, exc.message)
+
+    @app.exception_handler(FilterNotApplicable)
+    async def filter_not_applicable(request: Request, exc: FilterNotApplicable) -> Response:
+        # a case figure given the sentences' service status: refused, never ignored
+        return await bad_filter(request, FilterError("service", exc.message))
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:

@@ -144,6 +144,7 @@ class Choices:
     courts: list[Choice]
     districts: list[Choice]
     regions: list[Choice]
+    services: list[Choice] = field(default_factory=list)  # the sentence table's statuses
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -159,6 +160,7 @@ def to_stats_filter(filters: Filters, **overrides: Any) -> m.Filter:
         until=filters.until,
         as_of=filters.as_of,
         charges=tuple(filters.charges.split(",")) if filters.charges else None,
+        service=filters.service,
     )
     return replace(base, **overrides)
 
@@ -187,6 +189,11 @@ def _month_before(day: dt.date) -> str:
     first = day.replace(day=1)
     previous = first - dt.timedelta(days=1)
     return f"{previous.year:04d}-{previous.month:02d}"
+
+
+def service_label(service: str, t: Translator) -> str:
+    """A service filter ("mobilised,contract") in words of the page's language."""
+    return ", ".join(t("service." + s) for s in service.split(","))
 
 
 def outcome_label(outcome: str, t: Translator) -> str:
@@ -331,17 +338,21 @@ class Figures:
     regions: list[m.GroupCount]
     sentences: list[m.SentenceCount]  # by punishment, read from the published verdicts
     published: tuple[int, float | None]  # (verdicts, published share) of the same selection
+    service: str | None = None  # the sentences' service status filter (Filters.service)
 
 
 def gather(con: duckdb.DuckDBPyConnection, filters: Filters) -> Figures:
     """Run the stats functions the overview needs (the expensive part). Sequential on
     purpose: DuckDB already uses every core for each query, and running them side by side
     measured slower on a two-core machine."""
-    flt = to_stats_filter(filters)
+    # the service status is the sentence table's alone: the figures of cases cannot apply it
+    # (and refuse it), so they get the filters without it and the page says which is which
+    flt = to_stats_filter(filters.of_cases())
     as_of = data_as_of(con, filters)
     with m.shared_queries():  # the metrics below ask some of the same questions
         monthly = m.cases_received_by_month(con, flt)
-        sentences = m.sentences_by_punishment(con, flt)
+        sentence_flt = to_stats_filter(filters)
+        sentences = m.sentences_by_punishment(con, sentence_flt)
         return Figures(
             as_of=as_of,
             headline=m.headline_figures(con, flt),
@@ -353,7 +364,8 @@ def gather(con: duckdb.DuckDBPyConnection, filters: Filters) -> Figures:
             courts=m.cases_by_court(con, flt),
             regions=m.cases_by_region(con, flt),
             sentences=sentences,
-            published=_published(con, flt, sentences),
+            published=_published(con, sentence_flt, sentences),
+            service=filters.service,
         )
 
 
@@ -469,14 +481,15 @@ def arrange(fig: Figures, t: Translator) -> Overview:
     ]
     verdicts_n, share = fig.published
     lang = 0 if t.lang == "ru" else 1
+    title = t(
+        "table.sentences", share="—" if share is None else f"{share:.0%}", verdicts=verdicts_n
+    )
+    if fig.service:
+        title += t("table.sentences.service", service=service_label(fig.service, t))
     tables.append(
         Table(
             key="sentences",
-            title=t(
-                "table.sentences",
-                share="—" if share is None else f"{share:.0%}",
-                verdicts=verdicts_n,
-            ),
+            title=title,
             columns=[
                 ("label", t("col.punishment")),
                 ("sentences", t("col.sentences")),
@@ -701,6 +714,7 @@ def choices(con: duckdb.DuckDBPyConnection, t: Translator) -> Choices:
             Choice(c["code"], c["name"]) for c in courts if c["level"] in ("district", "fleet")
         ],
         regions=[Choice(r, r) for r in sorted({c["region"] for c in courts if c["region"]})],
+        services=[Choice(s, t("service." + s)) for s in m.SERVICE_STATUSES],
     )
 
 

@@ -1,5 +1,6 @@
-"""The page filters (article, part, court, district, region, date range, as-of), read from the
-URL and written back into it, so that a filtered view is a link a journalist can share.
+"""The page filters (article, part, court, district, region, date range, as-of, and the
+service status of the sentence figures), read from the URL and written back into it, so that
+a filtered view is a link a journalist can share.
 
 Validation happens here, once, for pages and API alike: a bad value becomes `FilterError`
 with the parameter and the reason, which the API answers as 422 and the pages show inline.
@@ -14,7 +15,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from urllib.parse import urlencode
 
 from kartoteka.errors import KartotekaError
-from kartoteka.stats.metrics import ARTICLE_GROUPS
+from kartoteka.stats.metrics import ARTICLE_GROUPS, SERVICE_STATUSES, service_set
 
 ONE_ARTICLE = r"\d{3}(\.\d{1,2})?"
 # one article, a comma-separated list, or a group name of kartoteka.stats (refusal, chapter33)
@@ -51,6 +52,9 @@ class Filters:
     until: dt.date | None = None  # cases received on or before
     as_of: dt.date | None = None  # count only what had been seen by the end of that day
     charges: str | None = None  # "337.5,338.3": any of these charges (the mobilisation parts)
+    # the sentence figures only: sentences of defendants of this service status
+    # ("mobilised", "mobilised,contract"); the figures of cases cannot apply it
+    service: str | None = None
 
     def query(self, **overrides: object) -> str:
         """The URL query for these filters (empty values left out), with `overrides`."""
@@ -65,6 +69,11 @@ class Filters:
             for k, v in asdict(self).items()
             if v is not None
         }
+
+    def of_cases(self) -> Filters:
+        """These filters for a figure or list of cases: without the service status, which
+        only the sentence figures apply (a link from a case chart to the case list)."""
+        return replace(self, service=None)
 
     @property
     def active(self) -> bool:
@@ -124,6 +133,16 @@ def parse_filters(params: Mapping[str, str | None]) -> Filters:
             raise FilterError(
                 "charges", f"charges must look like 337.5,338.3 or 352.1, got {charges!r}"
             )
+    service = _clean(params.get("service"))
+    if service is not None:
+        try:
+            service = ",".join(service_set(service))
+        except ValueError:
+            raise FilterError(
+                "service",
+                f"service must be one of {', '.join(SERVICE_STATUSES)} (several "
+                f"comma-separated), got {service!r}",
+            ) from None
     if region is not None and not REGION.match(region):
         raise FilterError("region", f"region has characters a region name cannot have: {region!r}")
     since = _date("since", v) if (v := _clean(params.get("since"))) else None
@@ -144,4 +163,16 @@ def parse_filters(params: Mapping[str, str | None]) -> Filters:
         until=until,
         as_of=as_of,
         charges=charges,
+        service=service,
+    )
+
+
+def service_refused(where: str, service: str) -> FilterError:
+    """The error for a service status given to a page or endpoint of cases: a case has no
+    service status, so the filter is refused rather than silently ignored."""
+    return FilterError(
+        "service",
+        f"{where} counts cases, and a case has no service status: service={service} applies "
+        "only to the sentence figures (the dashboard's sentence table, /api/v1/stats with "
+        "by=punishment, service, regime or term)",
     )

@@ -104,6 +104,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "filters.apply": ("Применить", "Apply"),
     "filters.reset": ("Сбросить", "Reset"),
     "filters.any": ("все", "all"),
+    "filters.service": ("Статус военнослужащего", "Service status"),
+    "filters.service.note": (
+        "Статус (мобилизованный, контрактник, призывник) указан в тексте приговора, поэтому "
+        "этот фильтр действует только на таблицу наказаний; доля опубликованных остаётся "
+        "долей всех приговоров выборки.",
+        "The status (mobilised, contract, conscript) is stated in the verdict's text, so this "
+        "filter applies to the sentence table only; the published share stays that of all "
+        "verdicts in the selection.",
+    ),
+    "service.mobilised": ("мобилизованные", "mobilised"),
+    "service.contract": ("контрактники", "contract soldiers"),
+    "service.conscript": ("призывники", "conscripts"),
     "group.refusal": ("отказ воевать", "refusal to fight"),
     "group.chapter33": ("вся глава 33 (военная служба)", "all of Chapter 33 (military service)"),
     "headline.since_mobilisation": ("Дел с начала мобилизации", "Cases since mobilisation"),
@@ -141,6 +153,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "приговоров)",
         "Sentences read from the published verdicts (texts published for {share} of "
         "{verdicts} verdicts)",
+    ),
+    "table.sentences.service": (
+        " — только осуждённые, чей статус в приговоре: {service}",
+        " — only defendants whose verdict states them: {service}",
     ),
     "chart.revisions": (
         "Как менялась цифра: дела за выбранный период по состоянию на разные даты",

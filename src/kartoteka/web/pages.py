@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException
 from kartoteka.web import data, records
 from kartoteka.web.assets import vega_bundle
 from kartoteka.web.evidence import EVIDENCE_CSP, EvidenceNotFound, load_evidence
-from kartoteka.web.filters import FilterError, Filters, parse_filters
+from kartoteka.web.filters import FilterError, Filters, parse_filters, service_refused
 from kartoteka.web.i18n import Translator, pick_language
 from kartoteka.web.render import base_context, environment, rows_to_csv, with_query
 
@@ -36,6 +36,7 @@ FILTER_KEYS = (
     "until",
     "as_of",
     "charges",
+    "service",
 )
 
 
@@ -59,7 +60,8 @@ def page_context(request: Request, t: Translator, con: Any, **extra: Any) -> dic
 
     def csv_href(item: Any) -> str:
         filters: Filters = extra.get("filters") or Filters()
-        query = filters.query()
+        # the service status is the sentence table's; the other items count cases
+        query = (filters if item.key == "sentences" else filters.of_cases()).query()
         lang = f"lang={t.lang}"
         return f"/download/{item.key}.csv?{query + '&' if query else ''}{lang}"
 
@@ -139,11 +141,16 @@ def per_snapshot(request: Request, key: tuple[str, str], compute: Callable[[], A
     return cache.get(request.app.state.reader.info().taken_at, key, compute)
 
 
-def _filters(request: Request) -> tuple[Filters, str | None]:
-    """Filters from the URL; a bad value is shown on the page and the filter ignored."""
+def _filters(request: Request, sentences: bool = False) -> tuple[Filters, str | None]:
+    """Filters from the URL; a bad value is shown on the page and the filter ignored. A
+    service status is a bad value on a page without sentence figures (`sentences` False):
+    its figures of cases cannot apply it."""
     raw = {k: request.query_params.get(k) for k in FILTER_KEYS}
     try:
-        return parse_filters(raw), None
+        filters = parse_filters(raw)
+        if filters.service and not sentences:
+            raise service_refused(f"the page {request.url.path}", filters.service)
+        return filters, None
     except FilterError as exc:
         return Filters(), exc.message
 
@@ -201,7 +208,7 @@ def _store(request: Request) -> Iterator[Any]:
 @router.get("/", response_class=HTMLResponse)
 def overview_page(request: Request) -> HTMLResponse:
     t = translator(request)
-    filters, error = _filters(request)
+    filters, error = _filters(request, sentences=True)  # the service: the sentence table's
     with _store(request) as con:
         overview = cached_overview(request, con, filters, t)
         ctx = filter_page_context(
@@ -223,6 +230,8 @@ def download_csv(request: Request, key: str) -> Response:
     """The rows behind one chart or table of the overview, with the page's filters."""
     t = translator(request)
     filters = parse_filters({k: request.query_params.get(k) for k in FILTER_KEYS})
+    if filters.service and key != "sentences":  # only the sentence table applies it
+        raise service_refused(f"the {key} download", filters.service)
     with _store(request) as con:
         item = (
             data.revisions_chart(cached_revisions(request, con, filters), t)
