@@ -138,13 +138,29 @@ def _has_captcha(tree: Tree, text: str) -> bool:
     return tree.css_first("input[name='captcha'], input[name='captchaid']") is not None
 
 
-def examine(text: str, markup: bytes | None = None) -> Verdict:
+def _is_blank(text: str | None, markup: bytes | None) -> bool:
+    """Whether the page's text is empty or blanks only (`str.isspace`, which knows the Unicode
+    blanks). Of UTF-8 bytes, a head is decoded first: a page that is not blank shows a
+    character that is not a blank within its first bytes, which settles it without decoding
+    the rest (a character the cut splits is dropped from the head, never made up)."""
+    if text is None:
+        if not markup:
+            return True
+        head = markup[:256].decode("utf-8", "ignore")
+        if head and not head.isspace():
+            return False
+        text = markup.decode("utf-8", "replace")
+    return not text or text.isspace()
+
+
+def examine(text: str | None, markup: bytes | None = None) -> Verdict:
     """Classify page text and keep the parsed tree (and the body text, when it was needed)
-    for the parser that comes next. `markup` is the same text as UTF-8 bytes, when the caller
-    has them: the tree is then built from those (the same tree, without encoding the text)."""
-    tree = parse_html(text if markup is None else markup)
+    for the parser that comes next. Either `text` or `markup`, the page as UTF-8 bytes, is
+    given: the tree is built from the bytes as they stand (the same tree, and the text is
+    never built)."""
+    tree = parse_html(markup if markup is not None else text or "")
     template = detect_template(tree)
-    if not text or text.isspace():  # blank (without a stripped copy of the page)
+    if _is_blank(text, markup):
         return Verdict(PageKind.UNRECOGNIZED, None, "empty document", tree, "")
     if _has_card_structure(tree):
         return Verdict(PageKind.CARD, template, None, tree, "")

@@ -63,6 +63,44 @@ def decode_page_as(data: bytes, http_charset: str | None = None) -> tuple[str, b
     return data.decode(SITE_ENCODING, "replace"), False
 
 
+# Pieces of a page checked at a time by `is_utf8`: small enough that most pieces of a court
+# page (stylesheets, scripts, markup) are ASCII alone, large enough that the loop is short.
+_PIECE = 8192
+
+
+def is_utf8(data: bytes, piece: int = _PIECE) -> bool:
+    """Whether `data.decode("utf-8")` would succeed, without building the text.
+
+    A court page is mostly ASCII (stylesheets, scripts, markup) around its Cyrillic text. A
+    byte below 0x80 is never part of a multi-byte character, so the bytes are valid UTF-8
+    exactly when every run of bytes from 0x80 up is: the page is checked piece by piece,
+    a piece that is ASCII alone (`bytes.isascii`, a word at a time in C) is passed over when
+    no character is left open from the piece before, and the other pieces go through the
+    strict decoder, which keeps a character cut at a piece's end for the next piece."""
+    pending = b""
+    for start in range(0, len(data), piece):
+        chunk = data[start : start + piece]
+        if not pending and chunk.isascii():
+            continue
+        if pending:
+            chunk = pending + chunk
+        try:
+            _, used = codecs.utf_8_decode(chunk, "strict", False)
+        except UnicodeDecodeError:
+            return False
+        pending = chunk[used:]
+    return not pending
+
+
+def utf8_markup(data: bytes) -> bytes | None:
+    """`data` itself when `decode_page` would read it as UTF-8 as it stands (valid UTF-8, no
+    BOM), else None. The HTML parser reads such bytes directly, so the page's text need not
+    be built at all: for cards and listings it was built only to learn this."""
+    if any(data.startswith(bom) for bom, _ in _BOMS):
+        return None
+    return data if is_utf8(data) else None
+
+
 def encode_query_value(value: str) -> str:
     """Percent-encode a query value in windows-1251 (characters outside it become `?`)."""
     return quote(value.encode(SITE_ENCODING, "replace"), safe="")

@@ -15,7 +15,7 @@ from kartoteka.errors import ParseError
 from kartoteka.sudrf.act import parse_act_page
 from kartoteka.sudrf.card import card_from_tree
 from kartoteka.sudrf.classify import examine
-from kartoteka.sudrf.encoding import decode_page_as
+from kartoteka.sudrf.encoding import decode_page, utf8_markup
 from kartoteka.sudrf.listing import listing_from_tree
 from kartoteka.sudrf.models import Page, PageKind
 
@@ -24,9 +24,14 @@ from kartoteka.sudrf.models import Page, PageKind
 PARSER_VERSION = "2"
 
 
-def read_text(text: str, url: str | None = None, markup: bytes | None = None) -> Page:
-    """Classify and parse page text that is already decoded (see `read_page`). `markup`, when
-    given, is the same text as UTF-8 bytes (what the HTML parser reads)."""
+def read_text(text: str, url: str | None = None) -> Page:
+    """Classify and parse page text that is already decoded (see `read_page`)."""
+    return _read(text, None, url)
+
+
+def _read(text: str | None, markup: bytes | None, url: str | None) -> Page:
+    """`read_text` of `text`, or of `markup`: the page as UTF-8 bytes (what the HTML parser
+    reads), whose text is then never built."""
     verdict = examine(text, markup)
     kind, template = verdict.kind, verdict.template
     try:
@@ -55,8 +60,10 @@ def read_page(data: bytes, url: str | None = None, http_charset: str | None = No
     if not data or data.isspace():  # (no stripped copy of a whole page to test it)
         return Page(PageKind.UNRECOGNIZED, reason="empty document", url=url)
     try:
-        text, as_utf8 = decode_page_as(data, http_charset)
-        return read_text(text, url, data if as_utf8 else None)
+        markup = utf8_markup(data)  # most pages: UTF-8 bytes, read as they stand
+        if markup is not None:
+            return _read(None, markup, url)
+        return _read(decode_page(data, http_charset), None, url)
     except Exception as error:  # the harvest must go on; the reason says why
         return Page(
             PageKind.UNRECOGNIZED,
