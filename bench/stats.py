@@ -387,7 +387,6 @@ def time_incremental_refresh(path: Path, root: Path, courts: int = 10) -> tuple[
             iter_responses_fast(root / "archive"),
             NamePolicy(b"bench-secret"),
             archive.book,
-            workers=1,
         )
     finally:
         store_ingest.refresh_derived = refresh_derived
