@@ -21,6 +21,7 @@ import dask
 import duckdb
 import pyarrow.parquet as pq
 import pytest
+from store_helpers import torn_copy
 from typer.testing import CliRunner
 
 from kartoteka.cli import app
@@ -340,14 +341,8 @@ def test_slices_give_every_worker_thread_several_tasks_within_bounds(tmp_path, a
 
 
 def test_the_slices_of_a_torn_newest_file_end_where_a_local_ingest_ends(tmp_path, archive):
-    torn = tmp_path / "torn"
-    torn.mkdir()
-    names = warc_files(archive)
-    for name in names:
-        (torn / name).write_bytes((archive / name).read_bytes())
-    newest = torn / names[-1]
-    data = newest.read_bytes()
-    newest.write_bytes(data[: len(data) - 700])  # a writer killed mid-record
+    torn = torn_copy(archive, tmp_path / "torn")  # a writer killed mid-record
+    names = warc_files(torn)
     reader = RecordReader(name_policy(_data_dir(tmp_path / "d"), False), read_page)
     parts = tmp_path / "parts"
     parts.mkdir()

@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 import pytest
+from store_helpers import torn_copy
 
 from kartoteka.harvest.warc import WarcWriter, warc_files
 from kartoteka.sandbox import SandboxConfig
@@ -90,14 +91,7 @@ def test_the_pool_reads_the_records_of_the_archive_in_order(archive, monkeypatch
 
 def test_the_pool_reads_a_torn_newest_file_to_its_sound_end(tmp_path, archive, monkeypatch):
     monkeypatch.setattr(pool, "SPAN_BYTES", 5000)
-    torn = tmp_path / "torn"
-    torn.mkdir()
-    names = warc_files(archive)
-    for name in names:
-        (torn / name).write_bytes((archive / name).read_bytes())
-    newest = torn / names[-1]
-    data = newest.read_bytes()
-    newest.write_bytes(data[: len(data) - 700])  # a writer killed mid-record
+    torn = torn_copy(archive, tmp_path / "torn")  # a writer killed mid-record
     expected = list(iter_responses_fast(torn))
     assert 0 < len(expected) < 90
     got = _pool_records(torn)

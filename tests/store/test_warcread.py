@@ -5,6 +5,7 @@ an archive whose newest file was torn mid-record."""
 import datetime as dt
 
 import pytest
+from store_helpers import torn_copy
 
 from kartoteka.harvest.warc import WarcWriter, iter_responses, warc_files
 from kartoteka.sandbox import SandboxConfig
@@ -51,14 +52,7 @@ def test_same_records_on_real_pages(tmp_path, fixtures_dir):
 
 
 def test_a_torn_newest_file_ends_where_the_harvest_reader_ends(tmp_path, sandbox_archive):
-    archive = tmp_path / "torn"
-    archive.mkdir()
-    names = warc_files(sandbox_archive)
-    for name in names:
-        (archive / name).write_bytes((sandbox_archive / name).read_bytes())
-    newest = archive / names[-1]
-    data = newest.read_bytes()
-    newest.write_bytes(data[: len(data) - 700])  # a writer killed mid-record
+    archive = torn_copy(sandbox_archive, tmp_path / "torn")  # a writer killed mid-record
     expected = list(iter_responses(archive))
     assert 0 < len(expected) < 90
     assert list(iter_responses_fast(archive)) == expected
