@@ -146,6 +146,22 @@ def busiest_garrison_courts(sb) -> list:
     return picked
 
 
+def truth_verdicts(sb, codes: set[str], since: dt.date, article: str | None = None) -> dict:
+    """The first-instance verdicts of the courts `codes` in a sandbox's truth, received since
+    `since` and visible in the index, by (court, case id): what the sentence tests count the
+    published share over (of the cases charged under `article`, multi-label, when given)."""
+    return {
+        (t.court_code, t.case_id): t
+        for t in sb.truth
+        if t.court_code in codes
+        and t.instance == "first"
+        and t.visible
+        and t.entry_date >= since
+        and t.result_kind == "verdict"
+        and (article is None or article in {c.split(".")[0] for c in t.charges.split(";")})
+    }
+
+
 SMALL_STORE_CONFIG = {"seed": 3, "now": dt.date(2025, 3, 1), "scale": 0.05}
 
 

@@ -14,7 +14,7 @@ from collections import Counter
 
 import pytest
 
-from act_archive import busiest_garrison_courts
+from act_archive import busiest_garrison_courts, truth_verdicts
 from kartoteka.claims.check import CheckReport, check_text
 from kartoteka.paths import DataDir
 from kartoteka.store.courts import import_courts
@@ -44,15 +44,7 @@ class Truth:
     tests/stats/test_stats_sentences_e2e.py."""
 
     def __init__(self, sb, codes: set[str]) -> None:
-        self.verdicts = {
-            (t.court_code, t.case_id): t
-            for t in sb.truth
-            if t.court_code in codes
-            and t.instance == "first"
-            and t.visible
-            and t.entry_date >= SINCE
-            and t.result_kind == "verdict"
-        }
+        self.verdicts = truth_verdicts(sb, codes, SINCE)
         self.rows = [
             r
             for r in truth_sentences(sb.site.caseload, NOW, sorted(codes))

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 import pytest
 
-from act_archive import busiest_garrison_courts, site_urls, write_pages
+from act_archive import busiest_garrison_courts, site_urls, truth_verdicts, write_pages
 from kartoteka.paths import DataDir
 from kartoteka.stats import metrics as m
 from kartoteka.stats.metrics import Filter
@@ -141,16 +141,7 @@ def _truth_figures(
     `article`, multi-label, when given; as they stand after appeal when `final`; only the
     sentences of defendants whose act states `service`, when given, the verdicts and so the
     published shares staying those of all verdicts)."""
-    verdicts = {
-        (t.court_code, t.case_id): t
-        for t in sb.truth
-        if t.court_code in codes
-        and t.instance == "first"
-        and t.visible
-        and t.entry_date >= SINCE
-        and t.result_kind == "verdict"
-        and (article is None or article in {c.split(".")[0] for c in t.charges.split(";")})
-    }
+    verdicts = truth_verdicts(sb, codes, SINCE, article)
     published = sum(1 for t in verdicts.values() if t.act_published)
     share = _share(published, len(verdicts))
     rows = [
