@@ -20,12 +20,14 @@ the records are always those of reading each file from its start.
 
 Bounded: at most `window` spans are in flight, so a large archive is never all in memory.
 Workers are spawned (not forked: the parent holds an open DuckDB connection and its
-threads) and get the reader once, at start.
+threads) and get the reader once, at start. Their numeric libraries run one thread each
+(`one_thread_libraries`): the pool already keeps every core busy.
 """
 
 from __future__ import annotations
 
 import bisect
+import contextlib
 import multiprocessing
 import os
 import pickle
@@ -48,6 +50,11 @@ SPAN_BYTES = 256 * 1024
 # Tasks in flight per worker.
 WINDOW_PER_WORKER = 4
 
+# The thread counts a worker's numeric libraries are started with, unless the user set them:
+# OpenBLAS (under numpy, which the act reader's NER model multiplies its matrices with) and
+# MKL, where a numpy is built on it.
+ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
 _reader: RecordReader | None = None
 
 
@@ -57,6 +64,26 @@ def machine_workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+@contextlib.contextmanager
+def one_thread_libraries() -> Iterator[None]:
+    """The environment the pool's workers are spawned with: `ONE_THREAD`, each variable the
+    user has not set, for as long as the pool runs.
+
+    OpenBLAS starts a thread per core in every process that loads it. In one process that
+    thread has a core to itself; in a pool that already runs a worker per core, it spins on
+    the cores the other workers need (1.5 s of CPU a worker on the bench archive) and takes
+    more CPU than it saves the worker it serves. A library reads the variable once, when it
+    loads, so it must be in the environment a worker is spawned with; the writer's own
+    libraries are loaded already and keep their threads."""
+    added = {name: value for name, value in ONE_THREAD.items() if name not in os.environ}
+    os.environ.update(added)
+    try:
+        yield
+    finally:
+        for name in added:
+            os.environ.pop(name, None)
 
 
 def can_ship(reader: object) -> bool:
@@ -157,7 +184,7 @@ def read_in_pool(
     pending: deque[tuple[Span, Future[SpanRead]]] = deque()
     current: str | None = None  # the file being read, and where its next record starts
     expected: int | None = 0
-    with ProcessPoolExecutor(
+    with one_thread_libraries(), ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_start, initargs=(reader,)
     ) as pool:
         while True:
