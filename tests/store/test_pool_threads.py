@@ -59,7 +59,7 @@ def test_the_pool_spawns_its_workers_in_that_environment(
     seen: list[str | None] = []  # the variable in the writer whenever a task is submitted
 
     class Spy(ProcessPoolExecutor):
-        def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+        def submit(self, fn, /, *args, **kwargs):
             seen.append(os.environ.get("OPENBLAS_NUM_THREADS"))  # workers spawn in submit
             return super().submit(fn, *args, **kwargs)
 
