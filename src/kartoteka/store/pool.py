@@ -71,12 +71,12 @@ def one_thread_libraries() -> Iterator[None]:
     """The environment the pool's workers are spawned with: `ONE_THREAD`, each variable the
     user has not set, for as long as the pool runs.
 
-    OpenBLAS starts a thread per core in every process that loads it. In one process that
-    thread has a core to itself; in a pool that already runs a worker per core, it spins on
-    the cores the other workers need (1.5 s of CPU a worker on the bench archive) and takes
-    more CPU than it saves the worker it serves. A library reads the variable once, when it
-    loads, so it must be in the environment a worker is spawned with; the writer's own
-    libraries are loaded already and keep their threads."""
+    OpenBLAS starts a thread for every core but one in every process that loads it. In one
+    process such a thread has a core to itself; in a pool that already runs a worker per
+    core, it spins on the cores the other workers need (1.5 s of CPU a worker on the bench
+    archive) and takes more CPU than it saves the worker it serves (decision 27). A library
+    reads the variable once, when it loads, so it must be in the environment a worker is
+    spawned with; the writer's own libraries are loaded already and keep their threads."""
     added = {name: value for name, value in ONE_THREAD.items() if name not in os.environ}
     os.environ.update(added)
     try:
@@ -184,9 +184,12 @@ def read_in_pool(
     pending: deque[tuple[Span, Future[SpanRead]]] = deque()
     current: str | None = None  # the file being read, and where its next record starts
     expected: int | None = 0
-    with one_thread_libraries(), ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_start, initargs=(reader,)
-    ) as pool:
+    with (
+        one_thread_libraries(),
+        ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_start, initargs=(reader,)
+        ) as pool,
+    ):
         while True:
             for span in spans:
                 pending.append((span, pool.submit(_read_span, span)))
