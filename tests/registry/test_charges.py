@@ -112,8 +112,9 @@ def test_any_text_gives_charges_or_nothing(text: str):
 
 
 def test_mentions_charge_finds_what_the_plain_pattern_finds() -> None:
-    """The pre-check's look-behind sits after the "ст" (for speed): it must match exactly
-    the texts the plain pattern, a look-behind before the "ст", matches."""
+    """The pre-check's look-behind sits after the "ст", and the "ст" is spelt as the letters
+    that match it ignoring case (for speed): it must match exactly the texts the plain
+    pattern, a look-behind before the "ст" and IGNORECASE throughout, matches."""
     import random
     import re
 
@@ -121,10 +122,26 @@ def test_mentions_charge_finds_what_the_plain_pattern_finds() -> None:
 
     plain = re.compile(rf"(?<![а-яёa-z])ст(?:атьи|атья)?\.?\s*{_NUMBER}", re.IGNORECASE)
     rng = random.Random(11)
-    alphabet = "стСТатьяиАТЬИ .12аяzё\n(«-\u1c83\u1c84"
+    alphabet = "стСТатьяиАТЬИ .12аяzё\n(«-\u1c83\u1c84\u1c85"
     samples = ["ст.337", "Ст. 338 ч.1", "пост.5", "ст5", "Статьи 337", "ФИО - ст.337 ч.5 УК РФ"]
     samples += [
         "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(5000)
     ]
     for text in samples:
         assert mentions_charge(text) == bool(plain.search(text)), text
+
+
+def test_the_letters_of_st_are_every_letter_that_matches_them_ignoring_case() -> None:
+    """`mentions_charge` spells "ст" as two sets of letters: they must be exactly the code
+    points that match "с" and "т" ignoring case in this Python (a new Unicode version could
+    add one)."""
+    import re
+    import sys
+
+    from kartoteka.registry.charges import _HAS_ARTICLE
+
+    opening = _HAS_ARTICLE.pattern[: _HAS_ARTICLE.pattern.index("(?i:")]
+    for letter, spelt in zip("ст", re.findall(r"\[([^\]]+)\]", opening), strict=True):
+        plain = re.compile(letter, re.IGNORECASE)
+        found = {chr(i) for i in range(sys.maxunicode + 1) if plain.fullmatch(chr(i))}
+        assert found == set(spelt)

@@ -156,9 +156,12 @@ def format_charges(charges: Iterable[Charge]) -> str:
 
 
 # "ст" not inside a word. The check on the letter before is written after the "ст" (a
-# look-behind over it), so the pattern opens with a literal the regex engine scans for: the
-# same texts match, 1.6x faster over a listing's info cells.
-_HAS_ARTICLE = re.compile(rf"ст(?<![а-яёa-z]ст)(?:атьи|атья)?\.?\s*{_NUMBER}", re.IGNORECASE)
+# look-behind over it), and the "ст" itself as the two sets of letters that match it
+# ignoring case (с С ᲃ, т Т ᲄ ᲅ: every code point, checked), case-sensitively: the regex
+# engine then skips ahead over letters that cannot start a match, where under IGNORECASE it
+# tried a match at every character. Same texts as the plain pattern (a test compares them),
+# 1.6x and then 1.9x faster over a listing's info cells.
+_HAS_ARTICLE = re.compile(rf"[сСᲃ][тТᲄᲅ](?i:(?<![а-яёa-z]ст)(?:атьи|атья)?\.?\s*{_NUMBER})")
 
 
 def mentions_charge(text: str) -> bool:

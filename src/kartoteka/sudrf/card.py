@@ -44,8 +44,8 @@ from kartoteka.sudrf.models import Act, Card, Defendant, Event, Party
 from kartoteka.sudrf.uid import is_valid_uid, normalise_uid
 from kartoteka.sudrf.values import (
     case_number_raw,
+    first_case_number,
     is_hidden_name,
-    normalise_case_number,
     parse_date,
     parse_publish_info,
     parse_time,
@@ -359,7 +359,7 @@ def card_from_tree(tree: Tree, url: str | None = None) -> Card:
     sections = _sections(tables, titles)
     if not sections:
         raise ParseError("card: no data tables (table#tablcont / table.law-case-table)", url)
-    number_text = _case_number_text(tree)
+    raw_number = case_number_raw(_case_number_text(tree))
     fields: dict[str, str] = {}
     lower_court: dict[str, str] = {}
     events: list[Event] = []
@@ -399,8 +399,8 @@ def card_from_tree(tree: Tree, url: str | None = None) -> Card:
     result = _pick(by_label, "результат рассмотрения", "решение", "результат")
     published_at, modified_at = parse_publish_info(node_text(tree.css_first(".publishInfo")))
     return Card(
-        case_number=normalise_case_number(number_text),
-        case_number_raw=case_number_raw(number_text),
+        case_number=first_case_number(raw_number),
+        case_number_raw=raw_number,
         uid=uid,
         uid_valid=is_valid_uid(uid) if uid else None,
         entry_date=parse_date(_pick(by_label, "дата поступления")),

@@ -39,10 +39,10 @@ from kartoteka.sudrf.models import Act, Defendant, Listing, ListingRow
 from kartoteka.sudrf.urls import PAGE_SIZE
 from kartoteka.sudrf.values import (
     case_number_raw,
+    first_case_number,
     first_param,
     is_hidden_name,
     link_params,
-    normalise_case_number,
     parse_date,
 )
 
@@ -123,7 +123,7 @@ def _read_row(row_cells: list[Node], columns: dict[str, int]) -> ListingRow:
                 break
     href = attr(link, "href") if link is not None else ""
     params = link_params(href)
-    number_text = one_line(node_text(number_cell))
+    raw_number = case_number_raw(one_line(node_text(number_cell)))
     info = column_text(row_cells, columns, "info")
     acts: list[Act] = []
     acts_index = columns.get("acts")
@@ -133,8 +133,8 @@ def _read_row(row_cells: list[Node], columns: dict[str, int]) -> ListingRow:
                 Act(title=attr(a, "title") or one_line(node_text(a)) or None, url=attr(a, "href"))
             )
     return ListingRow(
-        case_number=normalise_case_number(number_text),
-        case_number_raw=case_number_raw(number_text),
+        case_number=first_case_number(raw_number),
+        case_number_raw=raw_number,
         case_id=first_param(params, "case_id", "_id"),
         case_uid=first_param(params, "case_uid", "_uid"),
         delo_id=first_param(params, "delo_id", "_deloId"),

@@ -83,7 +83,12 @@ def case_number_raw(text: str | None) -> str | None:
 def normalise_case_number(text: str | None) -> str | None:
     """The first number as printed: "2-7212/2025 ~ М-5922/2025" → "2-7212/2025",
     "7У-1297/2026 [77-655/2026]" → "7У-1297/2026", "ДЕЛО № 1-151/2026" → "1-151/2026"."""
-    raw = case_number_raw(text)
+    return first_case_number(case_number_raw(text))
+
+
+def first_case_number(raw: str | None) -> str | None:
+    """`normalise_case_number` of a text whose `case_number_raw` is `raw`: the parsers need
+    both, and reading the label off a cell once serves the two."""
     if raw is None:
         return None
     first = _NUMBER_END.split(raw, maxsplit=1)[0].strip()
