@@ -69,3 +69,13 @@ def test_the_pool_spawns_its_workers_in_that_environment(
     assert len(records) == 20
     assert seen and set(seen) == {"1"}
     assert "OPENBLAS_NUM_THREADS" not in os.environ
+
+
+def test_a_local_dask_cluster_starts_its_workers_in_that_environment(no_thread_settings):
+    """`--dask local` runs a worker process per core too: the same spinning thread."""
+    from kartoteka.store.cluster import LOCAL, connect_cluster
+
+    with connect_cluster(LOCAL, workers=1) as client:
+        found = client.run(os.getenv, "OPENBLAS_NUM_THREADS")
+    assert list(found.values()) == ["1"]
+    assert "OPENBLAS_NUM_THREADS" not in os.environ

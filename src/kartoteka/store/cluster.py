@@ -345,10 +345,13 @@ def connect_cluster(address: str, workers: int | None = None) -> Iterator[Client
     import dask
     from distributed import Client, LocalCluster
 
-    from kartoteka.store.pool import machine_workers
+    from kartoteka.store.pool import machine_workers, one_thread_libraries
 
     if address == LOCAL:
         with (
+            # Its workers, a process per core, start with one OpenBLAS thread each, as the
+            # local pool's do (decision 27).
+            one_thread_libraries(),
             # One task at a time per worker thread (no tasks queued on a worker): a worker
             # lost takes only the task it was running with it.
             dask.config.set({"distributed.scheduler.worker-saturation": 1.0}),
