@@ -81,3 +81,15 @@ def test_block_ends_and_skipped_elements() -> None:
 @given(st.text(alphabet="аб 1\u00a0\u2003\u2028\x85\x1f\t\r\u00ad\u200b.", max_size=20))
 def test_collapsing_a_line_is_clean_line(line: str) -> None:
     assert _collapsed(line) == clean_line(line)
+
+
+def test_flat_blocks_read_in_one_call() -> None:
+    """A block with only inline elements and comments below it gives its text in one call to
+    lexbor; one with a block, cell or skipped element below it is walked."""
+    tree = parse_html(
+        "<div id='x'><p>a<span>b<!-- c --><b>d\ne</b></span>f</p>"
+        "<p>g<span><br>h</span></p><p>i<span><script>s</script>j</span></p>"
+        "<p>k<span><select><option>l</option></select></span></p><p><o:p>m</o:p>&nbsp;n</p></div>"
+    )
+    node = tree.css_first("#x")
+    assert node_text(node) == reference_text(node) == "abd ef\ng\nh\nij\nk\nm n"

@@ -46,6 +46,30 @@ _BLOCK_TAGS = frozenset(
     }
 )
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "img", "input", "select"})
+
+
+def _tag_ids(tags: frozenset[str]) -> frozenset[int]:
+    """lexbor's numbers of these (standard HTML) tags: fixed in lexbor's tag table, the same
+    in every document (only unknown tags get numbers per document, above all of these)."""
+    factory = LexborHTMLParser("")
+    return frozenset(factory.create_node(tag).tag_id for tag in tags)
+
+
+_BLOCK_IDS = _tag_ids(_BLOCK_TAGS)
+_SKIP_IDS = _tag_ids(_SKIP_TAGS)
+_CELL_IDS = _tag_ids(frozenset({"td", "th"}))
+_NOT_FLAT_IDS = _BLOCK_IDS | _SKIP_IDS | _CELL_IDS
+
+
+def _node_ids() -> tuple[int, int]:
+    """lexbor's numbers of a text node and a comment (LXB_TAG__TEXT, LXB_TAG__EM_COMMENT)."""
+    paragraph = LexborHTMLParser("<p>t<!--c--></p>").css_first("p")
+    assert paragraph is not None
+    text, comment = paragraph.iter(include_text=True)
+    return text.tag_id, comment.tag_id
+
+
+_TEXT_ID, _COMMENT_ID = _node_ids()
 _SECTION_TAGS = frozenset({"thead", "tbody", "tfoot"})
 
 
@@ -90,20 +114,42 @@ def _collapsed(line: str) -> str:
 
 
 def _collect(node: Node, parts: list[str]) -> None:
+    """The text pieces of `node`'s children in page order, "\n" around each block, " " before
+    each cell. Children are told apart by lexbor's tag number (`tag_id`), which is cheaper
+    than the tag's name, a new string each time; a block with no block, cell or skipped
+    element below it gives its whole text in one call to lexbor (`_is_flat`)."""
     for child in node.iter(include_text=True):  # children, text and comments included
-        tag = child.tag
-        if tag == "-text":
+        tag_id = child.tag_id
+        if tag_id == _TEXT_ID:
             parts.append((child.text_content or "").replace("\n", " "))
-        elif tag in _BLOCK_TAGS:
+        elif tag_id in _BLOCK_IDS:
             parts.append("\n")
-            _collect(child, parts)
+            if _is_flat(child):
+                parts.append(child.text(deep=True).replace("\n", " "))
+            else:
+                _collect(child, parts)
             parts.append("\n")
-        elif tag in _SKIP_TAGS or tag == "-comment":
+        elif tag_id in _SKIP_IDS or tag_id == _COMMENT_ID:
             pass
         else:
-            if tag in ("td", "th"):
+            if tag_id in _CELL_IDS:
                 parts.append(" ")
             _collect(child, parts)
+
+
+def _is_flat(node: Node) -> bool:
+    """Whether all `_collect` takes from under `node` is the text of every text node in it,
+    in page order, which is what lexbor's `text(deep=True)` gives: no block, cell or skipped
+    element below it (a comment gives no text either way). The text nodes of a tree built
+    from valid UTF-8 (`parse_html`) are valid UTF-8 each, so decoding them joined gives what
+    decoding them one by one gives. An act's paragraphs are such blocks: a `<p>` of
+    `<span>`s."""
+    walk = node.traverse()  # elements and comments: text nodes are skipped in C
+    next(walk)  # the node itself
+    for below in walk:  # noqa: SIM110 (a loop: `all` over a generator took 4 % more)
+        if below.tag_id in _NOT_FLAT_IDS:
+            return False
+    return True
 
 
 def one_line(text: str) -> str:
