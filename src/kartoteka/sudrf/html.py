@@ -71,6 +71,10 @@ def _node_ids() -> tuple[int, int]:
 
 _TEXT_ID, _COMMENT_ID = _node_ids()
 _SECTION_TAGS = frozenset({"thead", "tbody", "tfoot"})
+_SECTION_IDS = _tag_ids(_SECTION_TAGS)
+(_ROW_ID,) = _tag_ids(frozenset({"tr"}))
+# The tags `descendants` is asked for by number (any other is compared by name).
+_DESCENDANT_IDS = {tag: next(iter(_tag_ids(frozenset({tag})))) for tag in ("a", "b", "img")}
 
 
 def parse_html(text: str | bytes) -> LexborHTMLParser:
@@ -95,7 +99,7 @@ def node_text(node: Node | None) -> str:
     child = node.child
     if child is None:
         return ""
-    if child.next is None and child.tag == "-text":  # the common cell: one text node
+    if child.next is None and child.tag_id == _TEXT_ID:  # the common cell: one text node
         return clean_line(child.text_content or "")
     parts: list[str] = []
     _collect(node, parts)
@@ -161,17 +165,17 @@ def rows(table: Node) -> list[Node]:
     """The `<tr>` rows that belong to `table` itself (not to tables nested in its cells)."""
     found: list[Node] = []
     for child in table.iter():  # element children only: the blanks between them are skipped
-        tag = child.tag
-        if tag == "tr":
+        tag_id = child.tag_id  # (lexbor's tag number: cheaper than the name, see `_collect`)
+        if tag_id == _ROW_ID:
             found.append(child)
-        elif tag in _SECTION_TAGS:
-            found.extend(row for row in child.iter() if row.tag == "tr")
+        elif tag_id in _SECTION_IDS:
+            found.extend(row for row in child.iter() if row.tag_id == _ROW_ID)
     return found
 
 
 def cells(row: Node) -> list[Node]:
     """The `<td>`/`<th>` cells of one row."""
-    return [child for child in row.iter() if child.tag in ("td", "th")]
+    return [child for child in row.iter() if child.tag_id in _CELL_IDS]
 
 
 def descendants(node: Node, tag: str) -> Iterator[Node]:
@@ -179,6 +183,9 @@ def descendants(node: Node, tag: str) -> Iterator[Node]:
     this walk is cheaper than a CSS query, whose set-up costs more than the search."""
     walk = node.traverse()
     next(walk, None)  # the walk starts with the node itself
+    tag_id = _DESCENDANT_IDS.get(tag)
+    if tag_id is not None:
+        return (found for found in walk if found.tag_id == tag_id)
     return (found for found in walk if found.tag == tag)
 
 
