@@ -101,10 +101,21 @@ def node_text(node: Node | None) -> str:
         return ""
     if child.next is None and child.tag_id == _TEXT_ID:  # the common cell: one text node
         return clean_line(child.text_content or "")
-    parts: list[str] = []
-    _collect(node, parts)
-    lines = map(_collapsed, "".join(parts).split("\n"))
-    return "\n".join(line for line in lines if line)
+    lines: list[str] = []
+    pieces: list[str] = []
+    _collect(node, lines, pieces)
+    _end_line(lines, pieces)
+    return "\n".join(lines)
+
+
+def _end_line(lines: list[str], pieces: list[str]) -> None:
+    """A line break: the pieces of text since the last one, collapsed, become a line unless
+    they are blank (most often the source line breaks between two blocks)."""
+    if pieces:
+        line = "".join(pieces)
+        pieces.clear()
+        if line and not line.isspace():  # ("" is not isspace)
+            lines.append(_collapsed(line))
 
 
 def _collapsed(line: str) -> str:
@@ -117,28 +128,29 @@ def _collapsed(line: str) -> str:
     return " ".join(line.split())
 
 
-def _collect(node: Node, parts: list[str]) -> None:
-    """The text pieces of `node`'s children in page order, "\n" around each block, " " before
-    each cell. Children are told apart by lexbor's tag number (`tag_id`), which is cheaper
-    than the tag's name, a new string each time; a block with no block, cell or skipped
-    element below it gives its whole text in one call to lexbor (`_is_flat`)."""
+def _collect(node: Node, lines: list[str], pieces: list[str]) -> None:
+    """The lines of `node`'s children in page order: text pieces gather in `pieces` until a
+    block starts or ends a line (`_end_line`); a cell starts with a blank. Children are told
+    apart by lexbor's tag number (`tag_id`), cheaper than the tag's name, a new string each
+    time. A block with no block, cell or skipped element below it is one line, which lexbor
+    gives in one call (`_is_flat`): most of an act's text is in such paragraphs."""
     for child in node.iter(include_text=True):  # children, text and comments included
         tag_id = child.tag_id
         if tag_id == _TEXT_ID:
-            parts.append((child.text_content or "").replace("\n", " "))
+            pieces.append((child.text_content or "").replace("\n", " "))
         elif tag_id in _BLOCK_IDS:
-            parts.append("\n")
+            _end_line(lines, pieces)
             if _is_flat(child):
-                parts.append(child.text(deep=True).replace("\n", " "))
+                pieces.append(child.text(deep=True).replace("\n", " "))
             else:
-                _collect(child, parts)
-            parts.append("\n")
+                _collect(child, lines, pieces)
+            _end_line(lines, pieces)
         elif tag_id in _SKIP_IDS or tag_id == _COMMENT_ID:
             pass
         else:
             if tag_id in _CELL_IDS:
-                parts.append(" ")
-            _collect(child, parts)
+                pieces.append(" ")
+            _collect(child, lines, pieces)
 
 
 def _is_flat(node: Node) -> bool:
