@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kartoteka.sudrf import html
 from kartoteka.sudrf.html import (
     _collapsed,
     cells,
@@ -136,6 +137,10 @@ def test_tag_numbers_pick_what_tag_names_pick() -> None:
                 named = [c.mem_id for c in row.iter() if c.tag in ("td", "th")]
                 assert [c.mem_id for c in cells(row)] == named
         walk = list(body.traverse())[1:]
+        for node in walk:  # Word's "o:p", unknown tags included
+            assert (node.tag in html._BLOCK_TAGS) == (node.tag_id in html._BLOCK_IDS)
+            assert (node.tag in html._SKIP_TAGS) == (node.tag_id in html._SKIP_IDS)
+            assert (node.tag in ("td", "th")) == (node.tag_id in html._CELL_IDS)
         for tag in ("a", "b", "img", "span"):
             named = [n.mem_id for n in walk if n.tag == tag]
             assert [n.mem_id for n in descendants(body, tag)] == named

@@ -48,17 +48,19 @@ _BLOCK_TAGS = frozenset(
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "img", "input", "select"})
 
 
+# lexbor's number of each tag (`tag_id`), by which the walks below tell elements apart: the
+# name (`tag`) is a new string on every call, which a set lookup then hashes.
+_ID_FACTORY = LexborHTMLParser("")
+
+
+def _tag_id(tag: str) -> int:
+    """lexbor's number of a standard HTML tag: fixed in lexbor's tag table, the same in every
+    document (only unknown tags get numbers per document, none of them equal to these)."""
+    return _ID_FACTORY.create_node(tag).tag_id
+
+
 def _tag_ids(tags: frozenset[str]) -> frozenset[int]:
-    """lexbor's numbers of these (standard HTML) tags: fixed in lexbor's tag table, the same
-    in every document (only unknown tags get numbers per document, above all of these)."""
-    factory = LexborHTMLParser("")
-    return frozenset(factory.create_node(tag).tag_id for tag in tags)
-
-
-_BLOCK_IDS = _tag_ids(_BLOCK_TAGS)
-_SKIP_IDS = _tag_ids(_SKIP_TAGS)
-_CELL_IDS = _tag_ids(frozenset({"td", "th"}))
-_NOT_FLAT_IDS = _BLOCK_IDS | _SKIP_IDS | _CELL_IDS
+    return frozenset(map(_tag_id, tags))
 
 
 def _node_ids() -> tuple[int, int]:
@@ -69,12 +71,16 @@ def _node_ids() -> tuple[int, int]:
     return text.tag_id, comment.tag_id
 
 
-_TEXT_ID, _COMMENT_ID = _node_ids()
 _SECTION_TAGS = frozenset({"thead", "tbody", "tfoot"})
+_BLOCK_IDS = _tag_ids(_BLOCK_TAGS)
+_SKIP_IDS = _tag_ids(_SKIP_TAGS)
+_CELL_IDS = _tag_ids(frozenset({"td", "th"}))
+_NOT_FLAT_IDS = _BLOCK_IDS | _SKIP_IDS | _CELL_IDS
 _SECTION_IDS = _tag_ids(_SECTION_TAGS)
-(_ROW_ID,) = _tag_ids(frozenset({"tr"}))
+_ROW_ID = _tag_id("tr")
+_TEXT_ID, _COMMENT_ID = _node_ids()
 # The tags `descendants` is asked for by number (any other is compared by name).
-_DESCENDANT_IDS = {tag: next(iter(_tag_ids(frozenset({tag})))) for tag in ("a", "b", "img")}
+_DESCENDANT_IDS = {tag: _tag_id(tag) for tag in ("a", "b", "img")}
 
 
 def parse_html(text: str | bytes) -> LexborHTMLParser:
