@@ -245,7 +245,7 @@ def _has_letters(text: str, least: int) -> bool:
     """Whether `text` holds at least `least` letters (`str.isalpha`), as
     `sum(map(str.isalpha, text)) >= least` says, counted a word at a time (a word of letters
     only counts its length in one call; no blank is a letter) and a piece at a time, so that
-    the count stops once it is reached: an act reaches 300 letters in its first 500
+    the count stops once it is reached: an act usually reaches 300 letters in its first 500
     characters, and splitting all 1,200 into words cost more than counting. Per character,
     the count took a tenth of reading a card's act."""
     count = 0
