@@ -108,3 +108,32 @@ def test_precheck_cases() -> None:
         assert clean._may_have_spaced_words_collapsed(text) == found, text
     assert clean._may_have_spaced_words_collapsed("x\nП Р И:")
     assert not clean._may_have_spaced_words_collapsed("(а б в")
+
+
+def _plain_join_collapsed(text: str) -> str:
+    """Joining spaced-out words on collapsed lines as first written: the pre-check over the
+    whole text, then `_SPACED` on every line that holds a pair."""
+    if not clean._may_have_spaced_words_collapsed(text):
+        return text
+    lines = text.split("\n")
+    for at, line in enumerate(lines):
+        if clean._COLLAPSED_PAIR.search(line):
+            lines[at] = clean._SPACED.sub(clean._join_spaced, line)
+    return "\n".join(lines)
+
+
+# One-letter words (capital and small), longer words, punctuation before a letter, digits.
+spaced_pieces = st.sampled_from(["а", "Б", "в", "ПРИ", "ab", " ", "\n", "(", "«", "1", "_", "-"])
+
+
+@settings(max_examples=1000)
+@given(st.lists(spaced_pieces, max_size=40).map("".join))
+def test_spaced_words_joined_from_pairs_as_by_the_plain_definition(text: str) -> None:
+    lines = collapsed(text)
+    assert clean._join_spaced_words(lines, collapsed=True) == _plain_join_collapsed(lines)
+
+
+def test_spaced_words_cases() -> None:
+    for text in ("а б в г", "ab в г д", "(А Б В\nП Р И", "x П Р И Г О В О Р y", "а б\nв г д"):
+        assert clean._join_spaced_words(text, collapsed=True) == _plain_join_collapsed(text)
+    assert clean._join_spaced_words("ab В Г Д", collapsed=True) == "ab ВГД"

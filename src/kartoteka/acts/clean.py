@@ -39,6 +39,10 @@ _COLLAPSED_AFTER_SPACE = re.compile(" " + _COLLAPSED_LETTERS)
 _COLLAPSED_AT_LINE_START = re.compile("\n" + _COLLAPSED_LETTERS)
 # What every spaced-out word on a collapsed line holds: its second and third letters.
 _COLLAPSED_PAIR = re.compile(r" [^\W\d_] [^\W\d_](?!\w)")
+# Where a pair starts, overlapping pairs included (only the space is consumed). The look-ahead
+# for the second space comes first: most spaces are followed by a word of two letters or
+# more, and it rules them out before the costlier test for a letter.
+_PAIR_AHEAD = re.compile(r" (?=. )(?=[^\W\d_] [^\W\d_](?!\w))")
 _WORD_GAP = re.compile(r"[ \t]{2,}")
 
 
@@ -69,20 +73,63 @@ def _may_have_spaced_words_collapsed(text: str) -> bool:
 
 def _join_spaced_words(text: str, collapsed: bool = False) -> str:
     if collapsed:
-        return _join_spaced_lines(text) if _may_have_spaced_words_collapsed(text) else text
+        return _join_spaced_collapsed(text)
     return _SPACED.sub(_join_spaced, text) if _may_have_spaced_words(text) else text
 
 
+def _join_spaced_collapsed(text: str) -> str:
+    """`_SPACED.sub` on collapsed lines when `_may_have_spaced_words_collapsed(text)`, else
+    the text as it is, from one search of the text for `_COLLAPSED_PAIR`s.
+
+    Every hit of the pre-check ("L L L" after a space, a line break or the start) holds a
+    pair, after the space before its second letter; so the pre-check is asked only where
+    such a pair is. Every spaced-out word starts one character before a pair (on a collapsed
+    line the letters are one space apart), so `_SPACED` is tried only there. Before, the
+    pre-check, the search for lines with a pair and `_SPACED` (which the regex engine tries
+    at every character) each went through the text."""
+    pairs = _pair_starts(text)
+    if not any(_spaced_letters_at(text, at - 1) for at in pairs):
+        return text
+    return _join_spaced_from(text, [at - 1 for at in pairs])
+
+
 def _join_spaced_lines(text: str) -> str:
-    """`_SPACED.sub` on collapsed lines, run only on the lines that can hold a spaced-out
-    word: one holds, after a space, two one-letter words in a row (a pattern that opens with
-    a literal space, which the regex engine finds fast). A spaced-out word never spans a line
-    break, so the other lines are left as they are, and the text comes out the same."""
-    lines = text.split("\n")
-    for at, line in enumerate(lines):
-        if _COLLAPSED_PAIR.search(line):
-            lines[at] = _SPACED.sub(_join_spaced, line)
-    return "\n".join(lines)
+    """`_SPACED.sub` on collapsed lines, tried only where a spaced-out word can start."""
+    return _join_spaced_from(text, [at - 1 for at in _pair_starts(text)])
+
+
+def _pair_starts(text: str) -> list[int]:
+    """Where each `_COLLAPSED_PAIR` starts, overlapping ones included (only the space is
+    consumed: in "а б в г" the pairs at the first and at the second space)."""
+    return [hit.start() for hit in _PAIR_AHEAD.finditer(text)]
+
+
+def _spaced_letters_at(text: str, at: int) -> bool:
+    """Whether a pre-check hit ("L L L", `_COLLAPSED_LETTERS`) starts at `at`: at the start
+    or after a space or line break (the pre-check's three patterns)."""
+    if at < 0 or (at > 0 and text[at - 1] not in " \n"):
+        return False
+    return _COLLAPSED_AT_START.match(text, at) is not None
+
+
+def _join_spaced_from(text: str, starts: list[int]) -> str:
+    """`_SPACED.sub(_join_spaced, text)` for a text where no match of `_SPACED` starts
+    anywhere but at `starts` (ascending): the same matches, leftmost first and none
+    overlapping the one before, tried only there (`\\b` sees the character before)."""
+    pieces: list[str] = []
+    done = 0
+    for at in starts:
+        if at < done:
+            continue  # inside the word joined before
+        match = _SPACED.match(text, at)
+        if match is not None:
+            pieces.append(text[done:at])
+            pieces.append(_join_spaced(match))
+            done = match.end()
+    if not pieces:
+        return text
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 def _has_invisible(text: str) -> bool:

@@ -46,7 +46,41 @@ _BLOCK_TAGS = frozenset(
     }
 )
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "img", "input", "select"})
+
+
+# lexbor's number of each tag (`tag_id`), by which the walks below tell elements apart: the
+# name (`tag`) is a new string on every call, which a set lookup then hashes.
+_ID_FACTORY = LexborHTMLParser("")
+
+
+def _tag_id(tag: str) -> int:
+    """lexbor's number of a standard HTML tag: fixed in lexbor's tag table, the same in every
+    document (only unknown tags get numbers per document, none of them equal to these)."""
+    return _ID_FACTORY.create_node(tag).tag_id
+
+
+def _tag_ids(tags: frozenset[str]) -> frozenset[int]:
+    return frozenset(map(_tag_id, tags))
+
+
+def _node_ids() -> tuple[int, int]:
+    """lexbor's numbers of a text node and a comment (LXB_TAG__TEXT, LXB_TAG__EM_COMMENT)."""
+    paragraph = LexborHTMLParser("<p>t<!--c--></p>").css_first("p")
+    assert paragraph is not None
+    text, comment = paragraph.iter(include_text=True)
+    return text.tag_id, comment.tag_id
+
+
 _SECTION_TAGS = frozenset({"thead", "tbody", "tfoot"})
+_BLOCK_IDS = _tag_ids(_BLOCK_TAGS)
+_SKIP_IDS = _tag_ids(_SKIP_TAGS)
+_CELL_IDS = _tag_ids(frozenset({"td", "th"}))
+_NOT_FLAT_IDS = _BLOCK_IDS | _SKIP_IDS | _CELL_IDS
+_SECTION_IDS = _tag_ids(_SECTION_TAGS)
+_ROW_ID = _tag_id("tr")
+_TEXT_ID, _COMMENT_ID = _node_ids()
+# The tags `descendants` is asked for by number (any other is compared by name).
+_DESCENDANT_IDS = {tag: _tag_id(tag) for tag in ("a", "b", "img")}
 
 
 def parse_html(text: str | bytes) -> LexborHTMLParser:
@@ -71,12 +105,23 @@ def node_text(node: Node | None) -> str:
     child = node.child
     if child is None:
         return ""
-    if child.next is None and child.tag == "-text":  # the common cell: one text node
+    if child.next is None and child.tag_id == _TEXT_ID:  # the common cell: one text node
         return clean_line(child.text_content or "")
-    parts: list[str] = []
-    _collect(node, parts)
-    lines = map(_collapsed, "".join(parts).split("\n"))
-    return "\n".join(line for line in lines if line)
+    lines: list[str] = []
+    pieces: list[str] = []
+    _collect(node, lines, pieces)
+    _end_line(lines, pieces)
+    return "\n".join(lines)
+
+
+def _end_line(lines: list[str], pieces: list[str]) -> None:
+    """A line break: the pieces of text since the last one, collapsed, become a line unless
+    they are blank (most often the source line breaks between two blocks)."""
+    if pieces:
+        line = "".join(pieces)
+        pieces.clear()
+        if line and not line.isspace():  # ("" is not isspace)
+            lines.append(_collapsed(line))
 
 
 def _collapsed(line: str) -> str:
@@ -89,21 +134,44 @@ def _collapsed(line: str) -> str:
     return " ".join(line.split())
 
 
-def _collect(node: Node, parts: list[str]) -> None:
+def _collect(node: Node, lines: list[str], pieces: list[str]) -> None:
+    """The lines of `node`'s children in page order: text pieces gather in `pieces` until a
+    block starts or ends a line (`_end_line`); a cell starts with a blank. Children are told
+    apart by lexbor's tag number (`tag_id`), cheaper than the tag's name, a new string each
+    time. A block with no block, cell or skipped element below it is one line, which lexbor
+    gives in one call (`_is_flat`): most of an act's text is in such paragraphs."""
     for child in node.iter(include_text=True):  # children, text and comments included
-        tag = child.tag
-        if tag == "-text":
-            parts.append((child.text_content or "").replace("\n", " "))
-        elif tag in _BLOCK_TAGS:
-            parts.append("\n")
-            _collect(child, parts)
-            parts.append("\n")
-        elif tag in _SKIP_TAGS or tag == "-comment":
+        tag_id = child.tag_id
+        if tag_id == _TEXT_ID:
+            pieces.append((child.text_content or "").replace("\n", " "))
+        elif tag_id in _BLOCK_IDS:
+            _end_line(lines, pieces)
+            if _is_flat(child):
+                pieces.append(child.text(deep=True).replace("\n", " "))
+            else:
+                _collect(child, lines, pieces)
+            _end_line(lines, pieces)
+        elif tag_id in _SKIP_IDS or tag_id == _COMMENT_ID:
             pass
         else:
-            if tag in ("td", "th"):
-                parts.append(" ")
-            _collect(child, parts)
+            if tag_id in _CELL_IDS:
+                pieces.append(" ")
+            _collect(child, lines, pieces)
+
+
+def _is_flat(node: Node) -> bool:
+    """Whether all `_collect` takes from under `node` is the text of every text node in it,
+    in page order, which is what lexbor's `text(deep=True)` gives: no block, cell or skipped
+    element below it (a comment gives no text either way). The text nodes of a tree built
+    from valid UTF-8 (`parse_html`) are valid UTF-8 each, so decoding them joined gives what
+    decoding them one by one gives. An act's paragraphs are such blocks: a `<p>` of
+    `<span>`s."""
+    walk = node.traverse()  # elements and comments: text nodes are skipped in C
+    next(walk)  # the node itself
+    for below in walk:  # noqa: SIM110 (a loop: `all` over a generator took 4 % more)
+        if below.tag_id in _NOT_FLAT_IDS:
+            return False
+    return True
 
 
 def one_line(text: str) -> str:
@@ -115,17 +183,17 @@ def rows(table: Node) -> list[Node]:
     """The `<tr>` rows that belong to `table` itself (not to tables nested in its cells)."""
     found: list[Node] = []
     for child in table.iter():  # element children only: the blanks between them are skipped
-        tag = child.tag
-        if tag == "tr":
+        tag_id = child.tag_id  # (lexbor's tag number: cheaper than the name, see `_collect`)
+        if tag_id == _ROW_ID:
             found.append(child)
-        elif tag in _SECTION_TAGS:
-            found.extend(row for row in child.iter() if row.tag == "tr")
+        elif tag_id in _SECTION_IDS:
+            found.extend(row for row in child.iter() if row.tag_id == _ROW_ID)
     return found
 
 
 def cells(row: Node) -> list[Node]:
     """The `<td>`/`<th>` cells of one row."""
-    return [child for child in row.iter() if child.tag in ("td", "th")]
+    return [child for child in row.iter() if child.tag_id in _CELL_IDS]
 
 
 def descendants(node: Node, tag: str) -> Iterator[Node]:
@@ -133,6 +201,9 @@ def descendants(node: Node, tag: str) -> Iterator[Node]:
     this walk is cheaper than a CSS query, whose set-up costs more than the search."""
     walk = node.traverse()
     next(walk, None)  # the walk starts with the node itself
+    tag_id = _DESCENDANT_IDS.get(tag)
+    if tag_id is not None:
+        return (found for found in walk if found.tag_id == tag_id)
     return (found for found in walk if found.tag == tag)
 
 
