@@ -22,6 +22,7 @@ The template generation is read from the markup: `law-case-table`/`lawcase-count
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from kartoteka.sudrf.act import looks_like_act
@@ -79,11 +80,19 @@ class Verdict:
 
 def detect_template(tree: Tree) -> Template | None:
     """The template generation the markup shows, or None when it shows neither."""
-    if tree.css_first(_NEW_MARKS) is not None:
-        return Template.NEW
-    if tree.css_first(_CLASSIC_MARKS) is not None:
-        return Template.CLASSIC
-    return None
+    return _first_mark(tree)[0]
+
+
+def _first_mark(tree: Tree) -> tuple[Template | None, Node | None]:
+    """The template and the first element (in page order) that shows it: the first of the
+    new template's marks when it has any, else the first of the classic marks."""
+    found = tree.css_first(_NEW_MARKS)
+    if found is not None:
+        return Template.NEW, found
+    found = tree.css_first(_CLASSIC_MARKS)
+    if found is not None:
+        return Template.CLASSIC, found
+    return None, None
 
 
 def read_counter(text: str) -> tuple[int | None, int | None, int | None]:
@@ -108,15 +117,37 @@ def read_counter(text: str) -> tuple[int | None, int | None, int | None]:
     return None, None, None
 
 
-def _has_card_structure(tree: Tree) -> bool:
-    # any of these alone makes a card: one walk of the page asks for all three
-    found = tree.css_first(
-        "div.casenumber, div.case-num, .lawcase-tab-content table.law-case-table"
-    )
-    if found is not None:
+# Any of these alone makes a card, on a page of either template.
+_CARD_MARKS = "div.casenumber, div.case-num, .lawcase-tab-content table.law-case-table"
+
+
+def _has_card_structure(tree: Tree, template: Template | None, first_mark: Node | None) -> bool:
+    """A case-number header, a new card's tab table, or the classic first tab with a second
+    tab or an act. Every one of these contains a template mark (`div.case-num` and
+    `table.law-case-table` are new marks, `div.casenumber` and `div#cont1` classic ones), so
+    what `_first_mark` found settles part of it without another walk: no mark at all, no
+    card; the case-number header found first (as on every card), a card; no new mark, only
+    the classic header is left to look for."""
+    if template is None:
+        return False
+    if first_mark is not None and _is_case_header(first_mark):
+        return True
+    if tree.css_first(_CARD_MARKS if template is Template.NEW else "div.casenumber"):
         return True
     first_tab = tree.css_first("div#cont1 table#tablcont")
     return first_tab is not None and tree.css_first("#cont_doc1, div#cont2") is not None
+
+
+def _is_case_header(node: Node) -> bool:
+    """Whether `node` is `div.casenumber` or `div.case-num` by a class token spelt exactly
+    so: lexbor matches such a node whether it matches classes case-sensitively (standards
+    mode) or not (quirks mode), so the answer is lexbor's in both. A token that differs in
+    case answers False here, and the caller asks lexbor (decision 22: selector matching is
+    never moved to Python where the modes could disagree)."""
+    if node.tag != "div":  # never a foreign element: a `div` start tag leaves SVG/MathML
+        return False
+    classes = (node.attributes.get("class") or "").split(" ")
+    return "casenumber" in classes or "case-num" in classes
 
 
 def case_links(tree: Tree) -> list[Node]:
@@ -124,12 +155,23 @@ def case_links(tree: Tree) -> list[Node]:
     return [a for a in tree.css("a[href*='name_op=case']") if "name_op=case" in attr(a, "href")]
 
 
-def _has_listing_structure(tree: Tree, text: str) -> bool:
-    if _COUNTER_PHRASE.search(text) or tree.css_first("div.lawcase-count") is not None:
+def _has_listing_structure(
+    tree: Tree, text: str, template: Template | None, links: Callable[[], list[Node]]
+) -> bool:
+    """The site's counter, the new template's counter box, or a result table with case
+    links. `div.lawcase-count` and `table.law-case-table` are new-template marks and
+    `table#tablcont` a classic one: a page without them (the template says so) is not
+    walked for them again."""
+    if _COUNTER_PHRASE.search(text):
         return True
-    return bool(case_links(tree)) and (
-        tree.css_first("table#tablcont th, table.law-case-table thead") is not None
-    )
+    if template is None:
+        return False
+    if template is Template.NEW and tree.css_first("div.lawcase-count") is not None:
+        return True
+    tables = "table#tablcont th, table.law-case-table thead"
+    if template is Template.CLASSIC:
+        tables = "table#tablcont th"
+    return bool(links()) and tree.css_first(tables) is not None
 
 
 def _has_captcha(tree: Tree, text: str) -> bool:
@@ -159,10 +201,10 @@ def examine(text: str | None, markup: bytes | None = None) -> Verdict:
     given: the tree is built from the bytes as they stand (the same tree, and the text is
     never built)."""
     tree = parse_html(markup if markup is not None else text or "")
-    template = detect_template(tree)
+    template, first_mark = _first_mark(tree)
     if _is_blank(text, markup):
         return Verdict(PageKind.UNRECOGNIZED, None, "empty document", tree, "")
-    if _has_card_structure(tree):
+    if _has_card_structure(tree, template, first_mark):
         return Verdict(PageKind.CARD, template, None, tree, "")
     body = tree.body
     body_text = body.text(deep=True, separator=" ") if body is not None else ""
@@ -173,11 +215,19 @@ def examine(text: str | None, markup: bytes | None = None) -> Verdict:
     # A listing with rows, told by its counter as the sites print it: the same verdict as
     # the checks below reach, without lower-casing the page's text first (which costs a
     # listing as much as decoding it). Text that matches as printed matches lower-cased too.
-    if _COUNTER_AS_PRINTED.search(body_text) and case_links(tree):
+    found_links: list[list[Node]] = []
+
+    def links() -> list[Node]:
+        """`case_links`, asked up to three times below: one walk, and only when asked."""
+        if not found_links:
+            found_links.append(case_links(tree))
+        return found_links[0]
+
+    if _COUNTER_AS_PRINTED.search(body_text) and links():
         return verdict(PageKind.LISTING)
     lowered = body_text.lower()
-    if _has_listing_structure(tree, lowered):
-        if not case_links(tree):
+    if _has_listing_structure(tree, lowered, template, links):
+        if not links():
             total, _, _ = read_counter(body_text)
             if total == 0:
                 return verdict(PageKind.EMPTY, "counter says 0")

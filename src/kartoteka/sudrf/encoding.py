@@ -9,7 +9,10 @@ sites silently return an empty result for UTF-8-encoded values (DOMAIN.md §2).
 from __future__ import annotations
 
 import codecs
+import functools
 import re
+import struct
+from types import ModuleType
 from urllib.parse import quote, unquote_to_bytes
 
 SITE_ENCODING = "cp1251"
@@ -63,33 +66,39 @@ def decode_page_as(data: bytes, http_charset: str | None = None) -> tuple[str, b
     return data.decode(SITE_ENCODING, "replace"), False
 
 
-# Pieces of a page checked at a time by `is_utf8`: small enough that most pieces of a court
-# page (stylesheets, scripts, markup) are ASCII alone, large enough that the loop is short.
-_PIECE = 8192
-
-
-def is_utf8(data: bytes, piece: int = _PIECE) -> bool:
+def is_utf8(data: bytes) -> bool:
     """Whether `data.decode("utf-8")` would succeed, without building the text.
 
-    A court page is mostly ASCII (stylesheets, scripts, markup) around its Cyrillic text. A
-    byte below 0x80 is never part of a multi-byte character, so the bytes are valid UTF-8
-    exactly when every run of bytes from 0x80 up is: the page is checked piece by piece,
-    a piece that is ASCII alone (`bytes.isascii`, a word at a time in C) is passed over when
-    no character is left open from the piece before, and the other pieces go through the
-    strict decoder, which keeps a character cut at a piece's end for the next piece."""
-    pending = b""
-    for start in range(0, len(data), piece):
-        chunk = data[start : start + piece]
-        if not pending and chunk.isascii():
-            continue
-        if pending:
-            chunk = pending + chunk
-        try:
-            _, used = codecs.utf_8_decode(chunk, "strict", False)
-        except UnicodeDecodeError:
-            return False
-        pending = chunk[used:]
-    return not pending
+    Arrow's UTF-8 validation does it in one pass in C: 8 bytes at a time over ASCII, a
+    finite automaton over the rest that rejects what CPython's strict decoder rejects
+    (overlong forms, encoded surrogates, code points above U+10FFFF, a character cut at the
+    end), twice as fast as the strict decoder on a court page (decision 28). The page is
+    handed to Arrow as a one-string array over its own bytes (no copy); `LargeString` takes
+    64-bit offsets, so no size is too large. tests/sudrf/test_utf8_check.py compares it with
+    `data.decode("utf-8")` on every short sequence that can break UTF-8 and on generated
+    pages."""
+    pa = _pyarrow()
+    offsets = pa.py_buffer(_OFFSETS.pack(0, len(data)))
+    array = pa.Array.from_buffers(
+        pa.large_utf8(), 1, [None, offsets, pa.py_buffer(data)], null_count=0
+    )
+    try:
+        array.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+_OFFSETS = struct.Struct("=2q")  # a one-string LargeString array: offsets 0 and len(data)
+
+
+@functools.cache
+def _pyarrow() -> ModuleType:
+    """pyarrow, imported on the first check rather than with the parsers (~140 ms): most
+    commands that import `kartoteka.sudrf` never read a page."""
+    import pyarrow
+
+    return pyarrow
 
 
 def utf8_markup(data: bytes) -> bytes | None:

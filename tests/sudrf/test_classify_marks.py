@@ -1,0 +1,151 @@
+"""The classifier's first look (template, card and listing structure) reads from the first
+template mark what it can, and asks lexbor only what is left: it must give the verdicts of
+the plain definitions, each question asked of the whole page by its own selector, on pages
+in standards mode (a doctype: classes and ids matched case-sensitively) and in quirks mode
+(none: matched case-insensitively), with marks spelt in any case and classes separated by
+any blank."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kartoteka.sudrf.classify import (
+    _CLASSIC_MARKS,
+    _NEW_MARKS,
+    _first_mark,
+    _has_card_structure,
+    _has_listing_structure,
+    case_links,
+)
+from kartoteka.sudrf.html import Tree, parse_html
+from kartoteka.sudrf.models import Template
+
+
+def plain_template(tree: Tree) -> Template | None:
+    if tree.css_first(_NEW_MARKS) is not None:
+        return Template.NEW
+    if tree.css_first(_CLASSIC_MARKS) is not None:
+        return Template.CLASSIC
+    return None
+
+
+def plain_card(tree: Tree) -> bool:
+    marks = "div.casenumber, div.case-num, .lawcase-tab-content table.law-case-table"
+    if tree.css_first(marks) is not None:
+        return True
+    first_tab = tree.css_first("div#cont1 table#tablcont")
+    return first_tab is not None and tree.css_first("#cont_doc1, div#cont2") is not None
+
+
+def plain_listing(tree: Tree, text: str) -> bool:
+    if "всего по запросу найдено" in text or tree.css_first("div.lawcase-count") is not None:
+        return True
+    return bool(case_links(tree)) and (
+        tree.css_first("table#tablcont th, table.law-case-table thead") is not None
+    )
+
+
+_CLASSES = st.sampled_from(
+    [
+        "casenumber",
+        "CaseNumber",
+        "case-num",
+        "Case-Num",
+        "law-case-table",
+        "LAW-case-table",
+        "lawcase-tab-content",
+        "lawcase-count",
+        "LawCase-Count",
+        "x",
+        "case-numx",
+        "casenumber2",
+    ]
+)
+_IDS = st.sampled_from(
+    [
+        "cont1",
+        "CONT1",
+        "cont1 ",
+        "cont2",
+        "Cont2",
+        "cont3",
+        "tablcont",
+        "TablCont",
+        "resultMob",
+        "RESULTMOB",
+        "cont_doc1",
+    ]
+)
+_BLANKS = st.sampled_from([" ", "  ", "\t", "\n", "\x0c", "\r\n", "\xa0", "\x0b"])
+
+
+@st.composite
+def _class_value(draw: st.DrawFn) -> str:
+    tokens = draw(st.lists(_CLASSES, min_size=1, max_size=3))
+    value = tokens[0]
+    for token in tokens[1:]:
+        value += draw(_BLANKS) + token
+    return draw(_BLANKS) + value if draw(st.booleans()) else value
+
+
+@st.composite
+def _element(draw: st.DrawFn, inner: str) -> str:
+    tag = draw(st.sampled_from(["div", "span", "table", "input", "p"]))
+    attrs = ""
+    if draw(st.booleans()):
+        attrs += f' class="{draw(_class_value())}"'
+    if draw(st.booleans()):
+        attrs += f' id="{draw(_IDS)}"'
+    if draw(st.integers(0, 4)) == 0:
+        attrs += f' name="{draw(st.sampled_from(["delo_table", "DELO_TABLE", "x"]))}"'
+    if tag == "input":
+        return f"<input{attrs}>{inner}"
+    if tag == "table":
+        head = draw(st.sampled_from(["<thead><tr><td>h</td></tr></thead>", "<tr><th>h</th></tr>"]))
+        return f"<table{attrs}>{head}<tr><td>{inner}</td></tr></table>"
+    return f"<{tag}{attrs}>{inner}</{tag}>"
+
+
+_SNIPPETS = st.sampled_from(
+    ["", "text", '<a href="?name_op=case&id=1">1</a>', "Всего по запросу найдено — 3"]
+)
+
+
+def _markup(depth: int) -> st.SearchStrategy[str]:
+    if depth == 0:
+        return _SNIPPETS
+    children = st.lists(_markup(depth - 1), max_size=3).map("".join)
+    return st.one_of(_SNIPPETS, children.flatmap(lambda inner: _element(inner)))
+
+
+@st.composite
+def _pages(draw: st.DrawFn) -> str:
+    doctype = draw(st.sampled_from(["", "<!DOCTYPE html>"]))
+    body = "".join(draw(st.lists(_markup(3), max_size=4)))
+    return f"{doctype}<html><head></head><body>{body}</body></html>"
+
+
+@settings(max_examples=600, deadline=None)
+@given(_pages())
+def test_first_look_gives_the_plain_verdicts(page: str) -> None:
+    tree = parse_html(page)
+    template, first_mark = _first_mark(tree)
+    assert template == plain_template(tree)
+    assert _has_card_structure(tree, template, first_mark) == plain_card(tree)
+    body = tree.body
+    text = body.text(deep=True, separator=" ").lower() if body is not None else ""
+    listing = _has_listing_structure(tree, text, template, lambda: case_links(tree))
+    assert listing == plain_listing(tree, text)
+
+
+def test_quirks_mode_matches_marks_in_any_case() -> None:
+    """What the test above relies on: a page without a doctype matches `div.casenumber` on
+    `class="CaseNumber"`, a page with one does not (the header check must then ask lexbor)."""
+    markup = '<html><body><div class="CaseNumber">1</div><div id="cont1"></div></body></html>'
+    quirks, standard = parse_html(markup), parse_html("<!DOCTYPE html>" + markup)
+    assert quirks.css_first("div.casenumber") is not None
+    assert standard.css_first("div.casenumber") is None
+    for tree in (quirks, standard):
+        template, first_mark = _first_mark(tree)
+        assert _has_card_structure(tree, template, first_mark) == plain_card(tree)
