@@ -8,25 +8,31 @@ them per cycle than the interpreter), so `bench/parse.py` stays the figure of re
     .venv/bin/python bench/parse_instructions.py [--passes 3]
 
 Per reader: instructions of N passes over the pages minus those of a run that only starts
-up and loads the pages, divided by N × pages. Needs `valgrind` on PATH; takes a few minutes
-(the baseline is ~500 M instructions per page, and callgrind runs ~50× slower than the CPU).
+up and loads the pages, divided by N × pages. Only the main thread's instructions count
+(`--separate-threads=yes`), with a fixed hash seed: pyarrow, which the UTF-8 check loads,
+starts threads of its own that wake on their own, and they and a random hash seed had moved
+whole-process counts by ±0.3 M per page between runs of the same code. Needs `valgrind`
+on PATH; takes a few minutes (the baseline is ~500 M instructions per page, and callgrind
+runs ~50× slower than the CPU).
 The last line is `ratio N` (baseline instructions per page over kartoteka's).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from kartoteka.sudrf import PageKind, read_page
 from parse import FIXTURES, baseline_read, kartoteka_read
 
 READERS = {"kartoteka": kartoteka_read, "baseline": baseline_read}
-_COLLECTED = re.compile(r"Collected\s*:\s*(\d+)")
+_SUMMARY = re.compile(r"^summary:\s*(\d+)", re.MULTILINE)
 
 
 def _pages() -> list[bytes]:
@@ -44,21 +50,28 @@ def _child(reader: str, passes: int) -> None:
 
 
 def _instructions(reader: str, passes: int) -> int:
-    command = [
-        "valgrind",
-        "--tool=callgrind",
-        "--callgrind-out-file=/dev/null",
-        sys.executable,
-        str(Path(__file__).resolve()),
-        "--child",
-        reader,
-        "--passes",
-        str(passes),
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
-    found = _COLLECTED.search(done.stderr)
+    """The instructions of the child's main thread (callgrind's first thread file)."""
+    with tempfile.TemporaryDirectory(prefix="kartoteka-callgrind-") as out:
+        command = [
+            "valgrind",
+            "--tool=callgrind",
+            "--separate-threads=yes",
+            f"--callgrind-out-file={out}/callgrind.out",
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--child",
+            reader,
+            "--passes",
+            str(passes),
+        ]
+        env = dict(os.environ, PYTHONHASHSEED="0")
+        done = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
+        main_thread = sorted(Path(out).glob("callgrind.out*-01"))
+        if not main_thread:
+            raise RuntimeError(f"callgrind wrote no thread file: {done.stderr[-500:]}")
+        found = _SUMMARY.search(main_thread[0].read_text())
     if found is None:
-        raise RuntimeError(f"callgrind printed no instruction count: {done.stderr[-500:]}")
+        raise RuntimeError(f"no instruction count in {main_thread[0].name}")
     return int(found.group(1))
 
 
