@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from kartoteka.acts import clean_text
 from kartoteka.acts import structure as S
+from kartoteka.acts.scan import matches_at
 from kartoteka.sandbox import SandboxConfig, build_site
 from kartoteka.sandbox.acts import act_html
 from kartoteka.sudrf.act import act_text
@@ -85,7 +86,7 @@ heads = st.lists(date_pieces, max_size=30).map("".join)
 def test_date_patterns_tried_at_number_starts_find_what_finditer_finds(text: str, end: int) -> None:
     starts = [hit.start() for hit in S._NUMBER_START.finditer(text, 0, end)]
     for pattern in (S._WORD_DATE, S._DIGIT_DATE):
-        fast = [m.span() for m in S._date_matches(pattern, text, starts, end)]
+        fast = [m.span() for m in matches_at(pattern, text, starts, end)]
         assert fast == [m.span() for m in pattern.finditer(text, 0, end)]
 
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+from kartoteka.acts.scan import matches_at
+
 _INVISIBLE_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS), None)
 # A run of at least three one-letter words separated by blanks: a spaced-out word. Letters of
@@ -118,14 +120,10 @@ def _join_spaced_from(text: str, starts: list[int]) -> str:
     overlapping the one before, tried only there (`\\b` sees the character before)."""
     pieces: list[str] = []
     done = 0
-    for at in starts:
-        if at < done:
-            continue  # inside the word joined before
-        match = _SPACED.match(text, at)
-        if match is not None:
-            pieces.append(text[done:at])
-            pieces.append(_join_spaced(match))
-            done = match.end()
+    for match in matches_at(_SPACED, text, starts):
+        pieces.append(text[done : match.start()])
+        pieces.append(_join_spaced(match))
+        done = match.end()
     if not pieces:
         return text
     pieces.append(text[done:])

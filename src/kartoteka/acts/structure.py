@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+
+from kartoteka.acts.scan import matches_at
 
 Span = tuple[int, int]
 
@@ -63,7 +64,7 @@ _DIGIT_DATE = re.compile(r"(?<!\d)(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?
 # Where a match of either date pattern can start: a "«" or a digit not after a digit. Both
 # patterns open with a look-behind, which keeps the regex engine from skipping ahead: it tries
 # a match at every character of the heading. This one opens with a character set, so the
-# engine skips to the next candidate in C (`_date_matches`).
+# engine skips to the next candidate in C (`scan.matches_at`).
 _NUMBER_START = re.compile(r"[«\d](?<!\d[«\d])")
 
 UNPUBLISHED_PHRASES = (
@@ -163,7 +164,7 @@ def act_date(text: str) -> tuple[dt.date | None, Span | None]:
     found: list[tuple[int, dt.date, Span]] = []
     starts = [hit.start() for hit in _NUMBER_START.finditer(text, 0, head_end)]
     for pattern in (_WORD_DATE, _DIGIT_DATE):
-        for match in _date_matches(pattern, text, starts, head_end):
+        for match in matches_at(pattern, text, starts, head_end):
             date = _date_of(match)
             if date:
                 found.append((match.start(), date, match.span()))
@@ -184,22 +185,6 @@ def act_date(text: str) -> tuple[dt.date | None, Span | None]:
         return None, None
     _, date, span = min(found)
     return date, span
-
-
-def _date_matches(
-    pattern: re.Pattern[str], text: str, starts: list[int], end: int
-) -> Iterator[re.Match[str]]:
-    """`pattern.finditer(text, 0, end)` for a date pattern, tried only at `starts` (where
-    `_NUMBER_START` finds a match can start): the same matches, leftmost first, none
-    overlapping the one before, at a tenth of the cost on a heading full of case numbers."""
-    resume = 0
-    for at in starts:
-        if at < resume:
-            continue  # inside the match found before
-        match = pattern.match(text, at, end)
-        if match is not None:
-            yield match
-            resume = match.end()
 
 
 def _date_of(match: re.Match[str]) -> dt.date | None:
