@@ -79,6 +79,8 @@ _NOT_FLAT_IDS = _BLOCK_IDS | _SKIP_IDS | _CELL_IDS
 _SECTION_IDS = _tag_ids(_SECTION_TAGS)
 _ROW_ID = _tag_id("tr")
 _TEXT_ID, _COMMENT_ID = _node_ids()
+_NO_TEXT_IDS = _SKIP_IDS | {_COMMENT_ID}
+_BR_ID = _tag_id("br")
 # The tags `descendants` is asked for by number (any other is compared by name).
 _DESCENDANT_IDS = {tag: _tag_id(tag) for tag in ("a", "b", "img")}
 
@@ -107,76 +109,85 @@ def node_text(node: Node | None) -> str:
     `&nbsp;` normalised. Empty string for None."""
     if node is None:
         return ""
-    child = node.child
+    child = node.first_child
     if child is None:
         return ""
     if child.next is None and child.tag_id == _TEXT_ID:  # the common cell: one text node
-        return clean_line(child.text_content or "")
+        return _collapsed(child.text_content or "")
     lines: list[str] = []
     pieces: list[str] = []
     _collect(node, lines, pieces)
-    _end_line(lines, pieces)
+    if pieces:
+        _add_line(lines, "".join(pieces))
     return "\n".join(lines)
 
 
-def _end_line(lines: list[str], pieces: list[str]) -> None:
-    """A line break: the pieces of text since the last one, collapsed, become a line unless
-    they are blank (most often the source line breaks between two blocks)."""
-    if pieces:
-        line = "".join(pieces)
-        pieces.clear()
-        if line and not line.isspace():  # ("" is not isspace)
-            lines.append(_collapsed(line))
-
-
 def _collapsed(line: str) -> str:
-    """`clean_line`, without splitting a line that is collapsed already: no blank but single
-    spaces between words (`isprintable` is false for every Unicode blank except the space).
-    Four fifths of an act's text is in such lines, and splitting them into words and joining
-    them again took as long as walking the act's markup."""
-    if line.isprintable() and "  " not in line and line[:1] != " " and line[-1:] != " ":
+    """`clean_line`, without splitting a line that is collapsed already: no blank at either
+    end (`strip` gives back the very string then), no two spaces in a row, and no blank but
+    the space (`isprintable` is false for every Unicode blank except the space, and for the
+    source line breaks left in the pieces). Four fifths of an act's text is in such lines,
+    and splitting them into words and joining them again took as long as walking the act's
+    markup. The cheap tests come first: a line that fails one is split."""
+    if line.strip() is line and "  " not in line and line.isprintable():
         return line
     return " ".join(line.split())
 
 
+def _add_line(lines: list[str], line: str) -> None:
+    """A line break after `line` (the pieces of text since the last one): the line,
+    collapsed, joins `lines` unless it is blank."""
+    line = _collapsed(line)
+    if line:
+        lines.append(line)
+
+
 def _collect(node: Node, lines: list[str], pieces: list[str]) -> None:
     """The lines of `node`'s children in page order: text pieces gather in `pieces` until a
-    block starts or ends a line (`_end_line`); a cell starts with a blank. Children are told
+    block starts or ends a line (`_add_line`); a cell starts with a blank. Children are told
     apart by lexbor's tag number (`tag_id`), cheaper than the tag's name, a new string each
-    time. A block with no block, cell or skipped element below it is one line, which lexbor
-    gives in one call (`_is_flat`): most of an act's text is in such paragraphs."""
+    time.
+
+    What a line gives is `clean_line` of its pieces joined, or nothing when that is blank;
+    so a blank at the start of a line changes nothing and is not gathered: the blank text
+    nodes between two blocks (the source's line breaks, lexbor's `is_empty_text_node`) and
+    the blank of a cell that starts a line. The source line breaks inside a piece are left
+    to `_collapsed`, which splits any line with one.
+
+    A block with no block, cell or skipped element below it is one line, which lexbor gives
+    in one call (`text`): the text of every text node in it, in page order (a comment gives
+    no text either way; the text nodes of a tree built from valid UTF-8 by `parse_html` are
+    valid UTF-8 each, so decoding them joined gives what decoding them one by one gives).
+    Most of an act's text is in such paragraphs: a `<p>` of `<span>`s. The walk that tells
+    (`traverse`) yields elements and comments only: text nodes are skipped in C."""
     for child in node.iter(include_text=True):  # children, text and comments included
         tag_id = child.tag_id
         if tag_id == _TEXT_ID:
-            pieces.append((child.text_content or "").replace("\n", " "))
+            if pieces or not child.is_empty_text_node:
+                pieces.append(child.text_content or "")
         elif tag_id in _BLOCK_IDS:
-            _end_line(lines, pieces)
-            if _is_flat(child):
-                pieces.append(child.text(deep=True).replace("\n", " "))
-            else:
-                _collect(child, lines, pieces)
-            _end_line(lines, pieces)
-        elif tag_id in _SKIP_IDS or tag_id == _COMMENT_ID:
+            if pieces:
+                _add_line(lines, "".join(pieces))
+                pieces.clear()
+            if tag_id == _BR_ID:  # a line break only
+                continue
+            walk = child.traverse()
+            next(walk)  # the block itself
+            for below in walk:
+                if below.tag_id in _NOT_FLAT_IDS:
+                    _collect(child, lines, pieces)
+                    if pieces:
+                        _add_line(lines, "".join(pieces))
+                        pieces.clear()
+                    break
+            else:  # a flat block: its text is one line
+                _add_line(lines, child.text())
+        elif tag_id in _NO_TEXT_IDS:
             pass
         else:
-            if tag_id in _CELL_IDS:
+            if pieces and tag_id in _CELL_IDS:
                 pieces.append(" ")
             _collect(child, lines, pieces)
-
-
-def _is_flat(node: Node) -> bool:
-    """Whether all `_collect` takes from under `node` is the text of every text node in it,
-    in page order, which is what lexbor's `text(deep=True)` gives: no block, cell or skipped
-    element below it (a comment gives no text either way). The text nodes of a tree built
-    from valid UTF-8 (`parse_html`) are valid UTF-8 each, so decoding them joined gives what
-    decoding them one by one gives. An act's paragraphs are such blocks: a `<p>` of
-    `<span>`s."""
-    walk = node.traverse()  # elements and comments: text nodes are skipped in C
-    next(walk)  # the node itself
-    for below in walk:  # noqa: SIM110 (a loop: `all` over a generator took 4 % more)
-        if below.tag_id in _NOT_FLAT_IDS:
-            return False
-    return True
 
 
 def one_line(text: str) -> str:
