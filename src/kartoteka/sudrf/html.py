@@ -14,6 +14,7 @@ Why these exist rather than calling the parser's own `.text()`:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from operator import attrgetter
 
 from selectolax.lexbor import LexborDocumentOptions, LexborHTMLParser, LexborNode
 
@@ -81,6 +82,9 @@ _ROW_ID = _tag_id("tr")
 _TEXT_ID, _COMMENT_ID = _node_ids()
 _NO_TEXT_IDS = _SKIP_IDS | {_COMMENT_ID}
 _BR_ID = _tag_id("br")
+# A node's tag number, in C: `map` and `isdisjoint` then walk a block's elements with no
+# Python code per element.
+_tag_id_of = attrgetter("tag_id")
 # The tags `descendants` is asked for by number (any other is compared by name).
 _DESCENDANT_IDS = {tag: _tag_id(tag) for tag in ("a", "b", "img")}
 
@@ -123,15 +127,16 @@ def node_text(node: Node | None) -> str:
 
 
 def _collapsed(line: str) -> str:
-    """`clean_line`, without splitting a line that is collapsed already: no blank at either
-    end (`strip` gives back the very string then), no two spaces in a row, and no blank but
-    the space (`isprintable` is false for every Unicode blank except the space, and for the
-    source line breaks left in the pieces). Four fifths of an act's text is in such lines,
-    and splitting them into words and joining them again took as long as walking the act's
-    markup. The cheap tests come first: a line that fails one is split."""
-    if line.strip() is line and "  " not in line and line.isprintable():
-        return line
-    return " ".join(line.split())
+    """`clean_line`, without splitting a line that is collapsed once its ends are stripped:
+    no two spaces in a row and no blank but the space (`isprintable` is false for every
+    Unicode blank except the space, the source line breaks left in the pieces included).
+    Four fifths of an act's text is in lines collapsed already, and nearly all the others
+    only end in a blank; splitting them into words and joining them again took as long as
+    walking the act's markup."""
+    line = line.strip()
+    if "  " in line or not line.isprintable():
+        return " ".join(line.split())
+    return line
 
 
 def _add_line(lines: list[str], line: str) -> None:
@@ -181,7 +186,11 @@ def _collect(node: Node, lines: list[str], pieces: list[str]) -> None:
                         pieces.clear()
                     break
             else:  # a flat block: its text is one line
-                _add_line(lines, child.text())
+                line = child.text().strip()  # (`_collapsed`, written out: most lines)
+                if "  " in line or not line.isprintable():
+                    line = " ".join(line.split())
+                if line:
+                    lines.append(line)
         elif tag_id in _NO_TEXT_IDS:
             pass
         else:
