@@ -114,10 +114,16 @@ def node_text(node: Node | None) -> str:
     if node is None:
         return ""
     child = node.first_child
+    while child is not None and child.next is None:  # one child: its text (see `_collect`)
+        tag_id = child.tag_id
+        if tag_id == _TEXT_ID:  # the common cell: one text node
+            return _collapsed(child.text_content or "")
+        if tag_id in _NO_TEXT_IDS:
+            return ""
+        node = child  # a cell's `<b>`, `<a>` or `<p>`: the lines of its children
+        child = node.first_child
     if child is None:
         return ""
-    if child.next is None and child.tag_id == _TEXT_ID:  # the common cell: one text node
-        return _collapsed(child.text_content or "")
     lines: list[str] = []
     pieces: list[str] = []
     _collect(node, lines, pieces)
