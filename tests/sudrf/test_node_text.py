@@ -1,7 +1,8 @@
-"""`node_text` (one pass of lexbor's walk, with its shortcuts) gives exactly what the plain recursive definition
-of a node's visible text gives, on random markup that mixes blocks, inline elements, cells,
-skipped elements and comments at any depth: the parser's speed-ups must never change a
-field."""
+"""`node_text` (one pass of lexbor's walk, with its shortcuts) gives exactly what the plain
+recursive definition of a node's visible text gives: on random markup that mixes blocks,
+inline elements, cells, skipped elements, comments and blanks of every kind at any depth, on
+markup written to reach each shortcut, and on every node of the real pages. The parser's
+speed-ups must never change a field."""
 
 from __future__ import annotations
 
