@@ -14,7 +14,6 @@ Why these exist rather than calling the parser's own `.text()`:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from operator import attrgetter
 
 from selectolax.lexbor import LexborDocumentOptions, LexborHTMLParser, LexborNode
 
@@ -82,9 +81,6 @@ _ROW_ID = _tag_id("tr")
 _TEXT_ID, _COMMENT_ID = _node_ids()
 _NO_TEXT_IDS = _SKIP_IDS | {_COMMENT_ID}
 _BR_ID = _tag_id("br")
-# A node's tag number, in C: `map` and `isdisjoint` then walk a block's elements with no
-# Python code per element.
-_tag_id_of = attrgetter("tag_id")
 # The tags `descendants` is asked for by number (any other is compared by name).
 _DESCENDANT_IDS = {tag: _tag_id(tag) for tag in ("a", "b", "img")}
 
