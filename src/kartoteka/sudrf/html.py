@@ -113,7 +113,10 @@ def node_text(node: Node | None) -> str:
     while child is not None and child.next is None:  # one child: its text (see `_collect`)
         tag_id = child.tag_id
         if tag_id == _TEXT_ID:  # the common cell: one text node
-            return _collapsed(child.text_content or "")
+            line = (child.text_content or "").replace("\xa0", " ").strip()  # `_collapsed`
+            if "  " in line or not line.isprintable():
+                return " ".join(line.split())
+            return line
         if tag_id in _NO_TEXT_IDS:
             return ""
         node = child  # a cell's `<b>`, `<a>` or `<p>`: the lines of its children
@@ -129,13 +132,14 @@ def node_text(node: Node | None) -> str:
 
 
 def _collapsed(line: str) -> str:
-    """`clean_line`, without splitting a line that is collapsed once its ends are stripped:
-    no two spaces in a row and no blank but the space (`isprintable` is false for every
-    Unicode blank except the space, the source line breaks left in the pieces included).
-    Four fifths of an act's text is in lines collapsed already, and nearly all the others
-    only end in a blank; splitting them into words and joining them again took as long as
-    walking the act's markup."""
-    line = line.strip()
+    """`clean_line`, without splitting a line that is collapsed once its ends are stripped
+    and its `&nbsp;` made spaces: no two spaces in a row and no blank but the space
+    (`isprintable` is false for every Unicode blank except the space, the source line
+    breaks left in the pieces included). Four fifths of an act's text is in lines collapsed
+    already, and nearly all the others only end in a blank; a cell's `&nbsp;` mostly stands
+    alone between two words. Splitting such lines into words and joining them again took as
+    long as walking the act's markup."""
+    line = line.replace("\xa0", " ").strip()
     if "  " in line or not line.isprintable():
         return " ".join(line.split())
     return line
@@ -188,7 +192,9 @@ def _collect(node: Node, lines: list[str], pieces: list[str]) -> None:
                         pieces.clear()
                     break
             else:  # a flat block: its text is one line
-                line = child.text().strip()  # (`_collapsed`, written out: most lines)
+                # `_collapsed`, written out (most of an act's lines), and without its
+                # `&nbsp;` step: an act's `&nbsp;` come in runs, which are split anyway.
+                line = child.text().strip()
                 if "  " in line or not line.isprintable():
                     line = " ".join(line.split())
                 if line:
@@ -198,7 +204,11 @@ def _collect(node: Node, lines: list[str], pieces: list[str]) -> None:
         else:
             if pieces and tag_id in _CELL_IDS:
                 pieces.append(" ")
-            _collect(child, lines, pieces)
+            only = child.first_child
+            if only is not None and only.next is None and only.tag_id == _TEXT_ID:
+                pieces.append(only.text_content or "")  # `<a>`, `<b>` of one text node
+            else:
+                _collect(child, lines, pieces)
 
 
 def one_line(text: str) -> str:
