@@ -79,7 +79,7 @@ _NOT_FLAT_IDS = _BLOCK_IDS | _SKIP_IDS | _CELL_IDS
 _SECTION_IDS = _tag_ids(_SECTION_TAGS)
 _ROW_ID = _tag_id("tr")
 _TEXT_ID, _COMMENT_ID = _node_ids()
-_NO_TEXT_IDS = _SKIP_IDS | {_COMMENT_ID}
+_NO_TEXT_IDS = _SKIP_IDS | {_COMMENT_ID}  # what gives no text: skipped elements, comments
 _BR_ID = _tag_id("br")
 # The tags `descendants` is asked for by number (any other is compared by name).
 _DESCENDANT_IDS = {tag: _tag_id(tag) for tag in ("a", "b", "img")}
