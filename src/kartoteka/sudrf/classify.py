@@ -51,6 +51,15 @@ _NEW_MARKS = ", ".join(
 _CLASSIC_MARKS = ", ".join(
     ("table#tablcont", "div.casenumber", "div#cont1", "input[name='delo_table']")
 )
+# The same two lists as lexbor walks them: it pays for every selector of a list at every
+# element it passes (about 0.15 M instructions a selector over a whole court page), and a
+# `div:is(...)` is one selector at the elements that are not a `div`. The nodes are the same
+# in both modes (tests/sudrf/test_listing_reading.py compares them with the lists above); an
+# `:is()` without a tag costs more than its selectors listed apart.
+_NEW_MARKS_QUERY = (
+    "table.law-case-table, div:is(.lawcase-count, .case-num), .lawcase-tab-content, #resultMob"
+)
+_CLASSIC_MARKS_QUERY = "table#tablcont, div:is(.casenumber, #cont1), input[name='delo_table']"
 
 
 def _phrase(words: str) -> re.Pattern[str]:
@@ -64,6 +73,19 @@ _EMPTY = _phrase(EMPTY_TEXT)
 _CAPTCHA = _phrase(CAPTCHA_TEXT)
 _COUNTER_PHRASE = _phrase(COUNTER_TEXT)
 _COUNTER_AS_PRINTED = re.compile("[вВ]" + _COUNTER_PHRASE.pattern[1:])
+
+
+def _has_counter_as_printed(text: str) -> bool:
+    """`_COUNTER_AS_PRINTED.search(text)`, tried only one character before each "сего": every
+    match starts there. A pattern that opens with a set of letters makes the regex engine
+    test that set at every character of the page (0.9 M instructions a listing), where
+    `str.find` skips ahead to the few places the counter can start."""
+    at = text.find("сего", 1)
+    while at >= 0:
+        if _COUNTER_AS_PRINTED.match(text, at - 1):
+            return True
+        at = text.find("сего", at + 1)
+    return False
 
 
 @dataclass(slots=True)
@@ -86,10 +108,10 @@ def detect_template(tree: Tree) -> Template | None:
 def _first_mark(tree: Tree) -> tuple[Template | None, Node | None]:
     """The template and the first element (in page order) that shows it: the first of the
     new template's marks when it has any, else the first of the classic marks."""
-    found = tree.css_first(_NEW_MARKS)
+    found = tree.css_first(_NEW_MARKS_QUERY)
     if found is not None:
         return Template.NEW, found
-    found = tree.css_first(_CLASSIC_MARKS)
+    found = tree.css_first(_CLASSIC_MARKS_QUERY)
     if found is not None:
         return Template.CLASSIC, found
     return None, None
@@ -117,8 +139,9 @@ def read_counter(text: str) -> tuple[int | None, int | None, int | None]:
     return None, None, None
 
 
-# Any of these alone makes a card, on a page of either template.
-_CARD_MARKS = "div.casenumber, div.case-num, .lawcase-tab-content table.law-case-table"
+# Any of these alone makes a card, on a page of either template ("div.casenumber, div.case-num,
+# .lawcase-tab-content table.law-case-table", the two `div`s as one selector: see above).
+_CARD_MARKS = "div:is(.casenumber, .case-num), .lawcase-tab-content table.law-case-table"
 
 
 def _has_card_structure(tree: Tree, template: Template | None, first_mark: Node | None) -> bool:
@@ -223,7 +246,7 @@ def examine(text: str | None, markup: bytes | None = None) -> Verdict:
             found_links.append(case_links(tree))
         return found_links[0]
 
-    if _COUNTER_AS_PRINTED.search(body_text) and links():
+    if _has_counter_as_printed(body_text) and links():
         return verdict(PageKind.LISTING)
     lowered = body_text.lower()
     if _has_listing_structure(tree, lowered, template, links):

@@ -87,7 +87,20 @@ def defendants_from_info(info: str) -> list[Defendant]:
     """Defendants printed in a criminal listing's info cell: each line that names an article
     is one person ("ФИО - ст.337 ч.5 УК РФ"); a line of articles alone belongs to the name on
     the line before it. Lines without articles are not read as people (civil parties and
-    category lines look the same)."""
+    category lines look the same).
+
+    A cell of several lines that names no article at all has no defendants and is not split:
+    an article named on one line is named in the whole text too (the pattern looks at most
+    at the letter before "ст", and a line break before a line is no letter), so asking the
+    whole text once settles most civil and administrative rows. (A cell of one line is asked
+    once either way.)"""
+    if "\n" in info and not charge_strings.mentions_charge(info):
+        return []
+    return _defendants_by_line(info)
+
+
+def _defendants_by_line(info: str) -> list[Defendant]:
+    """`defendants_from_info` without its pre-check: every line asked on its own."""
     found: list[Defendant] = []
     previous = ""
     for line in info.split("\n"):

@@ -1,0 +1,273 @@
+"""The listing reader's and the classifier's fast paths give what the plain definitions they
+replace give (decision 22), on generated input and on the real pages in ../shared:
+
+- the selector lists rewritten for lexbor (`div:is(...)`) find the same first node, and the
+  same nodes in the same order, as the lists written out (which is all the classifier asks of
+  them: `css_first`), on pages in standards mode (a doctype:
+  classes and ids matched case-sensitively) and in quirks mode (none: matched
+  case-insensitively), with marks spelt in any case and classes separated by any blank;
+- the counter "as printed" is looked for only before each "сего", with the answer of a
+  search of the whole text;
+- an info cell that names no article is not split into lines, with the defendants that
+  reading every line gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kartoteka.sudrf.classify import (
+    _CARD_MARKS,
+    _CLASSIC_MARKS,
+    _CLASSIC_MARKS_QUERY,
+    _COUNTER_AS_PRINTED,
+    _NEW_MARKS,
+    _NEW_MARKS_QUERY,
+    _has_counter_as_printed,
+)
+from kartoteka.sudrf.columns import column_text
+from kartoteka.sudrf.encoding import decode_page
+from kartoteka.sudrf.html import Tree, cells, parse_html
+from kartoteka.sudrf.listing import (
+    _defendants_by_line,
+    _result_table,
+    defendants_from_info,
+)
+
+FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "sudrf"
+
+# (the plain list, the list as the code asks it)
+SELECTOR_PAIRS = [
+    (_NEW_MARKS, _NEW_MARKS_QUERY),
+    (_CLASSIC_MARKS, _CLASSIC_MARKS_QUERY),
+    (
+        "div.casenumber, div.case-num, .lawcase-tab-content table.law-case-table",
+        _CARD_MARKS,
+    ),
+]
+
+
+def real_pages() -> Iterator[tuple[str, str]]:
+    """(name, decoded text) of every real page; skips the test when they are absent."""
+    if not FIXTURES.exists():
+        pytest.skip(f"{FIXTURES} is absent: the real pages live in ../shared")
+    paths = sorted(FIXTURES.glob("*.html"))
+    if not paths:
+        pytest.skip(f"no pages in {FIXTURES}")
+    for path in paths:
+        yield path.name, decode_page(path.read_bytes())
+
+
+def assert_same_nodes(tree: Tree, label: str) -> None:
+    """The same first node, and the same nodes in page order. (`css` of a list gives a node
+    once for every selector of the list it matches, so counts differ where a node matches two
+    selectors of one list and one `:is()`: the rewritten lists are asked only for their first
+    node, never for a count.)"""
+    for plain, fast in SELECTOR_PAIRS:
+        expected = list(dict.fromkeys(node.mem_id for node in tree.css(plain)))
+        got = list(dict.fromkeys(node.mem_id for node in tree.css(fast)))
+        assert got == expected, (label, plain)
+        first = tree.css_first(fast)
+        assert (first.mem_id if first is not None else None) == (
+            expected[0] if expected else None
+        ), (label, plain)
+
+
+def test_rewritten_selectors_select_the_same_nodes_on_real_pages() -> None:
+    for name, text in real_pages():
+        tree = parse_html(text)
+        assert_same_nodes(tree, name)
+        # and the same page in the other mode: its doctype taken away, or one put in
+        if text.lstrip()[:9].lower() == "<!doctype":
+            other = text.lstrip().split(">", 1)[1]
+        else:
+            other = "<!DOCTYPE html>" + text
+        assert_same_nodes(parse_html(other), name + " (other mode)")
+
+
+_CLASSES = st.sampled_from(
+    [
+        "casenumber",
+        "CaseNumber",
+        "case-num",
+        "Case-Num",
+        "law-case-table",
+        "LAW-case-table",
+        "lawcase-tab-content",
+        "LawCase-Tab-Content",
+        "lawcase-count",
+        "LawCase-Count",
+        "x",
+        "case-numx",
+        "casenumber2",
+    ]
+)
+_IDS = st.sampled_from(
+    [
+        "cont1",
+        "CONT1",
+        "cont1 ",
+        "cont2",
+        "tablcont",
+        "TablCont",
+        "tablcont2",
+        "resultMob",
+        "RESULTMOB",
+        "resultmob",
+        "cont_doc1",
+    ]
+)
+_BLANKS = st.sampled_from([" ", "  ", "\t", "\n", "\x0c", "\r\n", "\xa0", "\x0b"])
+_TAGS = st.sampled_from(["div", "DIV", "span", "table", "TABLE", "input", "p", "section", "svg"])
+
+
+@st.composite
+def _class_value(draw: st.DrawFn) -> str:
+    tokens = draw(st.lists(_CLASSES, min_size=1, max_size=3))
+    value = tokens[0]
+    for token in tokens[1:]:
+        value += draw(_BLANKS) + token
+    return draw(_BLANKS) + value if draw(st.booleans()) else value
+
+
+@st.composite
+def _element(draw: st.DrawFn, inner: str) -> str:
+    tag = draw(_TAGS)
+    attrs = ""
+    if draw(st.booleans()):
+        attrs += f' class="{draw(_class_value())}"'
+    if draw(st.booleans()):
+        attrs += f' id="{draw(_IDS)}"'
+    if draw(st.integers(0, 3)) == 0:
+        attrs += f' name="{draw(st.sampled_from(["delo_table", "DELO_TABLE", "x"]))}"'
+    if tag == "input":
+        return f"<input{attrs}>{inner}"
+    if tag.lower() == "table":
+        head = draw(st.sampled_from(["<thead><tr><td>h</td></tr></thead>", "<tr><th>h</th></tr>"]))
+        return f"<{tag}{attrs}>{head}<tr><td>{inner}</td></tr></{tag}>"
+    return f"<{tag}{attrs}>{inner}</{tag}>"
+
+
+def _markup(depth: int) -> st.SearchStrategy[str]:
+    leaf = st.sampled_from(["", "text", '<a href="?name_op=case&id=1">1</a>'])
+    if depth == 0:
+        return leaf
+    children = st.lists(_markup(depth - 1), max_size=3).map("".join)
+    return st.one_of(leaf, children.flatmap(lambda inner: _element(inner)))
+
+
+@st.composite
+def _pages(draw: st.DrawFn) -> str:
+    doctype = draw(st.sampled_from(["", "<!DOCTYPE html>", "<!doctype HTML>"]))
+    body = "".join(draw(st.lists(_markup(3), max_size=4)))
+    return f"{doctype}<html><head></head><body>{body}</body></html>"
+
+
+@settings(max_examples=800, deadline=None)
+@given(_pages())
+def test_rewritten_selectors_select_the_same_nodes_on_generated_pages(page: str) -> None:
+    assert_same_nodes(parse_html(page), page)
+
+
+def test_is_selectors_follow_the_mode() -> None:
+    """What the tests above rely on: `div:is(.casenumber)` matches `class="CaseNumber"` in
+    quirks mode only, as `div.casenumber` does."""
+    markup = '<html><body><div class="CaseNumber">1</div></body></html>'
+    quirks, standard = parse_html(markup), parse_html("<!DOCTYPE html>" + markup)
+    for selector in ("div.casenumber", "div:is(.casenumber, .case-num)"):
+        assert quirks.css_first(selector) is not None
+        assert standard.css_first(selector) is None
+
+
+def plain_counter(text: str) -> bool:
+    return _COUNTER_AS_PRINTED.search(text) is not None
+
+
+_COUNTER_PIECES = st.sampled_from(
+    [
+        "Всего по запросу найдено",
+        "всего по запросу найдено",
+        "ВСЕГО ПО ЗАПРОСУ НАЙДЕНО",
+        "Всего  по\nзапросу\xa0найдено",
+        "всегопо запросу найдено",
+        "сего по запросу найдено",
+        "Всего по запросу найден",
+        "Всего",
+        "всего",
+        "сего",
+        "сегодня",
+        "В",
+        "в",
+        " ",
+        "\n",
+        "по запросу найдено — 12",
+        "x",
+    ]
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_COUNTER_PIECES, max_size=8).map("".join))
+def test_counter_as_printed_is_the_whole_text_search(text: str) -> None:
+    assert _has_counter_as_printed(text) == plain_counter(text)
+
+
+def test_counter_as_printed_on_real_pages() -> None:
+    for name, text in real_pages():
+        tree = parse_html(text)
+        body = tree.body
+        body_text = body.text(deep=True, separator=" ") if body is not None else ""
+        for variant in (body_text, body_text.lower(), body_text.upper()):
+            assert _has_counter_as_printed(variant) == plain_counter(variant), name
+
+
+_INFO_LINES = st.sampled_from(
+    [
+        "КАТЕГОРИЯ: Споры, связанные с имущественными правами",
+        "Жалобу подал(а): Тестов Т. Т.",
+        "Истец: ООО «Тест»",
+        "Тестов Т.Т. - ст.337 ч.5 УК РФ",
+        "Информация скрыта - ст.338 ч.1 УК РФ",
+        "ст.30 ч.3, ст.338 ч.1 УК РФ",
+        "Статья 228 ч.2",
+        "Тестова А.А.",
+        "ПОДСУДИМЫЙ:",
+        "часть ст",
+        "ст.",
+        "Ст",
+        "337 ч.1",
+        "гост 12",
+        "пост.12",
+        "Гост",
+        "ст ",
+        "",
+        " ",
+    ]
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_INFO_LINES, min_size=1, max_size=6).map("\n".join))
+def test_info_cells_give_the_defendants_of_every_line(info: str) -> None:
+    assert defendants_from_info(info) == _defendants_by_line(info)
+
+
+def test_info_cells_of_real_listings_give_the_defendants_of_every_line() -> None:
+    read = 0
+    for name, text in real_pages():
+        found = _result_table(parse_html(text), None)
+        if found is None:
+            continue
+        columns, body = found
+        for row in body:
+            info = column_text(cells(row), columns, "info")
+            if info:
+                assert defendants_from_info(info) == _defendants_by_line(info), name
+                read += 1
+    if not read:
+        pytest.skip("no listing with info cells among the real pages")
