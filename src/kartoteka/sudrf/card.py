@@ -21,6 +21,7 @@ and from `name_op=doc` links otherwise.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from kartoteka.errors import ParseError
@@ -28,12 +29,13 @@ from kartoteka.registry import charges as charge_strings
 from kartoteka.sudrf.act import describe, inline_act
 from kartoteka.sudrf.columns import EVENT_COLUMNS, PERSON_COLUMNS, column_text, map_columns
 from kartoteka.sudrf.html import (
+    _TEXT_ID,
     Node,
     Tree,
+    _tag_id,
     ancestors,
     attr,
     cells,
-    descendants,
     is_page_copy,
     node_text,
     one_line,
@@ -65,6 +67,10 @@ LOWER_COURT_STEMS = ("нижестоящ", "первой инстанции", "�
 _ACT_TAB = re.compile(r"#\s*(\d+)\s*(?:\((.*)\))?\s*$", re.S)
 
 
+# lexbor's numbers of the tags the readers below compare (`tag_id`, cheaper than `tag`, a
+# new string on every call), as html.py's walks do.
+_A, _B, _DIV, _LI, _TABLE = map(_tag_id, ("a", "b", "div", "li", "table"))
+
 Grid = list[tuple[Node, list[Node]]]
 
 
@@ -85,13 +91,14 @@ def _is_data_table(node: Node, attributes: dict[str, str | None]) -> bool:
     )
 
 
-Placement = tuple[bool, str | None]  # (excluded, tab title)
+Placement = tuple[bool, str | None]  # (excluded, id of the tab content it sits in)
 
 
-def _placement(table: Node, titles: dict[str, str], known: dict[int, Placement]) -> Placement:
-    """(excluded, tab title) of a data table, from its parents. Excluded: nested in another
-    data table, inside an act's text, or in a mobile/print copy. The tab title is the label
-    of the nearest parent that is a tab's content.
+def _placement(table: Node, titles: Mapping[str, str], known: dict[int, Placement]) -> Placement:
+    """(excluded, tab) of a data table, from its parents. Excluded: nested in another data
+    table, inside an act's text, or in a mobile/print copy. The tab is the id of the nearest
+    parent that is a tab's content (a key of `titles`); its label is read only if the table
+    has no title of its own (`_sections`).
 
     The tables of a card share most of their parents (the page layout above the tabs):
     `known` keeps the placement of every parent already read (by lexbor node id), so each
@@ -104,54 +111,90 @@ def _placement(table: Node, titles: dict[str, str], known: dict[int, Placement])
             above = known[key]
             break
         chain.append((key, parent))
-    excluded, title = above
-    for key, parent in reversed(chain):  # from the top down: a nearer tab title wins
+    excluded, tab = above
+    for key, parent in reversed(chain):  # from the top down: a nearer tab wins
         if not excluded:
             attributes = parent.attributes
             pid = attributes.get("id") or ""
             nested = _is_data_table(parent, attributes) or pid.startswith("cont_doc")
             if nested or is_page_copy(attributes):
-                excluded, title = True, None
+                excluded, tab = True, None
             elif pid in titles:
-                title = titles[pid]
-        known[key] = (excluded, title)
-    return excluded, title
+                tab = pid
+        known[key] = (excluded, tab)
+    return excluded, tab
 
 
-# One CSS walk of the page finds the tab labels and the data tables (a walk costs 35-50 µs on
-# these pages, whatever it looks for); the tag tells which selector matched, as an `li` is
-# never a table.
-_TABS_AND_TABLES = "li[id^='tab'], table#tablcont, table.law-case-table"
-# Likewise the inline acts and the links to act pages.
-_ACTS_AND_ACT_LINKS = "div[id^='cont_doc'], a[href*='name_op=doc']"
+# One CSS walk of the page finds the tab labels, the data tables, the inline acts and the
+# links to act pages (a walk costs 35-50 µs on these pages, whatever it looks for). Each
+# selector names its own tag, so the tag tells which one matched (lexbor matches ids and
+# classes case-insensitively in quirks mode, a page without a doctype, so the attributes
+# could not tell it). The two data-table selectors stay two, as before: a table with both
+# marks is found twice, as the separate walks found it (`table:is(...)` would find it once)
+# (tests/sudrf/test_card_reading.py: per kind, the nodes of the separate selectors).
+_CARD_NODES = (
+    "li[id^='tab'], table#tablcont, table.law-case-table,"
+    " div[id^='cont_doc'], a[href*='name_op=doc']"
+)
 
 
-def _tabs_and_tables(tree: Tree) -> tuple[list[Node], list[Node]]:
-    tabs: list[Node] = []
-    tables: list[Node] = []
-    for node in tree.css(_TABS_AND_TABLES):
-        (tabs if node.tag == "li" else tables).append(node)
-    return tabs, tables
+@dataclass(slots=True)
+class _CardNodes:
+    """What the one walk found, by kind, each in page order."""
+
+    tabs: list[Node]
+    tables: list[Node]
+    act_texts: list[Node]  # the inline acts' `div#cont_docN`
+    act_links: list[Node]
+
+
+def _card_nodes(tree: Tree) -> _CardNodes:
+    found = _CardNodes([], [], [], [])
+    by_tag = {_LI: found.tabs, _TABLE: found.tables, _DIV: found.act_texts, _A: found.act_links}
+    for node in tree.css(_CARD_NODES):
+        by_tag[node.tag_id].append(node)
+    return found
+
+
+class TabTitles(Mapping[str, str]):
+    """{content id: tab label}: classic `li#tabN` ↔ `div#contN`, new `li#tab_id_X` ↔
+    `div#tab_content_X`, inline acts `li#tab_docN` ↔ `div#cont_docN` (a later tab with the
+    same content id wins). A label is read from its `li` when first asked for: most tables
+    carry their own title row and most tabs are never asked about."""
+
+    __slots__ = ("_labels", "_tabs")
+
+    def __init__(self, tabs: list[Node]) -> None:
+        self._tabs: dict[str, Node] = {}
+        self._labels: dict[str, str] = {}
+        for li in tabs:
+            lid = li.id or ""
+            if lid.startswith("tab_id_"):
+                self._tabs["tab_content_" + lid[len("tab_id_") :]] = li
+            elif lid.startswith("tab_doc"):
+                self._tabs["cont_doc" + lid[len("tab_doc") :]] = li
+            elif lid[3:].isdigit():
+                self._tabs["cont" + lid[3:]] = li
+
+    def __getitem__(self, content_id: str) -> str:
+        label = self._labels.get(content_id)
+        if label is None:
+            label = self._labels[content_id] = one_line(node_text(self._tabs[content_id]))
+        return label
+
+    def __contains__(self, content_id: object) -> bool:  # without reading the label
+        return content_id in self._tabs
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._tabs)
+
+    def __len__(self) -> int:
+        return len(self._tabs)
 
 
 def _tab_titles(tree: Tree) -> dict[str, str]:
-    """{content id: tab label}: classic `li#tabN` ↔ `div#contN`, new `li#tab_id_X` ↔
-    `div#tab_content_X`."""
-    return _titles(_tabs_and_tables(tree)[0])
-
-
-def _titles(tabs: list[Node]) -> dict[str, str]:
-    titles: dict[str, str] = {}
-    for li in tabs:
-        lid = li.id or ""
-        label = one_line(node_text(li))
-        if lid.startswith("tab_id_"):
-            titles["tab_content_" + lid[len("tab_id_") :]] = label
-        elif lid.startswith("tab_doc"):
-            titles["cont_doc" + lid[len("tab_doc") :]] = label
-        elif lid[3:].isdigit():
-            titles["cont" + lid[3:]] = label
-    return titles
+    """{content id: tab label} of a page, every label read."""
+    return dict(TabTitles(_card_nodes(tree).tabs))
 
 
 def _own_title(grid: Grid) -> str | None:
@@ -164,24 +207,24 @@ def _own_title(grid: Grid) -> str | None:
     return None
 
 
-def find_sections(tree: Tree, titles: dict[str, str] | None = None) -> list[Section]:
+def find_sections(tree: Tree, titles: Mapping[str, str] | None = None) -> list[Section]:
     """The card's data tables, in page order, each with its title (upper-cased)."""
-    tabs, tables = _tabs_and_tables(tree)
-    return _sections(tables, _titles(tabs) if titles is None else titles)
+    found = _card_nodes(tree)
+    return _sections(found.tables, TabTitles(found.tabs) if titles is None else titles)
 
 
-def _sections(tables: list[Node], titles: dict[str, str]) -> list[Section]:
+def _sections(tables: list[Node], titles: Mapping[str, str]) -> list[Section]:
     sections: list[Section] = []
     known: dict[int, Placement] = {}
     for table in tables:
-        excluded, tab_title = _placement(table, titles, known)
+        excluded, tab = _placement(table, titles, known)
         if excluded:
             continue
         grid = [(row, cells(row)) for row in rows(table)]
         title = _own_title(grid)
         if title is None:
-            title = tab_title
-        sections.append(Section((title or "").upper(), table, grid))
+            title = titles[tab] if tab is not None else ""
+        sections.append(Section(title.upper(), table, grid))
     return sections
 
 
@@ -220,7 +263,17 @@ def _header_and_body(grid: Grid) -> tuple[list[str], list[list[Node]]]:
 
 
 def _has_bold(cell: Node) -> bool:
-    return next(descendants(cell, "b"), None) is not None
+    """Whether a `<b>` is anywhere under the cell. A cell of one text node (most data cells)
+    has none, told without walking it; the header cells' `<b>` is one of their first nodes."""
+    child = cell.first_child
+    if child is None or (child.next is None and child.tag_id == _TEXT_ID):
+        return False
+    walk = cell.traverse()  # elements and comments, the cell first
+    next(walk)
+    for node in walk:  # noqa: SIM110 (a loop, as in html._is_flat: cheaper than `any`)
+        if node.tag_id == _B:
+            return True
+    return False
 
 
 Table = tuple[list[str], list[list[Node]]]  # header texts, data rows' cells
@@ -303,10 +356,9 @@ def _is_lower_court(title: str, pairs: list[tuple[str, str]]) -> bool:
     return bool(labels) and all(any(s in lab for s in LOWER_COURT_STEMS) for lab in labels[:2])
 
 
-def _acts(tree: Tree, titles: dict[str, str]) -> list[Act]:
+def _acts(found: _CardNodes, titles: Mapping[str, str]) -> list[Act]:
     acts: list[Act] = []
-    found = tree.css(_ACTS_AND_ACT_LINKS)
-    for container in (node for node in found if node.tag == "div"):
+    for container in found.act_texts:
         label = titles.get(container.id or "", "")
         number = title = None
         match = _ACT_TAB.search(label)
@@ -316,7 +368,7 @@ def _acts(tree: Tree, titles: dict[str, str]) -> list[Act]:
             title = label
         acts.append(inline_act(container, title, number))
     seen: set[str] = set()
-    for link in (node for node in found if node.tag == "a"):
+    for link in found.act_links:
         href = attr(link, "href")
         if "name_op=doc" not in href or href in seen or _in_act_text(link):
             continue
@@ -354,9 +406,9 @@ def _pick(by_label: dict[str, str], *labels: str) -> str | None:
 def card_from_tree(tree: Tree, url: str | None = None) -> Card:
     """Read a card from a parsed page. Raises ParseError when the page has no readable card
     tables (it claims to be a card but is not one we can read)."""
-    tabs, tables = _tabs_and_tables(tree)
-    titles = _titles(tabs)
-    sections = _sections(tables, titles)
+    found = _card_nodes(tree)
+    titles = TabTitles(found.tabs)
+    sections = _sections(found.tables, titles)
     if not sections:
         raise ParseError("card: no data tables (table#tablcont / table.law-case-table)", url)
     raw_number = case_number_raw(_case_number_text(tree))
@@ -413,7 +465,7 @@ def card_from_tree(tree: Tree, url: str | None = None) -> Card:
         events=events,
         defendants=defendants,
         parties=parties,
-        acts=_acts(tree, titles),
+        acts=_acts(found, titles),
         complaints=complaints,
         published_at=published_at,
         modified_at=modified_at,
