@@ -45,9 +45,11 @@ def real_pages() -> Iterator[tuple[str, str]]:
 
 
 def plain_card_nodes(tree: Tree) -> tuple[list[int], ...]:
-    """Tabs, data tables, inline acts, act links: one selector list per kind."""
+    """Tabs, data tables, inline acts, act links: one selector list per kind, each node once
+    (lexbor gives a node once per selector of a list it matches), in page order."""
+    order = {node.mem_id: at for at, node in enumerate(tree.root.traverse())}
     return tuple(
-        [node.mem_id for node in tree.css(query)]
+        sorted({node.mem_id for node in tree.css(query)}, key=order.__getitem__)
         for query in (
             "li[id^='tab']",
             "table#tablcont, table.law-case-table",

@@ -29,10 +29,9 @@ from kartoteka.registry import charges as charge_strings
 from kartoteka.sudrf.act import describe, inline_act
 from kartoteka.sudrf.columns import EVENT_COLUMNS, PERSON_COLUMNS, column_text, map_columns
 from kartoteka.sudrf.html import (
-    _TEXT_ID,
+    TEXT_NODE,
     Node,
     Tree,
-    _tag_id,
     ancestors,
     attr,
     cells,
@@ -41,6 +40,7 @@ from kartoteka.sudrf.html import (
     one_line,
     parse_html,
     rows,
+    tag_number,
 )
 from kartoteka.sudrf.models import Act, Card, Defendant, Event, Party
 from kartoteka.sudrf.uid import is_valid_uid, normalise_uid
@@ -69,7 +69,7 @@ _ACT_TAB = re.compile(r"#\s*(\d+)\s*(?:\((.*)\))?\s*$", re.S)
 
 # lexbor's numbers of the tags the readers below compare (`tag_id`, cheaper than `tag`, a
 # new string on every call), as html.py's walks do.
-_A, _B, _DIV, _LI, _TABLE = map(_tag_id, ("a", "b", "div", "li", "table"))
+_A, _B, _DIV, _LI, _TABLE = map(tag_number, ("a", "b", "div", "li", "table"))
 
 Grid = list[tuple[Node, list[Node]]]
 
@@ -129,11 +129,13 @@ def _placement(table: Node, titles: Mapping[str, str], known: dict[int, Placemen
 # links to act pages (a walk costs 35-50 µs on these pages, whatever it looks for). Each
 # selector names its own tag, so the tag tells which one matched (lexbor matches ids and
 # classes case-insensitively in quirks mode, a page without a doctype, so the attributes
-# could not tell it). The two data-table selectors stay two, as before: a table with both
-# marks is found twice, as the separate walks found it (`table:is(...)` would find it once)
-# (tests/sudrf/test_card_reading.py: per kind, the nodes of the separate selectors).
+# could not tell it). The two kinds of data table are one selector, `table:is(...)`: lexbor
+# walks the page once per selector of a list and returns a node once per selector it matches,
+# so `table#tablcont, table.law-case-table` gave a table with both marks twice, read as two
+# sections (its events and people counted twice). tests/sudrf/test_card_reading.py: per kind,
+# the nodes of the separate selectors, each once, in page order.
 _CARD_NODES = (
-    "li[id^='tab'], table#tablcont, table.law-case-table,"
+    "li[id^='tab'], table:is(#tablcont, .law-case-table),"
     " div[id^='cont_doc'], a[href*='name_op=doc']"
 )
 
@@ -266,7 +268,7 @@ def _has_bold(cell: Node) -> bool:
     """Whether a `<b>` is anywhere under the cell. A cell of one text node (most data cells)
     has none, told without walking it; the header cells' `<b>` is one of their first nodes."""
     child = cell.first_child
-    if child is None or (child.next is None and child.tag_id == _TEXT_ID):
+    if child is None or (child.next is None and child.tag_id == TEXT_NODE):
         return False
     walk = cell.traverse()  # elements and comments, the cell first
     next(walk)

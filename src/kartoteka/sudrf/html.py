@@ -53,14 +53,14 @@ _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "img", "input
 _ID_FACTORY = LexborHTMLParser("")
 
 
-def _tag_id(tag: str) -> int:
+def tag_number(tag: str) -> int:
     """lexbor's number of a standard HTML tag: fixed in lexbor's tag table, the same in every
     document (only unknown tags get numbers per document, none of them equal to these)."""
     return _ID_FACTORY.create_node(tag).tag_id
 
 
 def _tag_ids(tags: frozenset[str]) -> frozenset[int]:
-    return frozenset(map(_tag_id, tags))
+    return frozenset(map(tag_number, tags))
 
 
 def _node_ids() -> tuple[int, int]:
@@ -77,12 +77,12 @@ _SKIP_IDS = _tag_ids(_SKIP_TAGS)
 _CELL_IDS = _tag_ids(frozenset({"td", "th"}))
 _NOT_FLAT_IDS = _BLOCK_IDS | _SKIP_IDS | _CELL_IDS
 _SECTION_IDS = _tag_ids(_SECTION_TAGS)
-_ROW_ID = _tag_id("tr")
-_TEXT_ID, _COMMENT_ID = _node_ids()
+_ROW_ID = tag_number("tr")
+TEXT_NODE, _COMMENT_ID = _node_ids()
 _NO_TEXT_IDS = _SKIP_IDS | {_COMMENT_ID}  # what gives no text: skipped elements, comments
-_BR_ID = _tag_id("br")
+_BR_ID = tag_number("br")
 # The tags `descendants` is asked for by number (any other is compared by name).
-_DESCENDANT_IDS = {tag: _tag_id(tag) for tag in ("a", "b", "img")}
+_DESCENDANT_IDS = {tag: tag_number(tag) for tag in ("a", "b", "img")}
 
 # Trees are built without lexbor's DOM mutation events: nothing of ours listens to them, and
 # firing one per inserted node cost 2.7 % of the tree build's instructions (decision 29). The
@@ -112,7 +112,7 @@ def node_text(node: Node | None) -> str:
     child = node.first_child
     while child is not None and child.next is None:  # one child: its text (see `_collect`)
         tag_id = child.tag_id
-        if tag_id == _TEXT_ID:  # the common cell: one text node
+        if tag_id == TEXT_NODE:  # the common cell: one text node
             line = (child.text_content or "").replace("\xa0", " ").strip()  # `_collapsed`
             if "  " in line or not line.isprintable():
                 return " ".join(line.split())
@@ -173,7 +173,7 @@ def _collect(node: Node, lines: list[str], pieces: list[str]) -> None:
     (`traverse`) yields elements and comments only: text nodes are skipped in C."""
     for child in node.iter(include_text=True):  # children, text and comments included
         tag_id = child.tag_id
-        if tag_id == _TEXT_ID:
+        if tag_id == TEXT_NODE:
             if pieces or not child.is_empty_text_node:
                 pieces.append(child.text_content or "")
         elif tag_id in _BLOCK_IDS:
@@ -205,7 +205,7 @@ def _collect(node: Node, lines: list[str], pieces: list[str]) -> None:
             if pieces and tag_id in _CELL_IDS:
                 pieces.append(" ")
             only = child.first_child
-            if only is not None and only.next is None and only.tag_id == _TEXT_ID:
+            if only is not None and only.next is None and only.tag_id == TEXT_NODE:
                 pieces.append(only.text_content or "")  # `<a>`, `<b>` of one text node
             else:
                 _collect(child, lines, pieces)
