@@ -22,7 +22,7 @@ import re
 from kartoteka.errors import ParseError
 from kartoteka.registry import charges as charge_strings
 from kartoteka.sudrf.classify import read_counter
-from kartoteka.sudrf.columns import LISTING_COLUMNS, column_text, map_columns
+from kartoteka.sudrf.columns import LISTING_COLUMNS, map_columns
 from kartoteka.sudrf.html import (
     Node,
     Tree,
@@ -38,11 +38,11 @@ from kartoteka.sudrf.html import (
 from kartoteka.sudrf.models import Act, Defendant, Listing, ListingRow
 from kartoteka.sudrf.urls import PAGE_SIZE
 from kartoteka.sudrf.values import (
+    card_id_params,
     case_number_raw,
     first_case_number,
     first_param,
     is_hidden_name,
-    link_params,
     parse_date,
 )
 
@@ -126,25 +126,75 @@ def _defendants_by_line(info: str) -> list[Defendant]:
     return found
 
 
-def _read_row(row_cells: list[Node], columns: dict[str, int]) -> ListingRow:
-    number_cell = row_cells[columns["case_number"]]
+# The fields a row is read into besides its number, in the order of the column tuple
+# `_row_columns` gives (the text fields first, the acts last).
+_ROW_FIELDS = (
+    "info",
+    "entry_date",
+    "judge",
+    "result_date",
+    "result",
+    "legal_force_date",
+    "acts",
+)
+
+
+def _row_columns(columns: dict[str, int]) -> tuple[int | None, ...]:
+    """The column of each of `_ROW_FIELDS` (None where the table has none), worked out once
+    per table: a row then reads its cells by position instead of asking the mapping for
+    every field of every row."""
+    return tuple(columns.get(field) for field in _ROW_FIELDS)
+
+
+def _card_link(row_cells: list[Node], number_cell: Node) -> Node | None:
+    """The row's card link: the first link of the number cell, else the first `name_op=case`
+    link of any cell. The number cell's link is nearly always its first child, which is then
+    taken without a walk of the cell (the walk's first find would be that same node)."""
+    first = number_cell.first_child
+    if first is not None and first.tag == "a" and "href" in first.attributes:
+        return first
     link = next(links(number_cell), None)
     if link is None:
         for cell in row_cells:
             link = next((a for a in links(cell) if "name_op=case" in attr(a, "href")), None)
             if link is not None:
                 break
+    return link
+
+
+def _acts(cell: Node) -> list[Act]:
+    """The act links of a row's acts cell. A cell of text alone (no act published: half the
+    rows) has no links, which is seen from its children without a walk."""
+    child = cell.first_child
+    while child is not None and child.tag == "-text":
+        child = child.next
+    if child is None:
+        return []
+    return [
+        Act(title=attr(a, "title") or one_line(node_text(a)) or None, url=attr(a, "href"))
+        for a in links(cell)
+    ]
+
+
+def _read_row(
+    row_cells: list[Node], number_index: int, columns: tuple[int | None, ...]
+) -> ListingRow:
+    """One data row (which has its number cell), its other cells read by the positions
+    `_row_columns` gave. A cell the row is short of (some servers drop trailing cells) reads
+    as absent, as `column_text` has it."""
+    count = len(row_cells)
+    texts: list[str | None] = []
+    for index in columns[:6]:  # info .. legal_force_date
+        text = node_text(row_cells[index]) if index is not None and index < count else ""
+        texts.append(text or None)
+    info, entry_date, judge, result_date, result, legal_force_date = texts
+    number_cell = row_cells[number_index]
+    link = _card_link(row_cells, number_cell)
     href = attr(link, "href") if link is not None else ""
-    params = link_params(href)
-    raw_number = case_number_raw(one_line(node_text(number_cell)))
-    info = column_text(row_cells, columns, "info")
-    acts: list[Act] = []
-    acts_index = columns.get("acts")
-    if acts_index is not None and acts_index < len(row_cells):
-        for a in links(row_cells[acts_index]):
-            acts.append(
-                Act(title=attr(a, "title") or one_line(node_text(a)) or None, url=attr(a, "href"))
-            )
+    params = card_id_params(href)
+    raw_number = case_number_raw(node_text(number_cell))
+    acts_index = columns[6]
+    acts = _acts(row_cells[acts_index]) if acts_index is not None and acts_index < count else []
     return ListingRow(
         case_number=first_case_number(raw_number),
         case_number_raw=raw_number,
@@ -152,12 +202,12 @@ def _read_row(row_cells: list[Node], columns: dict[str, int]) -> ListingRow:
         case_uid=first_param(params, "case_uid", "_uid"),
         delo_id=first_param(params, "delo_id", "_deloId"),
         url=href or None,
-        entry_date=parse_date(column_text(row_cells, columns, "entry_date")),
+        entry_date=parse_date(entry_date),
         info=info,
-        judge=column_text(row_cells, columns, "judge"),
-        result_date=parse_date(column_text(row_cells, columns, "result_date")),
-        result=column_text(row_cells, columns, "result"),
-        legal_force_date=parse_date(column_text(row_cells, columns, "legal_force_date")),
+        judge=judge,
+        result_date=parse_date(result_date),
+        result=result,
+        legal_force_date=parse_date(legal_force_date),
         defendants=defendants_from_info(info) if info else [],
         acts=acts,
     )
@@ -170,11 +220,13 @@ def listing_from_tree(tree: Tree, body_text: str, url: str | None = None) -> Lis
     listing_rows: list[ListingRow] = []
     if found is not None:
         columns, body = found
+        number_index = columns["case_number"]
+        row_columns = _row_columns(columns)
         for row in body:
             row_cells = cells(row)
-            if len(row_cells) <= columns["case_number"]:
+            if len(row_cells) <= number_index:
                 continue  # a spacer or a colspan note row
-            listing_rows.append(_read_row(row_cells, columns))
+            listing_rows.append(_read_row(row_cells, number_index, row_columns))
     _check(total, first, last, listing_rows, found is not None, url)
     return Listing(total=total, first=first, last=last, rows=listing_rows)
 
