@@ -9,7 +9,10 @@ replace give (decision 22), on generated input and on the real pages in ../share
 - the counter "as printed" is looked for only before each "сего", with the answer of a
   search of the whole text;
 - an info cell that names no article is not split into lines, with the defendants that
-  reading every line gives.
+  reading every line gives;
+- a row read by column positions (its card link taken from the number cell's first child, an
+  acts cell of text alone not walked, the card ids found by one search) is the row the reader
+  as first written gives, short rows and links elsewhere included.
 """
 
 from __future__ import annotations
@@ -32,11 +35,21 @@ from kartoteka.sudrf.classify import (
 )
 from kartoteka.sudrf.columns import column_text
 from kartoteka.sudrf.encoding import decode_page
-from kartoteka.sudrf.html import Tree, cells, parse_html
+from kartoteka.sudrf.html import Node, Tree, attr, cells, links, node_text, one_line, parse_html
 from kartoteka.sudrf.listing import (
     _defendants_by_line,
+    _read_row,
     _result_table,
+    _row_columns,
     defendants_from_info,
+)
+from kartoteka.sudrf.models import Act, ListingRow
+from kartoteka.sudrf.values import (
+    case_number_raw,
+    first_case_number,
+    first_param,
+    link_params,
+    parse_date,
 )
 
 FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "sudrf"
@@ -271,3 +284,127 @@ def test_info_cells_of_real_listings_give_the_defendants_of_every_line() -> None
                 read += 1
     if not read:
         pytest.skip("no listing with info cells among the real pages")
+
+
+# --- rows read by position, with their fast paths (card link as first child, acts cell of
+# text alone, card ids by one search), against the row reader as first written ---------------
+
+
+def plain_read_row(row_cells: list[Node], columns: dict[str, int]) -> ListingRow:
+    number_cell = row_cells[columns["case_number"]]
+    link = next(links(number_cell), None)
+    if link is None:
+        for cell in row_cells:
+            link = next((a for a in links(cell) if "name_op=case" in attr(a, "href")), None)
+            if link is not None:
+                break
+    href = attr(link, "href") if link is not None else ""
+    params = link_params(href)
+    raw_number = case_number_raw(one_line(node_text(number_cell)))
+    info = column_text(row_cells, columns, "info")
+    acts: list[Act] = []
+    acts_index = columns.get("acts")
+    if acts_index is not None and acts_index < len(row_cells):
+        for a in links(row_cells[acts_index]):
+            acts.append(
+                Act(title=attr(a, "title") or one_line(node_text(a)) or None, url=attr(a, "href"))
+            )
+    return ListingRow(
+        case_number=first_case_number(raw_number),
+        case_number_raw=raw_number,
+        case_id=first_param(params, "case_id", "_id"),
+        case_uid=first_param(params, "case_uid", "_uid"),
+        delo_id=first_param(params, "delo_id", "_deloId"),
+        url=href or None,
+        entry_date=parse_date(column_text(row_cells, columns, "entry_date")),
+        info=info,
+        judge=column_text(row_cells, columns, "judge"),
+        result_date=parse_date(column_text(row_cells, columns, "result_date")),
+        result=column_text(row_cells, columns, "result"),
+        legal_force_date=parse_date(column_text(row_cells, columns, "legal_force_date")),
+        defendants=defendants_from_info(info) if info else [],
+        acts=acts,
+    )
+
+
+def assert_rows_read_plainly(tree: Tree, label: str) -> int:
+    found = _result_table(tree, None)
+    if found is None:
+        return 0
+    columns, body = found
+    row_columns = _row_columns(columns)
+    count = 0
+    for row in body:
+        row_cells = cells(row)
+        if len(row_cells) <= columns["case_number"]:
+            continue
+        got = _read_row(row_cells, columns["case_number"], row_columns)
+        assert got == plain_read_row(row_cells, columns), label
+        count += 1
+    return count
+
+
+def test_rows_of_real_listings_are_read_as_plainly() -> None:
+    count = sum(assert_rows_read_plainly(parse_html(text), name) for name, text in real_pages())
+    assert count, "no listing rows in the real pages"
+
+
+_HEADER = (
+    "<tr><th>№ дела</th><th>Дата поступления</th><th>Информация по делу</th><th>Судья</th>"
+    "<th>Дата решения</th><th>Решение</th><th>Дата вступления в законную силу</th>"
+    "<th>Судебные акты</th></tr>"
+)
+_HREFS = st.sampled_from(
+    [
+        "/m.php?name_op=case&case_id=1&case_uid=u-1&delo_id=5",
+        "?name_op=case&_id=7&_uid=%D0%9F&_deloId=&delo_id=3",
+        "?case_id=&_id=8+9&case_id=2",
+        "/x?name_op=doc&number=4",
+        "",
+    ]
+)
+_LINK = _HREFS.map(lambda h: f'<a href="{h}">1-5/2026</a>' if h else "<a>1-5/2026</a>")
+_NUMBER_CELLS = st.one_of(
+    st.sampled_from(["", " ", "ДЕЛО № 2-5/2026", "<b>1-1/2026</b>", "<!-- c -->2-2"]),
+    _LINK.map(lambda a: a + "<br>"),
+    _LINK.map(lambda a: " \n" + a),
+    _LINK.map(lambda a: f"<span>{a}</span>"),
+)
+_ACT_CELLS = st.sampled_from(
+    [
+        "",
+        " ",
+        "нет",
+        '<a href="/d?n=1" title="Решения"><img src="i.gif"></a>',
+        ' <a href="/d?n=2">Акт</a> <a href="/d?n=3" title="">x</a>',
+        "<!-- c --><span><a href='/d?n=4'>в</a></span>",
+        "<a name='n'>без ссылки</a>",
+    ]
+)
+_TEXT_CELLS = st.sampled_from(["", " ", "01.02.2026", "31.02.2026", "x 1.2.2026 y", "Иванов И.И."])
+_INFO_CELLS = st.sampled_from(["", "КАТЕГОРИЯ: иск", "Петров П.П. - ст.337 ч.5 УК РФ<br>x"])
+
+
+@st.composite
+def _listing_rows(draw: st.DrawFn) -> str:
+    cells_ = [
+        draw(_NUMBER_CELLS),
+        draw(_TEXT_CELLS),
+        draw(_INFO_CELLS),
+        draw(_TEXT_CELLS),
+        draw(_TEXT_CELLS),
+        draw(_TEXT_CELLS),
+        draw(_TEXT_CELLS),
+        draw(_ACT_CELLS),
+    ]
+    cells_ = cells_[: draw(st.integers(1, 8))]  # short rows: trailing cells dropped
+    if draw(st.booleans()):  # the card link only in another cell
+        cells_[-1] += '<a href="?name_op=case&case_id=6">к</a>'
+    return "<tr>" + "".join(f"<td>{c}</td>" for c in cells_) + "</tr>"
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(_listing_rows(), min_size=1, max_size=4))
+def test_generated_rows_are_read_as_plainly(body: list[str]) -> None:
+    page = f"<html><body><table id='tablcont'>{_HEADER}{''.join(body)}</table></body></html>"
+    assert assert_rows_read_plainly(parse_html(page), page)
