@@ -183,6 +183,24 @@ def test_new_card_labels_date_first_events_and_duplicates():
     assert [c.key for c in named.charges] == ["30.3", "338.3"]
 
 
+def test_a_table_with_both_data_table_marks_is_read_once():
+    """`id='tablcont'` and `class='law-case-table'` on one table: one table, read once (a
+    selector list gave it once per mark: its events and defendants twice, a listing "two
+    result tables")."""
+    plain = _read(markup.new_card()).card
+    both = markup.new_card().replace(
+        "<table class='law-case-table list none-mobile'>",
+        "<table id='tablcont' class='law-case-table list none-mobile'>",
+    )
+    card = _read(both).card
+    assert card is not None and len(card.events) == 2 and len(card.defendants) == 2
+    assert (card.events, card.defendants) == (plain.events, plain.defendants)
+    listing = markup.classic_listing(3, total=3, first=1)
+    assert listing.count("id='tablcont'") == 1
+    page = _read(listing.replace("id='tablcont'", "id='tablcont' class='law-case-table'"))
+    assert page.kind is PageKind.LISTING and len(page.listing.rows) == 3
+
+
 def test_cassation_card_hearings_nested_complaint_and_script_string():
     page = _read(markup.classic_cassation_card())
     assert (page.kind, page.template) == (PageKind.CARD, Template.CLASSIC)

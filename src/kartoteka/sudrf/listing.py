@@ -69,7 +69,9 @@ def _result_table(tree: Tree, url: str | None) -> tuple[dict[str, int], list[Nod
     number column. Returns ({field: column}, data rows). Two such tables mean two listings'
     worth of rows on one page (pages glued together, a proxy's error): a ParseError."""
     found: list[tuple[dict[str, int], list[Node]]] = []
-    for table in tree.css("table#tablcont, table.law-case-table"):
+    # One selector, not the list `table#tablcont, table.law-case-table`: lexbor gives a node
+    # once per selector of a list it matches, so a table with both marks was two tables.
+    for table in tree.css("table:is(#tablcont, .law-case-table)"):
         if in_page_copy(table):
             continue
         headers, body = _header(table)
