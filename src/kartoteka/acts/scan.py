@@ -4,8 +4,8 @@ A pattern that opens with a look-behind or a word boundary keeps the regex engin
 skipping ahead: `finditer` tries a match at every character. Where a cheaper pattern (one
 that opens with a literal or a character set, which the engine skips to in C) finds every
 place a match can start, trying the costly pattern only there gives the same matches at a
-fraction of the cost. The act readers do this for dates (`structure.act_date`) and for
-spaced-out words (`clean.clean_text`); each has a test against the plain `finditer`/`sub`.
+fraction of the cost. The act reader does this for
+spaced-out words (`clean.clean_text`), with a test against the plain `sub`.
 """
 
 from __future__ import annotations

@@ -11,9 +11,8 @@ quotes earlier verdicts ("которым ... приговорил") but not with
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
-
-from kartoteka.acts.scan import matches_at
 
 Span = tuple[int, int]
 
@@ -39,6 +38,7 @@ _HEADING_LINES = 14
 _DOC_NAMES = tuple(
     (name, re.compile(pattern), re.compile(pattern + r"\b")) for name, pattern in DOC_TYPES
 )
+_DOC_NAME_SET = frozenset(name for name, _ in DOC_TYPES)
 _TITLE_INNER = re.compile(r"\(([^)]*)\)")
 
 _MONTHS = {
@@ -55,17 +55,25 @@ _MONTHS = {
     "ноябр": 11,
     "декабр": 12,
 }
+_MONTH = r"январ|феврал|март|апрел|ма|июн|июл|август|сентябр|октябр|ноябр|декабр"
 _WORD_DATE = re.compile(
-    r"(?<!\d)«?(?P<d>\d{1,2})»?\s*(?P<m>январ|феврал|март|апрел|ма|июн|июл|август|сентябр|"
-    r"октябр|ноябр|декабр)[а-я]*\s+(?P<y>\d{4})",
-    re.IGNORECASE,
+    r"(?<!\d)«?(?P<d>\d{1,2})»?\s*(?P<m>" + _MONTH + r")[а-я]*\s+(?P<y>\d{4})", re.IGNORECASE
 )
 _DIGIT_DATE = re.compile(r"(?<!\d)(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?!\d)")
+# Every place where a match of either date pattern starts is one of this pattern's (not
+# every one of its is a date): a "«" or a digit not after a digit, up to two more digits, then
+# what must follow a day, "»" or blanks and a month's first letter, or "." and a digit. It
+# opens with a character set, which the regex engine skips to in C (the date patterns open
+# with a look-behind, which makes it try every character), and it rules out the case numbers
+# and УИД of a heading in a few steps, where a month name is tried in twelve.
+_DATE_AT = re.compile(r"[«\d](?<!\d[«\d])\d{0,2}(?:»?\s*[яфмаисонд]|\.\d)", re.IGNORECASE)
 # Where a match of either date pattern can start: a "«" or a digit not after a digit. Both
 # patterns open with a look-behind, which keeps the regex engine from skipping ahead: it tries
 # a match at every character of the heading. This one opens with a character set, so the
 # engine skips to the next candidate in C (`scan.matches_at`).
 _NUMBER_START = re.compile(r"[«\d](?<!\d[«\d])")
+# Where the heading ends at the latest: the court's name, then its composition.
+_COMPOSED = re.compile(r"в\s+составе")
 
 UNPUBLISHED_PHRASES = (
     "не подлежит опубликованию",
@@ -139,6 +147,8 @@ def doc_type(text: str, title: str | None = None) -> tuple[str | None, Span | No
 
 def _doc_name(raw: str) -> str | None:
     lowered = " ".join(raw.lower().split())
+    if lowered in _DOC_NAME_SET:
+        return lowered  # a heading is mostly the name alone, which only its own pattern takes
     for name, whole, start in _DOC_NAMES:
         if whole.fullmatch(lowered) or start.match(lowered):
             return name
@@ -146,45 +156,71 @@ def _doc_name(raw: str) -> str | None:
 
 
 def _nth_line_end(text: str, n: int) -> int:
-    at = -1
-    for _ in range(n):
-        at = text.find("\n", at + 1)
-        if at < 0:
-            return len(text)
-    return at
+    """Where the n-th line break is (the end of the first n lines), else the text's end."""
+    lines = _first_lines(n).match(text)
+    return lines.end() - 1 if lines else len(text)
+
+
+@functools.cache
+def _first_lines(n: int) -> re.Pattern[str]:
+    # One match runs through the lines in C; `str.find` once a line cost as much again.
+    return re.compile(r"(?:[^\n]*\n){" + str(n) + "}")
 
 
 def act_date(text: str) -> tuple[dt.date | None, Span | None]:
     """The date of the act: the first date in the heading (before the court's name is
     followed by "в составе"); None when the heading prints a placeholder (ДД.ММ.ГГГГ)."""
     head_end = _nth_line_end(text, _HEADING_LINES)
-    composed = re.search(r"в\s+составе", text[:head_end])
+    # `str.find` looks for the phrase in C; the pattern tries every "в" of the heading.
+    composed = (
+        _COMPOSED.search(text, 0, head_end) if text.find("составе", 0, head_end) >= 0 else None
+    )
     if composed:
         head_end = composed.start()
-    found: list[tuple[int, dt.date, Span]] = []
-    starts = [hit.start() for hit in _NUMBER_START.finditer(text, 0, head_end)]
-    for pattern in (_WORD_DATE, _DIGIT_DATE):
-        for match in matches_at(pattern, text, starts, head_end):
-            date = _date_of(match)
+    first = _first_date(text, head_end)
+    if first is not None:
+        return first
+    # Civil and appeal acts date the hearing further down: "рассмотрела в судебном
+    # заседании 06 октября 2025 г. дело ...".
+    heard = re.search(r"рассмотре\w*\s[^\n]{0,120}?заседани\w*", text[: _nth_line_end(text, 30)])
+    if heard:
+        window = text[heard.end() : heard.end() + 80]
+        hit = _WORD_DATE.search(window) or _DIGIT_DATE.search(window)
+        if hit and hit.start() < 40:
+            date = _date_of(hit)
             if date:
-                found.append((match.start(), date, match.span()))
-    if not found:
-        # Civil and appeal acts date the hearing further down: "рассмотрела в судебном
-        # заседании 06 октября 2025 г. дело ...".
-        heard = re.search(
-            r"рассмотре\w*\s[^\n]{0,120}?заседани\w*", text[: _nth_line_end(text, 30)]
-        )
-        if heard:
-            window = text[heard.end() : heard.end() + 80]
-            hit = _WORD_DATE.search(window) or _DIGIT_DATE.search(window)
-            if hit and hit.start() < 40:
-                date = _date_of(hit)
+                at = heard.end()
+                return date, (at + hit.start(), at + hit.end())
+    return None, None
+
+
+def _first_date(text: str, head_end: int) -> tuple[dt.date, Span] | None:
+    """The valid date that starts first among the matches of `_WORD_DATE` and of
+    `_DIGIT_DATE` in text[:head_end] (each pattern's matches as its `finditer` gives them),
+    with its span; None when there is none.
+
+    `_DATE_AT` finds, in order, each place where one of the patterns can match, and both are
+    tried there (each resuming after its own last match, as `finditer` does). The first
+    valid date found is so the one that starts first, and the rest of the heading is not
+    tried. Before, both patterns were tried wherever a number starts (case numbers, УИД,
+    addresses) and every date of the heading was collected."""
+    resume = {_WORD_DATE: 0, _DIGIT_DATE: 0}
+    at = 0
+    while (hit := _DATE_AT.search(text, at, head_end)) is not None:
+        at = hit.start()
+        found: list[tuple[int, dt.date, Span]] = []
+        for pattern, after in resume.items():
+            match = pattern.match(text, at, head_end) if at >= after else None
+            if match is not None:
+                resume[pattern] = match.end()
+                date = _date_of(match)
                 if date:
-                    at = heard.end()
-                    return date, (at + hit.start(), at + hit.end())
-        return None, None
-    _, date, span = min(found)
-    return date, span
+                    found.append((at, date, match.span()))
+        if found:
+            _, date, span = min(found)
+            return date, span
+        at += 1
+    return None
 
 
 def _date_of(match: re.Match[str]) -> dt.date | None:
@@ -216,9 +252,21 @@ def published_state(text: str) -> tuple[bool, str | None]:
         at = lowered.find(phrase)
         if at >= 0 and (at < _UNPUBLISHED_HEAD or len(text) < 3000):
             return False, phrase
-    if not _has_letters(text[: MIN_PUBLISHED_LETTERS * 4], MIN_PUBLISHED_LETTERS):
+    sample = text[: MIN_PUBLISHED_LETTERS * 4]
+    if _cyrillic_letters(sample) < MIN_PUBLISHED_LETTERS and not _has_letters(
+        sample, MIN_PUBLISHED_LETTERS
+    ):
         return False, "no act text (too short)"
     return True, None
+
+
+def _cyrillic_letters(text: str) -> int:
+    """How many characters of `text` are in U+0400..U+047F, every one of them a letter
+    (`str.isalpha`): the lead bytes 0xD0 and 0xD1 of their UTF-8 (which no other character's
+    UTF-8 holds). A lower bound of the letters, counted in C: enough for a Russian text, whose
+    letters the exact count (`_has_letters`) then need not go through one by one."""
+    data = text.encode("utf-8", "surrogatepass")
+    return data.count(0xD0) + data.count(0xD1)
 
 
 # Characters whose letters `_has_letters` counts before it compares (a word cut at the end
