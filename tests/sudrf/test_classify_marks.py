@@ -10,13 +10,16 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kartoteka.sudrf.card import card_from_tree
 from kartoteka.sudrf.classify import (
     _CLASSIC_MARKS,
     _NEW_MARKS,
     _first_mark,
     _has_card_structure,
     _has_listing_structure,
+    _is_classic_case_header,
     case_links,
+    examine,
 )
 from kartoteka.sudrf.html import Tree, parse_html
 from kartoteka.sudrf.models import Template
@@ -137,6 +140,37 @@ def test_first_look_gives_the_plain_verdicts(page: str) -> None:
     text = body.text(deep=True, separator=" ").lower() if body is not None else ""
     listing = _has_listing_structure(tree, text, template, lambda: case_links(tree))
     assert listing == plain_listing(tree, text)
+    if _is_classic_case_header(template, first_mark):  # the card reader's case header
+        header = tree.css_first("div.casenumber")
+        assert first_mark is not None and header is not None
+        assert first_mark.mem_id == header.mem_id
+
+
+def test_a_classic_card_hands_its_case_header_to_the_card_reader() -> None:
+    """The header classification found is the one the card reader would look for, and the
+    card read with it is the card read without it."""
+    page = (
+        '<html><body><div class="casenumber">ДЕЛО № 1-1/2026</div>'
+        '<form><input name="delo_table" value="u1_case"></form>'
+        '<div class="casenumber">2-2/2026</div>'
+        '<div id="cont1"><table id="tablcont"><tr><th colspan="2">ДЕЛО</th></tr>'
+        "<tr><td>Судья</td><td>Тестова Т.Т.</td></tr></table></div>"
+        '<div id="cont2"></div></body></html>'
+    )
+    for markup in (page, "<!DOCTYPE html>" + page):
+        verdict = examine(markup)
+        header = verdict.tree.css_first("div.casenumber")
+        assert verdict.case_header is not None and header is not None
+        assert verdict.case_header.mem_id == header.mem_id
+        with_header = card_from_tree(verdict.tree, case_header=verdict.case_header)
+        assert with_header == card_from_tree(verdict.tree)
+        assert with_header.case_number == "1-1/2026"
+    # spelt otherwise, or on a page of the new template: no header handed on (lexbor asked)
+    assert examine(page.replace('"casenumber">ДЕЛО', '"CaseNumber">ДЕЛО')).case_header is None
+    form_first = page.replace("<body>", '<body><input name="delo_table">')
+    assert examine(form_first).case_header is None
+    new = page.replace('<div id="cont2">', '<div class="case-num">3-3/2026</div><div id="cont2">')
+    assert examine(new).case_header is None
 
 
 def test_quirks_mode_matches_marks_in_any_case() -> None:

@@ -384,7 +384,11 @@ def _in_act_text(node: Node) -> bool:
     return any((p.id or "").startswith("cont_doc") for p in ancestors(node))
 
 
-def _case_number_text(tree: Tree) -> str | None:
+def _case_number_text(tree: Tree, case_header: Node | None = None) -> str | None:
+    """The text of the first `div.casenumber`, else of the first `div.case-num`.
+    `case_header` is the first `div.casenumber` when the caller knows it already."""
+    if case_header is not None:
+        return one_line(node_text(case_header))
     for selector in ("div.casenumber", "div.case-num"):
         node = tree.css_first(selector)
         if node is not None:
@@ -405,15 +409,16 @@ def _pick(by_label: dict[str, str], *labels: str) -> str | None:
     return None
 
 
-def card_from_tree(tree: Tree, url: str | None = None) -> Card:
+def card_from_tree(tree: Tree, url: str | None = None, *, case_header: Node | None = None) -> Card:
     """Read a card from a parsed page. Raises ParseError when the page has no readable card
-    tables (it claims to be a card but is not one we can read)."""
+    tables (it claims to be a card but is not one we can read). `case_header`: the page's
+    first `div.casenumber`, when classifying found it (`classify.Verdict.case_header`)."""
     found = _card_nodes(tree)
     titles = TabTitles(found.tabs)
     sections = _sections(found.tables, titles)
     if not sections:
         raise ParseError("card: no data tables (table#tablcont / table.law-case-table)", url)
-    raw_number = case_number_raw(_case_number_text(tree))
+    raw_number = case_number_raw(_case_number_text(tree, case_header))
     fields: dict[str, str] = {}
     lower_court: dict[str, str] = {}
     events: list[Event] = []

@@ -98,6 +98,9 @@ class Verdict:
     reason: str | None
     tree: Tree
     body_text: str
+    # The page's first `div.casenumber`, when classifying met it as the page's first classic
+    # mark (a classic card): the card reader need not walk the page for it again.
+    case_header: Node | None = None
 
 
 def detect_template(tree: Tree) -> Template | None:
@@ -173,6 +176,16 @@ def _is_case_header(node: Node) -> bool:
     return "casenumber" in classes or "case-num" in classes
 
 
+def _is_classic_case_header(template: Template | None, first_mark: Node | None) -> bool:
+    """Whether the first classic mark is a `div` of class token `casenumber` spelt exactly
+    so: lexbor then matches it as `div.casenumber` in both modes, and no `div.casenumber`
+    stands before it (every one is a classic mark), so it is what
+    `tree.css_first("div.casenumber")` finds."""
+    if template is not Template.CLASSIC or first_mark is None or first_mark.tag != "div":
+        return False
+    return "casenumber" in (first_mark.attributes.get("class") or "").split(" ")
+
+
 def case_links(tree: Tree) -> list[Node]:
     """Links to case cards (`name_op=case`) on the page."""
     return [a for a in tree.css("a[href*='name_op=case']") if "name_op=case" in attr(a, "href")]
@@ -228,7 +241,8 @@ def examine(text: str | None, markup: bytes | None = None) -> Verdict:
     if _is_blank(text, markup):
         return Verdict(PageKind.UNRECOGNIZED, None, "empty document", tree, "")
     if _has_card_structure(tree, template, first_mark):
-        return Verdict(PageKind.CARD, template, None, tree, "")
+        header = first_mark if _is_classic_case_header(template, first_mark) else None
+        return Verdict(PageKind.CARD, template, None, tree, "", header)
     body = tree.body
     body_text = body.text(deep=True, separator=" ") if body is not None else ""
 

@@ -36,7 +36,8 @@ def _read(text: str | None, markup: bytes | None, url: str | None) -> Page:
     kind, template = verdict.kind, verdict.template
     try:
         if kind is PageKind.CARD:
-            return Page(kind, template, card=card_from_tree(verdict.tree, url), url=url)
+            card = card_from_tree(verdict.tree, url, case_header=verdict.case_header)
+            return Page(kind, template, card=card, url=url)
         if kind is PageKind.LISTING:
             listing = listing_from_tree(verdict.tree, verdict.body_text, url)
             return Page(kind, template, listing=listing, url=url)
