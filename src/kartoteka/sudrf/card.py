@@ -272,7 +272,7 @@ def _has_bold(cell: Node) -> bool:
         return False
     walk = cell.traverse()  # elements and comments, the cell first
     next(walk)
-    for node in walk:  # noqa: SIM110 (a loop, as in html._is_flat: cheaper than `any`)
+    for node in walk:  # noqa: SIM110 (a loop, as in html._collect: cheaper than `any`)
         if node.tag_id == _B:
             return True
     return False
