@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kartoteka.acts import clean
 from kartoteka.acts.clean import clean_text
 from kartoteka.acts.structure import MIN_PUBLISHED_LETTERS, UNPUBLISHED_PHRASES, published_state
+
+from .conftest import ACTS, act_files
 
 # The pre-check as first written: one-letter words at a line start or after a blank.
 PLAIN_PRECHECK = re.compile(
@@ -137,3 +140,84 @@ def test_spaced_words_cases() -> None:
     for text in ("а б в г", "ab в г д", "(А Б В\nП Р И", "x П Р И Г О В О Р y", "а б\nв г д"):
         assert clean._join_spaced_words(text, collapsed=True) == _plain_join_collapsed(text)
     assert clean._join_spaced_words("ab В Г Д", collapsed=True) == "ab ВГД"
+
+
+def _plain_has_spaced_letters(text: str) -> bool:
+    """The question `_has_spaced_letters` answers, as first asked: a pre-check hit one
+    character before some pair."""
+    return any(clean._spaced_letters_at(text, at - 1) for at in clean._pair_starts(text))
+
+
+# Spaced headings, two-space gaps between their words, one-letter prose words, tabs,
+# invisible characters, line starts, Latin, digits, "№ 1".
+spaced_heading_pieces = st.sampled_from(
+    [
+        "П Р И Г О В О Р И Л",
+        "И М Е Н Е М  Р О С С И Й С К О Й",
+        " и в с ",
+        "а",
+        "Б",
+        "x",
+        "ab",
+        " ",
+        "  ",
+        "\t",
+        "\n",
+        "\u200b",
+        "\u00ad",
+        "1",
+        "№",
+        "_",
+        ":",
+        "(",
+    ]
+)
+
+
+@settings(max_examples=1500)
+@given(st.lists(spaced_heading_pieces, max_size=30).map("".join))
+def test_has_spaced_letters_as_the_plain_definition(text: str) -> None:
+    assert clean._has_spaced_letters(text) == _plain_has_spaced_letters(text)
+    lines = collapsed(text)
+    assert clean._has_spaced_letters(lines) == _plain_has_spaced_letters(lines)
+    assert clean._has_spaced_letters(lines) == clean._may_have_spaced_words_collapsed(lines)
+
+
+def test_has_spaced_letters_cases() -> None:
+    for text in (
+        "а б в",
+        " а б в",
+        "\nа б в",
+        "x а б в",
+        "xа б в",
+        "а б в г д",
+        "ab а б",
+        "№ 1 г",
+        "и в с",
+        "в  с и",
+        "x\nП Р И:",
+        "(а б в",
+        "а б в1",
+        "",
+        "а",
+    ):
+        for shift in ("", "x", "xy"):
+            for line in (shift + text, shift + " " + text, text + " " + shift):
+                assert clean._has_spaced_letters(line) == _plain_has_spaced_letters(line), line
+
+
+def test_has_spaced_letters_on_real_texts() -> None:
+    if not ACTS.exists():
+        pytest.skip(f"{ACTS} is absent: the real verdict texts live in ../shared")
+    texts = [(ACTS / name).read_text("utf-8") for name in act_files()]
+    texts += [clean_text(text) for text in texts]
+    cards = ACTS.parent / "sudrf"
+    if cards.exists():
+        from kartoteka.sudrf.html import node_text, parse_html
+
+        for page in sorted(cards.glob("*.html")):
+            tree = parse_html(page.read_bytes())
+            texts.extend(node_text(n) for n in tree.css("div[id^='cont_doc']"))
+    assert len(texts) >= 5
+    for text in texts:
+        assert clean._has_spaced_letters(text) == _plain_has_spaced_letters(text)
