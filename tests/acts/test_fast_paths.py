@@ -191,3 +191,38 @@ def test_readers_equal_their_plain_forms_on_real_texts() -> None:
         assert S._nth_line_end(text, 14) == plain_nth_line_end(text, 14)
         for line in text.split("\n")[:14]:
             assert S._doc_name(line) == plain_doc_name(line)
+
+
+def test_ne_p_spellings_are_all_that_lower_to_it() -> None:
+    """`published_state` lower-cases the head only when it holds one of `_NE_P`: exact if
+    every phrase holds "не п" and `str.lower` gives each of its four characters only from
+    the spellings `_NE_P` is made of, from no longer or empty lower case (checked over every
+    code point; "İ" lowers to two characters, none of them these)."""
+    assert all("не п" in phrase for phrase in S.UNPUBLISHED_PHRASES)
+    targets = {"н": set(), "е": set(), " ": set(), "п": set()}
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        lowered = char.lower()
+        assert lowered, hex(code)
+        for target, sources in targets.items():
+            if target in lowered:
+                assert lowered == target, hex(code)
+                sources.add(char)
+    spellings = {n + e + sp + p for n in targets["н"] for e in targets["е"]
+                 for sp in targets[" "] for p in targets["п"]}  # fmt: skip
+    assert spellings == set(S._NE_P)
+
+
+@settings(max_examples=600)
+@given(
+    st.sampled_from(S.UNPUBLISHED_PHRASES),
+    st.lists(st.booleans(), min_size=40, max_size=40),
+    st.sampled_from(["", "Республики ", "не подлежал ", "НЕ П", "İΣ ", "x" * 1490, "ё " * 800]),
+    st.sampled_from(["", " Суд установил.", "Σ", "a" * 1600]),
+)
+def test_published_state_with_mixed_case_phrases(
+    phrase: str, upper: list[bool], before: str, after: str
+) -> None:
+    mixed = "".join(c.upper() if up else c for c, up in zip(phrase, upper, strict=False))
+    for text in (before + mixed + after, before + after, before + mixed.replace(" ", "  ")):
+        assert S.published_state(text) == plain_published(text)
