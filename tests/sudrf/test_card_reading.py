@@ -10,36 +10,12 @@ generated markup and on the real pages in ../shared:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kartoteka.sudrf.card import TabTitles, _card_nodes, _has_bold
-from kartoteka.sudrf.encoding import decode_page
 from kartoteka.sudrf.html import Node, Tree, cells, descendants, node_text, one_line, parse_html
-
-FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "sudrf"
-
-
-def real_pages() -> Iterator[tuple[str, str]]:
-    """(name, decoded text) of every real page, in both modes (the doctype taken away, or
-    one put in); skips the test when the pages are absent."""
-    if not FIXTURES.exists():
-        pytest.skip(f"{FIXTURES} is absent: the real pages live in ../shared")
-    paths = sorted(FIXTURES.glob("*.html"))
-    if not paths:
-        pytest.skip(f"no pages in {FIXTURES}")
-    for path in paths:
-        text = decode_page(path.read_bytes())
-        yield path.name, text
-        if text.lstrip()[:9].lower() == "<!doctype":
-            yield path.name + " (quirks)", text.lstrip().split(">", 1)[1]
-        else:
-            yield path.name + " (doctype)", "<!DOCTYPE html>" + text
-
+from sudrf.real_pages import real_pages_in_both_modes
 
 # --- the plain definitions -----------------------------------------------------------------
 
@@ -107,7 +83,7 @@ def assert_same(tree: Tree, label: str) -> None:
 
 
 def test_fast_paths_match_the_plain_definitions_on_real_pages() -> None:
-    for name, text in real_pages():
+    for name, text in real_pages_in_both_modes():
         assert_same(parse_html(text), name)
 
 

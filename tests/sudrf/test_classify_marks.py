@@ -23,6 +23,7 @@ from kartoteka.sudrf.classify import (
 )
 from kartoteka.sudrf.html import Tree, parse_html
 from kartoteka.sudrf.models import Template
+from sudrf import marks
 
 
 def plain_template(tree: Tree) -> Template | None:
@@ -49,57 +50,14 @@ def plain_listing(tree: Tree, text: str) -> bool:
     )
 
 
-_CLASSES = st.sampled_from(
-    [
-        "casenumber",
-        "CaseNumber",
-        "case-num",
-        "Case-Num",
-        "law-case-table",
-        "LAW-case-table",
-        "lawcase-tab-content",
-        "lawcase-count",
-        "LawCase-Count",
-        "x",
-        "case-numx",
-        "casenumber2",
-    ]
-)
-_IDS = st.sampled_from(
-    [
-        "cont1",
-        "CONT1",
-        "cont1 ",
-        "cont2",
-        "Cont2",
-        "cont3",
-        "tablcont",
-        "TablCont",
-        "resultMob",
-        "RESULTMOB",
-        "cont_doc1",
-    ]
-)
-_BLANKS = st.sampled_from([" ", "  ", "\t", "\n", "\x0c", "\r\n", "\xa0", "\x0b"])
-
-
-@st.composite
-def _class_value(draw: st.DrawFn) -> str:
-    tokens = draw(st.lists(_CLASSES, min_size=1, max_size=3))
-    value = tokens[0]
-    for token in tokens[1:]:
-        value += draw(_BLANKS) + token
-    return draw(_BLANKS) + value if draw(st.booleans()) else value
-
-
 @st.composite
 def _element(draw: st.DrawFn, inner: str) -> str:
     tag = draw(st.sampled_from(["div", "span", "table", "input", "p"]))
     attrs = ""
     if draw(st.booleans()):
-        attrs += f' class="{draw(_class_value())}"'
+        attrs += f' class="{draw(marks.class_value())}"'
     if draw(st.booleans()):
-        attrs += f' id="{draw(_IDS)}"'
+        attrs += f' id="{draw(marks.IDS)}"'
     if draw(st.integers(0, 4)) == 0:
         attrs += f' name="{draw(st.sampled_from(["delo_table", "DELO_TABLE", "x"]))}"'
     if tag == "input":

@@ -17,9 +17,6 @@ replace give (decision 22), on generated input and on the real pages in ../share
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -34,7 +31,6 @@ from kartoteka.sudrf.classify import (
     _has_counter_as_printed,
 )
 from kartoteka.sudrf.columns import column_text
-from kartoteka.sudrf.encoding import decode_page
 from kartoteka.sudrf.html import Node, Tree, attr, cells, links, node_text, one_line, parse_html
 from kartoteka.sudrf.listing import (
     _defendants_by_line,
@@ -51,8 +47,8 @@ from kartoteka.sudrf.values import (
     link_params,
     parse_date,
 )
-
-FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "sudrf"
+from sudrf import marks
+from sudrf.real_pages import real_pages, real_pages_in_both_modes
 
 # (the plain list, the list as the code asks it)
 SELECTOR_PAIRS = [
@@ -63,17 +59,6 @@ SELECTOR_PAIRS = [
         _CARD_MARKS,
     ),
 ]
-
-
-def real_pages() -> Iterator[tuple[str, str]]:
-    """(name, decoded text) of every real page; skips the test when they are absent."""
-    if not FIXTURES.exists():
-        pytest.skip(f"{FIXTURES} is absent: the real pages live in ../shared")
-    paths = sorted(FIXTURES.glob("*.html"))
-    if not paths:
-        pytest.skip(f"no pages in {FIXTURES}")
-    for path in paths:
-        yield path.name, decode_page(path.read_bytes())
 
 
 def assert_same_nodes(tree: Tree, label: str) -> None:
@@ -92,60 +77,12 @@ def assert_same_nodes(tree: Tree, label: str) -> None:
 
 
 def test_rewritten_selectors_select_the_same_nodes_on_real_pages() -> None:
-    for name, text in real_pages():
+    for name, text in real_pages_in_both_modes():
         tree = parse_html(text)
         assert_same_nodes(tree, name)
-        # and the same page in the other mode: its doctype taken away, or one put in
-        if text.lstrip()[:9].lower() == "<!doctype":
-            other = text.lstrip().split(">", 1)[1]
-        else:
-            other = "<!DOCTYPE html>" + text
-        assert_same_nodes(parse_html(other), name + " (other mode)")
 
 
-_CLASSES = st.sampled_from(
-    [
-        "casenumber",
-        "CaseNumber",
-        "case-num",
-        "Case-Num",
-        "law-case-table",
-        "LAW-case-table",
-        "lawcase-tab-content",
-        "LawCase-Tab-Content",
-        "lawcase-count",
-        "LawCase-Count",
-        "x",
-        "case-numx",
-        "casenumber2",
-    ]
-)
-_IDS = st.sampled_from(
-    [
-        "cont1",
-        "CONT1",
-        "cont1 ",
-        "cont2",
-        "tablcont",
-        "TablCont",
-        "tablcont2",
-        "resultMob",
-        "RESULTMOB",
-        "resultmob",
-        "cont_doc1",
-    ]
-)
-_BLANKS = st.sampled_from([" ", "  ", "\t", "\n", "\x0c", "\r\n", "\xa0", "\x0b"])
 _TAGS = st.sampled_from(["div", "DIV", "span", "table", "TABLE", "input", "p", "section", "svg"])
-
-
-@st.composite
-def _class_value(draw: st.DrawFn) -> str:
-    tokens = draw(st.lists(_CLASSES, min_size=1, max_size=3))
-    value = tokens[0]
-    for token in tokens[1:]:
-        value += draw(_BLANKS) + token
-    return draw(_BLANKS) + value if draw(st.booleans()) else value
 
 
 @st.composite
@@ -153,9 +90,9 @@ def _element(draw: st.DrawFn, inner: str) -> str:
     tag = draw(_TAGS)
     attrs = ""
     if draw(st.booleans()):
-        attrs += f' class="{draw(_class_value())}"'
+        attrs += f' class="{draw(marks.class_value())}"'
     if draw(st.booleans()):
-        attrs += f' id="{draw(_IDS)}"'
+        attrs += f' id="{draw(marks.IDS)}"'
     if draw(st.integers(0, 3)) == 0:
         attrs += f' name="{draw(st.sampled_from(["delo_table", "DELO_TABLE", "x"]))}"'
     if tag == "input":

@@ -7,14 +7,12 @@ speed-ups must never change a field."""
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kartoteka.sudrf import html
-from kartoteka.sudrf.encoding import decode_page
 from kartoteka.sudrf.html import (
     _collapsed,
     cells,
@@ -24,6 +22,7 @@ from kartoteka.sudrf.html import (
     parse_html,
     rows,
 )
+from sudrf.real_pages import page_paths, real_pages
 
 BLOCK = {"br", "p", "div", "li", "tr", "table", "h1", "ul", "ol", "thead", "tbody", "dd"}
 BLOCK |= {"h2", "h3", "h4", "h5", "h6", "dt", "blockquote", "pre"}
@@ -56,8 +55,6 @@ def reference_text(node) -> str:  # type: ignore[no-untyped-def]
     lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
     return "\n".join(line for line in lines if line)
 
-
-FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "sudrf"
 
 TAGS = ["p", "div", "span", "b", "a", "br", "li", "td", "font", "script", "select", "option"]
 TAGS += ["style", "img", "template", "i", "h3", "pre", "noscript"]
@@ -180,13 +177,8 @@ def test_random_markup_reads_as_the_reference() -> None:
 def test_real_pages_read_as_the_reference() -> None:
     """Every node of every real page (acts, cards, listings): the fast paths must give the
     plain definition's text on the markup the court sites really write."""
-    if not FIXTURES.exists():
-        pytest.skip(f"{FIXTURES} is absent: the real pages live in ../shared")
-    pages = sorted(FIXTURES.glob("*.html"))
-    if not pages:
-        pytest.skip(f"no pages in {FIXTURES}")
-    for path in pages:
-        assert_as_reference(parse_html(decode_page(path.read_bytes())))
+    for _name, text in real_pages():
+        assert_as_reference(parse_html(text))
 
 
 def test_flat_blocks_read_in_one_call() -> None:
@@ -215,9 +207,7 @@ def rows_by_name(table) -> list:  # type: ignore[no-untyped-def]
 def test_tag_numbers_pick_what_tag_names_pick() -> None:
     """`rows`, `cells` and `descendants` tell elements apart by lexbor's tag number; on the
     real pages they pick exactly the elements the tag names pick."""
-    if not FIXTURES.exists():
-        pytest.skip(f"{FIXTURES} is absent: the real pages live in ../shared")
-    for path in sorted(FIXTURES.glob("*.html")):
+    for path in page_paths():
         tree = parse_html(path.read_bytes().decode("utf-8", "replace"))
         body = tree.body
         assert body is not None

@@ -67,11 +67,6 @@ _DIGIT_DATE = re.compile(r"(?<!\d)(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?
 # with a look-behind, which makes it try every character), and it rules out the case numbers
 # and УИД of a heading in a few steps, where a month name is tried in twelve.
 _DATE_AT = re.compile(r"[«\d](?<!\d[«\d])\d{0,2}(?:»?\s*[яфмаисонд]|\.\d)", re.IGNORECASE)
-# Where a match of either date pattern can start: a "«" or a digit not after a digit. Both
-# patterns open with a look-behind, which keeps the regex engine from skipping ahead: it tries
-# a match at every character of the heading. This one opens with a character set, so the
-# engine skips to the next candidate in C (`scan.matches_at`).
-_NUMBER_START = re.compile(r"[«\d](?<!\d[«\d])")
 # Where the heading ends at the latest: the court's name, then its composition.
 _COMPOSED = re.compile(r"в\s+составе")
 
