@@ -53,3 +53,24 @@ def class_value(draw: st.DrawFn) -> str:
     for token in tokens[1:]:
         value += draw(BLANKS) + token
     return draw(BLANKS) + value if draw(st.booleans()) else value
+
+
+@st.composite
+def element(draw: st.DrawFn, inner: str, tags: st.SearchStrategy[str]) -> str:
+    """An element of one of `tags` around `inner`, maybe with a mark-like class, id and
+    `name`: an `input` stands before `inner` (it holds nothing), a table holds `inner` in a
+    data cell under a header row of either kind."""
+    tag = draw(tags)
+    attrs = ""
+    if draw(st.booleans()):
+        attrs += f' class="{draw(class_value())}"'
+    if draw(st.booleans()):
+        attrs += f' id="{draw(IDS)}"'
+    if draw(st.integers(0, 3)) == 0:
+        attrs += f' name="{draw(st.sampled_from(["delo_table", "DELO_TABLE", "x"]))}"'
+    if tag == "input":
+        return f"<input{attrs}>{inner}"
+    if tag.lower() == "table":
+        head = draw(st.sampled_from(["<thead><tr><td>h</td></tr></thead>", "<tr><th>h</th></tr>"]))
+        return f"<{tag}{attrs}>{head}<tr><td>{inner}</td></tr></{tag}>"
+    return f"<{tag}{attrs}>{inner}</{tag}>"

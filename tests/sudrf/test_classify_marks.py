@@ -50,22 +50,7 @@ def plain_listing(tree: Tree, text: str) -> bool:
     )
 
 
-@st.composite
-def _element(draw: st.DrawFn, inner: str) -> str:
-    tag = draw(st.sampled_from(["div", "span", "table", "input", "p"]))
-    attrs = ""
-    if draw(st.booleans()):
-        attrs += f' class="{draw(marks.class_value())}"'
-    if draw(st.booleans()):
-        attrs += f' id="{draw(marks.IDS)}"'
-    if draw(st.integers(0, 4)) == 0:
-        attrs += f' name="{draw(st.sampled_from(["delo_table", "DELO_TABLE", "x"]))}"'
-    if tag == "input":
-        return f"<input{attrs}>{inner}"
-    if tag == "table":
-        head = draw(st.sampled_from(["<thead><tr><td>h</td></tr></thead>", "<tr><th>h</th></tr>"]))
-        return f"<table{attrs}>{head}<tr><td>{inner}</td></tr></table>"
-    return f"<{tag}{attrs}>{inner}</{tag}>"
+_TAGS = st.sampled_from(["div", "span", "table", "input", "p"])
 
 
 _SNIPPETS = st.sampled_from(
@@ -77,7 +62,7 @@ def _markup(depth: int) -> st.SearchStrategy[str]:
     if depth == 0:
         return _SNIPPETS
     children = st.lists(_markup(depth - 1), max_size=3).map("".join)
-    return st.one_of(_SNIPPETS, children.flatmap(lambda inner: _element(inner)))
+    return st.one_of(_SNIPPETS, children.flatmap(lambda inner: marks.element(inner, _TAGS)))
 
 
 @st.composite

@@ -85,30 +85,12 @@ def test_rewritten_selectors_select_the_same_nodes_on_real_pages() -> None:
 _TAGS = st.sampled_from(["div", "DIV", "span", "table", "TABLE", "input", "p", "section", "svg"])
 
 
-@st.composite
-def _element(draw: st.DrawFn, inner: str) -> str:
-    tag = draw(_TAGS)
-    attrs = ""
-    if draw(st.booleans()):
-        attrs += f' class="{draw(marks.class_value())}"'
-    if draw(st.booleans()):
-        attrs += f' id="{draw(marks.IDS)}"'
-    if draw(st.integers(0, 3)) == 0:
-        attrs += f' name="{draw(st.sampled_from(["delo_table", "DELO_TABLE", "x"]))}"'
-    if tag == "input":
-        return f"<input{attrs}>{inner}"
-    if tag.lower() == "table":
-        head = draw(st.sampled_from(["<thead><tr><td>h</td></tr></thead>", "<tr><th>h</th></tr>"]))
-        return f"<{tag}{attrs}>{head}<tr><td>{inner}</td></tr></{tag}>"
-    return f"<{tag}{attrs}>{inner}</{tag}>"
-
-
 def _markup(depth: int) -> st.SearchStrategy[str]:
     leaf = st.sampled_from(["", "text", '<a href="?name_op=case&id=1">1</a>'])
     if depth == 0:
         return leaf
     children = st.lists(_markup(depth - 1), max_size=3).map("".join)
-    return st.one_of(leaf, children.flatmap(lambda inner: _element(inner)))
+    return st.one_of(leaf, children.flatmap(lambda inner: marks.element(inner, _TAGS)))
 
 
 @st.composite
